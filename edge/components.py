@@ -1,0 +1,20 @@
+"""The packages that make up the box. Each may contribute a `settings.py`
+(SETTINGS) and a `schema.py` (NAME and MIGRATIONS) that the core picks up."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+
+COMPONENTS = ("edge", "sync_agent", "hardware")
+
+
+def submodules(name: str) -> list[ModuleType]:
+    """`COMPONENT.name` for every component that has one, in component order."""
+    found = []
+    for component in COMPONENTS:
+        qualified = f"{component}.{name}"
+        if importlib.util.find_spec(component) and importlib.util.find_spec(qualified):
+            found.append(importlib.import_module(qualified))
+    return found

@@ -1,0 +1,114 @@
+"""The box's SQLite store: pragmas, the single writer and the migrations.
+
+Every write goes through `Store.write()`: one process-wide lock (one writer)
+around a short `BEGIN IMMEDIATE` transaction, so a write never meets
+SQLITE_BUSY half-way and readers in WAL mode are never blocked.
+
+Schema changes are ordered migrations per component (see `edge.components`):
+a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
+`migration(db)`; the version of each component is kept in `schema_version`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from peewee import SqliteDatabase
+
+from edge import components
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",   # a receipt that was printed must survive a power cut
+    "foreign_keys": 1,
+    "busy_timeout": 5000,     # other processes (the CLI) wait instead of failing
+    "cache_size": -4000,      # 4 MB: the box may be a Pi Zero
+}
+
+Migration = Callable[[SqliteDatabase], None]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or migrated."""
+
+
+def open_database(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+
+
+class Store:
+    """One SQLite file with its writer lock. Construct one per data folder."""
+
+    def __init__(self, path: Path, models: Sequence[type] = ()):
+        self.path = Path(path)
+        self.db = open_database(self.path)
+        self._write_lock = threading.RLock()
+        if models:
+            self.db.bind(list(models), bind_refs=False, bind_backrefs=False)
+
+    @contextmanager
+    def write(self) -> Iterator[SqliteDatabase]:
+        """A short write transaction; nested calls join the outer one."""
+        with self._write_lock:
+            if self.db.in_transaction():
+                with self.db.savepoint():
+                    yield self.db
+                return
+            with self.db.atomic("IMMEDIATE"):
+                yield self.db
+
+    def migrate(self, schemas: Sequence | None = None) -> dict[str, tuple[int, int]]:
+        """Apply pending migrations; returns {component: (from, to)}."""
+        schemas = components.submodules("schema") if schemas is None else schemas
+        applied = {}
+        with self.write():
+            self.db.execute_sql(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " component TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+        for schema in schemas:
+            before = self.version(schema.NAME)
+            if before > len(schema.MIGRATIONS):
+                raise StoreError(
+                    f"database {self.path} has {schema.NAME} schema version {before}, "
+                    f"newer than this software ({len(schema.MIGRATIONS)}); upgrade the software")
+            for number, migration in enumerate(schema.MIGRATIONS[before:], start=before + 1):
+                with self.write():
+                    migration(self.db)
+                    self.db.execute_sql(
+                        "INSERT INTO schema_version (component, version) VALUES (?, ?) "
+                        "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                        (schema.NAME, number))
+                log.info("migrated %s schema to version %d", schema.NAME, number)
+            applied[schema.NAME] = (before, len(schema.MIGRATIONS))
+        return applied
+
+    def version(self, component: str) -> int:
+        row = self.db.execute_sql(
+            "SELECT version FROM schema_version WHERE component = ?", (component,)).fetchone()
+        return row[0] if row else 0
+
+    def integrity_errors(self) -> list[str]:
+        """SQLite's own integrity check; empty when the file is sound."""
+        rows = self.db.execute_sql("PRAGMA integrity_check").fetchall()
+        problems = [row[0] for row in rows if row[0] != "ok"]
+        problems += [f"foreign key broken in {row[0]} row {row[1]}"
+                     for row in self.db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+        return problems
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def run_sql(*statements: str) -> Migration:
+    """A migration made of plain SQL statements."""
+    def migration(db: SqliteDatabase) -> None:
+        for statement in statements:
+            db.execute_sql(statement)
+    migration.__doc__ = statements[0][:60] if statements else ""
+    return migration

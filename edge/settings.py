@@ -1,0 +1,225 @@
+"""Settings, declared once with a default and help text.
+
+Precedence: defaults < `edge.toml` in the data folder < `EDGE_*` environment.
+A setting named `http.port` is `[http] port = ...` in the file and
+`EDGE_HTTP_PORT` in the environment. Each package may add its own settings in
+a `settings.py` holding `SETTINGS` (see `edge.components`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from edge import components
+
+SETTINGS_FILE = "edge.toml"
+SETTINGS_VERSION = 1
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it and says why."""
+
+
+def parse_int(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"must be a whole number from {low} to {high}") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return number
+    return parse
+
+
+def parse_float(low: float, high: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise ValueError(f"must be a number from {low} to {high}") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be a number from {low} to {high}")
+        return number
+    return parse
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+def parse_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return value
+
+
+def parse_choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices:
+            raise ValueError("must be one of " + ", ".join(choices))
+        return value
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = parse_str
+
+    @property
+    def env_var(self) -> str:
+        return "EDGE_" + self.name.upper().replace(".", "_")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("http.host", "127.0.0.1", "Address the portal and API listen on."),
+    Setting("http.port", 8080, "TCP port of the portal and API.", parse_int(1, 65535)),
+    Setting("http.threads", 8, "Worker threads of the web server.", parse_int(1, 64)),
+    Setting("office.code", "DEMO-0001", "Code of this office, as the centre knows it."),
+    Setting("office.name", "دفتر پیشخوان نمونه", "Name of the office printed on receipts."),
+    Setting("language", "fa", "Default language of the portal and API messages.",
+            parse_choice("fa", "en")),
+    Setting("session.idle_minutes", 30, "Minutes of inactivity before a login expires.",
+            parse_int(1, 24 * 60)),
+    Setting("api.token_hours", 12, "Hours an API token stays valid.", parse_int(1, 24 * 30)),
+    Setting("log.level", "INFO", "Logging level.",
+            parse_choice("DEBUG", "INFO", "WARNING", "ERROR")),
+)
+
+
+def all_settings() -> tuple[Setting, ...]:
+    """The core settings and those the other packages declare."""
+    declared = list(SETTINGS)
+    for module in components.submodules("settings"):
+        if module.__name__ != __name__:
+            declared.extend(module.SETTINGS)
+    return tuple(declared)
+
+
+class Settings(Mapping[str, Any]):
+    """The resolved settings of one box: `settings["http.port"]`."""
+
+    def __init__(self, values: Mapping[str, Any], home: Path | None = None):
+        self._values = dict(values)
+        self.home = home
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **overrides: Any) -> "Settings":
+        """A copy with some settings changed; keys use `_` for `.`."""
+        values = dict(self._values)
+        for key, value in overrides.items():
+            values[_setting_name(key, values)] = value
+        return Settings(values, self.home)
+
+
+def _setting_name(key: str, values: Mapping[str, Any]) -> str:
+    if key in values:
+        return key
+    for name in values:
+        if name.replace(".", "_") == key:
+            return name
+    raise KeyError(key)
+
+
+def load(home: Path | None, environ: Mapping[str, str] | None = None,
+         declared: Iterable[Setting] | None = None) -> Settings:
+    """Resolve every setting; raises SettingsError naming the first bad one."""
+    environ = os.environ if environ is None else environ
+    declared = all_settings() if declared is None else tuple(declared)
+    from_file = _read_file(home / SETTINGS_FILE) if home else {}
+    known = {setting.name for setting in declared}
+    for name in from_file:
+        if name not in known:
+            raise SettingsError(f"setting {name} in {SETTINGS_FILE}: unknown setting")
+    values = {}
+    for setting in declared:
+        if setting.env_var in environ:
+            raw, where = environ[setting.env_var], setting.env_var
+        elif setting.name in from_file:
+            raw, where = from_file[setting.name], SETTINGS_FILE
+        else:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as error:
+            raise SettingsError(f"setting {setting.name} (from {where}): {error}, got {raw!r}") from None
+    return Settings(values, home)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"settings file {path}: not valid TOML ({error})") from None
+    document = migrate_file(document)
+    return dict(_flatten(document))
+
+
+def migrate_file(document: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older settings file up to SETTINGS_VERSION (boxes upgrade in place)."""
+    version = document.pop("settings_version", SETTINGS_VERSION)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise SettingsError(f"settings_version {version!r} in {SETTINGS_FILE}: "
+                            f"this box understands up to {SETTINGS_VERSION}")
+    return document
+
+
+def _flatten(document: Mapping[str, Any], prefix: str = ""):
+    for key, value in document.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, name + ".")
+        else:
+            yield name, value
+
+
+def render_file(declared: Iterable[Setting] | None = None) -> str:
+    """A commented `edge.toml` listing every setting at its default."""
+    declared = all_settings() if declared is None else declared
+    lines = [f"# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
+             f"settings_version = {SETTINGS_VERSION}", ""]
+    section = None
+    for setting in sorted(declared, key=lambda s: s.name.rpartition(".")[0]):
+        group, _, key = setting.name.rpartition(".")
+        if group != section:
+            section = group
+            if group:
+                lines += ["", f"[{group}]"]
+        lines.append(f"# {setting.help}")
+        lines.append(f"# {key} = {_toml_value(setting.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
