@@ -49,3 +49,11 @@ def main() -> None:
     except SettingsError as error:
         click.echo(f"edge: {error}", err=True)
         sys.exit(2)
+
+
+def _register_subcommands() -> None:
+    from hardware.cli import hw
+    cli.add_command(hw)
+
+
+_register_subcommands()

@@ -7,7 +7,8 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-COMPONENTS = ("edge", "sync_agent", "hardware")
+COMPONENTS = ("edge", "sync_agent", "hardware.printer", "hardware.modem",
+              "hardware.card", "hardware.gpio")
 
 
 def submodules(name: str) -> list[ModuleType]:
