@@ -8,7 +8,7 @@ import importlib.util
 from types import ModuleType
 
 COMPONENTS = ("edge", "sync_agent", "hardware.printer", "hardware.modem",
-              "hardware.card", "hardware.gpio")
+              "hardware.card", "hardware.gpio", "web")
 
 
 def submodules(name: str) -> list[ModuleType]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web import api, errors
+from web import api, errors, portal
 
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -16,6 +16,7 @@ def create_app(box, config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    errors.init_app(app)
+    errors.init_app(app, html_renderer=portal.render_error)
     app.register_blueprint(api.blueprint)
+    portal.init_app(app, box)
     return app

@@ -1,0 +1,49 @@
+"""Which role may open which page. Operators take intakes; supervisors also
+manage users and see reports; technicians see hardware and sync but no
+citizen data."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, g, redirect, request, url_for
+
+from web.portal.i18n import N_
+
+CITIZEN_DATA = ("operator", "supervisor")
+SUPERVISOR = ("supervisor",)
+EVERYONE = ("operator", "supervisor", "technician")
+
+ROLE_NAMES = {"operator": N_("Operator"), "supervisor": N_("Supervisor"),
+              "technician": N_("Technician")}
+
+
+def roles_required(*roles: str):
+    """Not logged in: to the login page (and back afterwards). Wrong role: 403."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.user is None:
+                target = request.full_path if request.method == "GET" else ""
+                return redirect(url_for("auth.login", next=safe_next(target) or None), 303)
+            if g.user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        wrapper.allowed_roles = roles
+        return wrapper
+    return decorate
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this box: never an absolute URL (no open redirect)."""
+    if not target:
+        return ""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return ""
+    return target.rstrip("?")
+
+
+def can(*roles: str) -> bool:
+    return g.get("user") is not None and g.user.role in roles

@@ -1,0 +1,285 @@
+"""Intakes at the counter: the new-intake form, the detail page with status
+changes and cancellation, the receipt, and the search."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+
+from edge import intake as intake_rules, jalali, nationalcode, phone, tracking
+from edge.digits import to_ascii_digits
+from edge.errors import EdgeError
+from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, tariff_in_force
+from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, IntakeStatusChange, Service, User
+from web.portal.access import CITIZEN_DATA, roles_required
+from web.portal.forms import FieldErrors, message_for
+from web.portal.i18n import N_, digits, gettext
+
+blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
+
+PER_PAGE = 20
+MAX_INPUT = 300
+NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
+           "status": N_("The status is changed."),
+           "cancelled": N_("The intake is cancelled."),
+           "reprinted": N_("The receipt is sent to the printer again.")}
+_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")   # Arabic diacritics and tatweel
+
+
+def box():
+    return current_app.config["BOX"]
+
+
+def fold(text: str) -> str:
+    """Text as the catalogue search compares it: Arabic and Persian letter forms
+    made one, no diacritics or half-spaces, ASCII digits, lower case."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = (text.replace("ي", "ی").replace("ى", "ی").replace("ك", "ک").replace("ة", "ه")
+            .replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ۀ", "ه")
+            .replace("\u200c", " ").replace("\u200f", ""))
+    text = _MARKS.sub("", to_ascii_digits(text))
+    return " ".join(text.lower().split())
+
+
+def matches(service: Service, query: str) -> bool:
+    wanted = fold(query)
+    haystack = fold(" ".join((service.name_fa, service.name_en, service.code, service.agency)))
+    return all(word in haystack for word in wanted.split())
+
+
+def offered_services(query: str = "") -> list[tuple[Service, object]]:
+    from edge.catalogue import services_with_fees
+    rows = services_with_fees(box().clock.now())
+    return [(service, tariff) for service, tariff in rows if not query or matches(service, query)]
+
+
+def field_labels(service: Service | None) -> dict[str, str]:
+    labels = {"service_code": gettext("Service"), "national_code": gettext("National code"),
+              "full_name": gettext("Full name"), "mobile": gettext("Mobile number"),
+              "payment.method": gettext("Payment"),
+              "payment.reference": gettext("Bank reference number")}
+    for spec in (service.fields if service else ()):
+        labels[f"fields.{spec['name']}"] = spec_label(spec)
+    return labels
+
+
+def spec_label(spec: dict) -> str:
+    return spec.get("label_fa" if g.lang == "fa" else "label_en") or spec["name"]
+
+
+def form_value(name: str) -> str:
+    return request.form.get(name, "")[:MAX_INPUT]
+
+
+# --- new intake ---------------------------------------------------------------
+
+@blueprint.get("/new")
+@roles_required(*CITIZEN_DATA)
+def new():
+    code = request.args.get("service", "")
+    if not code:
+        query = request.args.get("q", "")[:100]
+        return render_template("intake_choose.html", query=query,
+                               services=offered_services(query))
+    service = Service.get_or_none((Service.code == code) & (Service.offered == True))  # noqa: E712
+    if service is None:
+        return redirect(url_for("intakes.new"), 303)
+    return _render_form(service, {"payment.method": "cash"}, FieldErrors())
+
+
+def _render_form(service: Service, values: dict, errors: FieldErrors, status: int = 200):
+    try:
+        tariff = tariff_in_force(service, box().clock.now())
+    except EdgeError:
+        tariff = None
+    return render_template("intake_form.html", service=service, tariff=tariff, values=values,
+                           errors=errors, labels=field_labels(service),
+                           spec_label=spec_label, methods=PAYMENT_METHODS), status
+
+
+def check_form(service: Service, values: dict) -> FieldErrors:
+    """Every field checked on its own, so all problems are shown at once."""
+    errors = FieldErrors()
+    labels = field_labels(service)
+    errors.check("national_code", labels["national_code"], nationalcode.validate,
+                 values["national_code"])
+    errors.check("mobile", labels["mobile"], phone.normalize_mobile, values["mobile"])
+    if not values["full_name"].strip():
+        errors["full_name"] = gettext("Write the citizen's full name.")
+    for spec in service.fields:
+        one_field = Service(fields=[spec])
+        name = f"fields.{spec['name']}"
+        errors.check(name, labels[name], intake_rules.clean_service_fields, one_field,
+                     {spec["name"]: values[name]})
+    method = values["payment.method"]
+    if method not in PAYMENT_METHODS:
+        errors["payment.method"] = gettext("Choose cash or card.")
+    elif method == "card" and not values["payment.reference"].strip():
+        errors["payment.reference"] = gettext(
+            "A card payment needs the bank's reference number from the card reader's slip.")
+    return errors
+
+
+@blueprint.post("/new")
+@roles_required(*CITIZEN_DATA)
+def create():
+    service = Service.get_or_none(Service.code == form_value("service_code"))
+    if service is None or not service.offered:
+        return redirect(url_for("intakes.new"), 303)
+    names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference"]
+    names += [f"fields.{spec['name']}" for spec in service.fields]
+    values = {name: form_value(name) for name in names}
+    errors = check_form(service, values)
+    if errors:
+        return _render_form(service, values, errors, 400)
+    fields = {spec["name"]: values[f"fields.{spec['name']}"] for spec in service.fields
+              if values[f"fields.{spec['name']}"].strip()}
+    try:
+        made = box().intakes.create(IntakeRequest(
+            service_code=service.code, national_code=values["national_code"],
+            full_name=values["full_name"], mobile=values["mobile"], fields=fields,
+            payment_method=values["payment.method"],
+            payment_reference=values["payment.reference"]), g.user)
+    except EdgeError as error:
+        errors.add(error, field_labels(service))
+        return _render_form(service, values, errors, error.status)
+    return redirect(url_for("intakes.detail", code=made.tracking_code, done="saved"), 303)
+
+
+# --- one intake ---------------------------------------------------------------
+
+def history(item) -> list:
+    return list(IntakeStatusChange.select(IntakeStatusChange, User).join(User)
+                .where(IntakeStatusChange.intake == item).order_by(IntakeStatusChange.id))
+
+
+def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
+    notice = NOTICES.get(request.args.get("done", ""))
+    nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    return render_template(
+        "intake_detail.html", item=item, history=history(item), next_statuses=nexts,
+        can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
+        reason=reason, notice=gettext(notice) if notice else None,
+        can_reprint=callable(getattr(box(), "reprint_receipt", None)),
+        field_specs={spec["name"]: spec for spec in item.service.fields},
+        spec_label=spec_label), status
+
+
+def _get(code: str):
+    try:
+        return box().intakes.get(code)
+    except EdgeError:
+        abort(404)
+
+
+@blueprint.get("/<code>")
+@roles_required(*CITIZEN_DATA)
+def detail(code: str):
+    item = _get(code)
+    if item.tracking_code != code:
+        return redirect(url_for("intakes.detail", code=item.tracking_code), 303)
+    return _render_detail(item)
+
+
+@blueprint.post("/<code>/status")
+@roles_required(*CITIZEN_DATA)
+def change_status(code: str):
+    item = _get(code)
+    target = form_value("status")
+    if target not in INTAKE_STATUSES or target == "cancelled":
+        abort(400)
+    try:
+        box().intakes.change_status(item.tracking_code, target, g.user)
+    except EdgeError as error:
+        return _render_detail(item, FieldErrors(status=message_for(error)), status=error.status)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done="status"), 303)
+
+
+@blueprint.post("/<code>/cancel")
+@roles_required(*CITIZEN_DATA)
+def cancel(code: str):
+    item = _get(code)
+    reason = form_value("reason")
+    try:
+        box().intakes.cancel(item.tracking_code, g.user, reason)
+    except EdgeError as error:
+        errors = FieldErrors(reason=message_for(error, gettext("Reason")))
+        return _render_detail(item, errors, reason, error.status)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+
+
+@blueprint.get("/<code>/receipt")
+@roles_required(*CITIZEN_DATA)
+def receipt(code: str):
+    item = _get(code)
+    return render_template("receipt.html", item=item, spec_label=spec_label,
+                           field_specs={spec["name"]: spec for spec in item.service.fields})
+
+
+@blueprint.post("/<code>/reprint")
+@roles_required(*CITIZEN_DATA)
+def reprint(code: str):
+    """Sends the receipt to the box's printer, when the hardware part offers it."""
+    item = _get(code)
+    printer = getattr(box(), "reprint_receipt", None)
+    if not callable(printer):
+        return _render_detail(item, FieldErrors(reprint=gettext(
+            "No receipt printer is configured on this box; use the browser's Print.")),
+            status=409)
+    printer(item.tracking_code, g.user)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done="reprinted"), 303)
+
+
+# --- search -------------------------------------------------------------------
+
+SEARCH_FIELDS = ("tracking_code", "national_code", "mobile", "service", "status", "from", "to")
+
+
+def read_query(args) -> tuple[IntakeQuery, FieldErrors, dict]:
+    values = {name: args.get(name, "")[:100].strip() for name in SEARCH_FIELDS}
+    errors = FieldErrors()
+    query = IntakeQuery(per_page=PER_PAGE)
+    if values["tracking_code"]:
+        query.tracking_code = errors.check("tracking_code", gettext("Tracking code"),
+                                           tracking.normalize, values["tracking_code"]) or ""
+    if values["national_code"]:
+        query.national_code = errors.check("national_code", gettext("National code"),
+                                           nationalcode.validate, values["national_code"]) or ""
+    if values["mobile"]:
+        query.mobile = errors.check("mobile", gettext("Mobile number"),
+                                    phone.normalize_mobile, values["mobile"]) or ""
+    query.service_code = values["service"]
+    query.status = values["status"] if values["status"] in INTAKE_STATUSES else ""
+    for name, attribute in (("from", "date_from"), ("to", "date_to")):
+        if values[name]:
+            try:
+                setattr(query, attribute, jalali.parse_date(values[name]))
+            except ValueError:
+                errors[name] = gettext("Write a Jalali date like %(example)s.",
+                                       example=digits("1405/09/10"))
+    page = to_ascii_digits(args.get("page", "1"))
+    query.page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    return query, errors, values
+
+
+@blueprint.get("")
+@roles_required(*CITIZEN_DATA)
+def search():
+    query, errors, values = read_query(request.args)
+    found, total, searched = [], 0, any(values.values())
+    if not errors:
+        found, total = intake_rules.search(query)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    kept = {name: value for name, value in values.items() if value}
+
+    def page_url(number: int) -> str:
+        return url_for("intakes.search") + "?" + urlencode({**kept, "page": number})
+
+    return render_template(
+        "intake_search.html", found=found, total=total, values=values, errors=errors,
+        page=query.page, pages=pages, page_url=page_url, searched=searched,
+        services=Service.select().order_by(Service.id), statuses=INTAKE_STATUSES)

@@ -1,0 +1,238 @@
+"""Who is asking: server-side login sessions, CSRF tokens, login throttling
+and the security headers every response carries (the API's too).
+
+The session cookie holds a random token; the database keeps only its SHA-256,
+with the user and the time it was last used, so a login ends after
+`session.idle_minutes` of quiet, at logout, or when the user is deactivated.
+A fresh token is made at every login (no session fixation). CSRF tokens are
+an HMAC of the session (or, before login, of a random pre-login cookie) with
+the box's secret key, which is made at first start in the data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+
+from edge.models import User
+from web.schema import PortalSession
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "pk_session"
+PRELOGIN_COOKIE = "pk_prelogin"
+LANG_COOKIE = "pk_lang"
+CSRF_FIELD = "csrf_token"
+SECRET_FILE = "web-secret.key"
+LAST_SEEN_GRANULARITY = timedelta(seconds=30)   # fewer writes: last_seen is coarse
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def load_secret(home: Path) -> bytes:
+    """The box's portal secret, made once at first start and kept (0600)."""
+    path = Path(home) / SECRET_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _box():
+    return current_app.config["BOX"]
+
+
+# --- sessions ---------------------------------------------------------------
+
+def start_session(user: User) -> str:
+    """A new session for `user`; the caller sets the returned token as the cookie."""
+    token = secrets.token_urlsafe(32)
+    box = _box()
+    now = box.clock.now()
+    with box.store.write():
+        PortalSession.create(token_hash=_hash(token), user=user, created_at=now, last_seen=now)
+        box.events.record(user.username, "portal.login", user.username, {"ip": client_ip()})
+    return token
+
+
+def end_session() -> None:
+    session = getattr(g, "portal_session", None)
+    if session is None:
+        return
+    box = _box()
+    with box.store.write():
+        PortalSession.delete().where(PortalSession.id == session.id).execute()
+        box.events.record(g.user.username, "portal.logout", g.user.username, {})
+
+
+def end_sessions_of(user: User) -> None:
+    """Inside the caller's write: every login of `user` ends (deactivation, new password)."""
+    PortalSession.delete().where(PortalSession.user == user).execute()
+
+
+def load_session() -> None:
+    """Sets g.user and g.portal_session from the cookie, or leaves them None;
+    g.session_expired tells the login page why the operator is back there."""
+    g.user = None
+    g.portal_session = None
+    g.session_expired = False
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return
+    row = (PortalSession.select(PortalSession, User).join(User)
+           .where(PortalSession.token_hash == _hash(token)).first())
+    if row is None:
+        return
+    box = _box()
+    now = box.clock.now()
+    idle = timedelta(minutes=box.settings["session.idle_minutes"])
+    if now - row.last_seen > idle or not row.user.active:
+        with box.store.write():
+            PortalSession.delete().where(PortalSession.id == row.id).execute()
+        g.session_expired = True
+        return
+    if now - row.last_seen > LAST_SEEN_GRANULARITY:
+        with box.store.write():
+            PortalSession.update(last_seen=now).where(PortalSession.id == row.id).execute()
+    g.user = row.user
+    g.portal_session = row
+
+
+# --- CSRF -------------------------------------------------------------------
+
+def _csrf_subject() -> str:
+    if getattr(g, "portal_session", None) is not None:
+        return "session:" + g.portal_session.token_hash
+    if not getattr(g, "prelogin", None):
+        g.prelogin = request.cookies.get(PRELOGIN_COOKIE) or ""
+    if not g.prelogin:
+        g.prelogin = secrets.token_urlsafe(24)
+        g.set_prelogin = True
+    return "prelogin:" + g.prelogin
+
+
+def csrf_token() -> str:
+    key = current_app.config["PORTAL_SECRET"]
+    return hmac.new(key, _csrf_subject().encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok() -> bool:
+    sent = request.form.get(CSRF_FIELD, "")
+    return bool(sent) and hmac.compare_digest(sent, csrf_token())
+
+
+# --- login throttling -------------------------------------------------------
+
+@dataclass
+class _Failures:
+    count: int
+    last: float
+
+
+class LoginThrottle:
+    """A growing wait after repeated failures, per username and address, capped.
+
+    The key includes the client's address, so an attacker guessing the
+    operator's password from one machine does not lock the operator out at
+    the counter's own machine; a second key per address alone slows someone
+    trying many usernames. Kept in memory: a restart forgets, which only
+    helps the real operator.
+    """
+
+    def __init__(self, clock, free_tries: int = 3, first_wait: int = 2,
+                 max_wait: int = 60, per_address_free: int = 20, max_keys: int = 10_000):
+        self.clock = clock
+        self.free_tries = free_tries
+        self.first_wait = first_wait
+        self.max_wait = max_wait
+        self.per_address_free = per_address_free
+        self.max_keys = max_keys
+        self._failures: OrderedDict[tuple, _Failures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _keys(self, username: str, address: str) -> tuple[tuple, tuple]:
+        return ("user", username.strip().lower(), address), ("address", address)
+
+    def _wait_for(self, key: tuple, free: int) -> int:
+        entry = self._failures.get(key)
+        if entry is None or entry.count < free:
+            return 0
+        wait = min(self.first_wait * 2 ** (entry.count - free), self.max_wait)
+        left = wait - (self.clock.now().timestamp() - entry.last)
+        return max(0, int(left + 0.999))
+
+    def wait_seconds(self, username: str, address: str) -> int:
+        """Seconds before this username may try again from this address."""
+        user_key, address_key = self._keys(username, address)
+        with self._lock:
+            return max(self._wait_for(user_key, self.free_tries),
+                       self._wait_for(address_key, self.per_address_free))
+
+    def failed(self, username: str, address: str) -> None:
+        now = self.clock.now().timestamp()
+        with self._lock:
+            for key in self._keys(username, address):
+                entry = self._failures.pop(key, None) or _Failures(0, now)
+                entry.count += 1
+                entry.last = now
+                self._failures[key] = entry
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+
+    def succeeded(self, username: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop(self._keys(username, address)[0], None)
+
+
+def client_ip() -> str:
+    return request.remote_addr or "?"
+
+
+# --- wiring -----------------------------------------------------------------
+
+def cookie_options() -> dict:
+    return {"httponly": True, "samesite": "Strict", "path": "/",
+            "secure": current_app.config.get("SESSION_COOKIE_SECURE", False)}
+
+
+def add_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if getattr(g, "set_prelogin", False):
+        response.set_cookie(PRELOGIN_COOKIE, g.prelogin, **cookie_options())
+    return response
+
+
+def init_app(app: Flask, box) -> None:
+    app.config.setdefault("PORTAL_SECRET", load_secret(box.home))
+    app.secret_key = app.config["PORTAL_SECRET"]
+    app.extensions["login_throttle"] = LoginThrottle(box.clock)
+    app.after_request(add_headers)

@@ -1,0 +1,155 @@
+"""User management for supervisors: add, deactivate and reactivate, reset a
+password, bind an operator card's UID."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from peewee import IntegrityError
+
+from edge import users as user_rules
+from edge.errors import Conflict, EdgeError, InvalidInput
+from edge.models import ROLES, User
+from web.portal import security
+from web.portal.access import SUPERVISOR, roles_required
+from web.portal.forms import FieldErrors
+from web.portal.i18n import N_, gettext
+
+blueprint = Blueprint("users", __name__, url_prefix="/users")
+
+_CARD_UID = re.compile(r"^[0-9A-F]{8,20}$")
+NOTICES = {"added": N_("The user is added."), "password": N_("The password is changed."),
+           "deactivated": N_("The user can no longer log in."),
+           "activated": N_("The user can log in again."), "card": N_("The card is saved.")}
+
+
+def box():
+    return current_app.config["BOX"]
+
+
+def labels() -> dict:
+    return {"username": gettext("Username"), "full_name": gettext("Full name"),
+            "role": gettext("Role"), "password": gettext("Password"),
+            "card_uid": gettext("Card UID")}
+
+
+def normalize_card_uid(raw: str) -> str:
+    """'04:a2:3b:9c' or '04 A2 3B 9C' -> '04A23B9C'; empty means no card."""
+    uid = re.sub(r"[\s:\-]", "", raw or "").upper()
+    if uid and not _CARD_UID.match(uid):
+        raise InvalidInput("field.choice", "card_uid", field="card_uid")
+    return uid
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    current = box()
+    with current.store.write():
+        user.active = active
+        user.save()
+        if not active:
+            security.end_sessions_of(user)
+        current.events.record(actor.username, "user.activated" if active else "user.deactivated",
+                              user.username, {})
+
+
+def bind_card(user: User, uid: str, actor: User) -> None:
+    current = box()
+    try:
+        with current.store.write():
+            user.card_uid = uid or None
+            user.save()
+            current.events.record(actor.username, "user.card_bound", user.username,
+                                  {"card": bool(uid)})
+    except IntegrityError:
+        raise Conflict("field.choice", "card_uid", field="card_uid") from None
+
+
+def _user(username: str) -> User:
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _notice():
+    key = request.args.get("done", "")
+    return gettext(NOTICES[key]) if key in NOTICES else None
+
+
+@blueprint.get("")
+@roles_required(*SUPERVISOR)
+def index(values=None, errors=None, status=200):
+    return render_template("users.html", people=User.select().order_by(User.username),
+                           values=values or {"role": "operator"}, errors=errors or {},
+                           roles_list=ROLES, notice=_notice()), status
+
+
+@blueprint.post("")
+@roles_required(*SUPERVISOR)
+def add():
+    values = {name: request.form.get(name, "")[:200] for name in
+              ("username", "full_name", "role", "password")}
+    values["username"] = values["username"].strip().lower()
+    try:
+        user_rules.add_user(box().store, box().events, values["username"], values["full_name"],
+                            values["role"], values["password"], actor=g.user.username)
+    except EdgeError as error:
+        errors = FieldErrors()
+        errors.add(error, labels())
+        values["password"] = ""
+        return index(values, errors, error.status)
+    return redirect(url_for("users.index", done="added"), 303)
+
+
+def _render_user(user: User, errors=None, status=200):
+    return render_template("user_detail.html", person=user, errors=errors or {},
+                           notice=_notice()), status
+
+
+@blueprint.get("/<username>")
+@roles_required(*SUPERVISOR)
+def detail(username: str):
+    return _render_user(_user(username))
+
+
+@blueprint.post("/<username>/active")
+@roles_required(*SUPERVISOR)
+def activate(username: str):
+    user = _user(username)
+    active = request.form.get("active") == "1"
+    if user.id == g.user.id and not active:
+        return _render_user(user, {"active": gettext("You cannot deactivate yourself.")}, 409)
+    set_active(user, active, g.user)
+    return redirect(url_for("users.detail", username=username,
+                            done="activated" if active else "deactivated"), 303)
+
+
+@blueprint.post("/<username>/password")
+@roles_required(*SUPERVISOR)
+def password(username: str):
+    user = _user(username)
+    try:
+        user_rules.set_password(box().store, box().events, user,
+                                request.form.get("password", "")[:200], actor=g.user.username)
+    except EdgeError as error:
+        errors = FieldErrors()
+        errors.add(error, labels())
+        return _render_user(user, errors, error.status)
+    if user.id != g.user.id:
+        with box().store.write():
+            security.end_sessions_of(user)
+    return redirect(url_for("users.detail", username=username, done="password"), 303)
+
+
+@blueprint.post("/<username>/card")
+@roles_required(*SUPERVISOR)
+def card(username: str):
+    user = _user(username)
+    try:
+        bind_card(user, normalize_card_uid(request.form.get("card_uid", "")[:60]), g.user)
+    except EdgeError as error:
+        errors = FieldErrors(card_uid=gettext(
+            "A card UID is 8 to 20 hexadecimal characters and belongs to one user only."))
+        return _render_user(User.get_by_id(user.id), errors, error.status)
+    return redirect(url_for("users.detail", username=username, done="card"), 303)
