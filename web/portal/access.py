@@ -26,7 +26,8 @@ def roles_required(*roles: str):
         def wrapper(*args, **kwargs):
             if g.user is None:
                 target = request.full_path if request.method == "GET" else ""
-                return redirect(url_for("auth.login", next=safe_next(target) or None), 303)
+                return redirect(url_for("auth.login", next=safe_next(target) or None,
+                                        expired=1 if g.session_expired else None), 303)
             if g.user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

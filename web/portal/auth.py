@@ -20,7 +20,8 @@ def login():
     if g.user is not None:
         return redirect(url_for("dashboard.home"), 303)
     return render_template("login.html", username="", error=None,
-                           expired=g.session_expired, next=safe_next(request.args.get("next")))
+                           expired=g.session_expired or request.args.get("expired") == "1",
+                           next=safe_next(request.args.get("next")))
 
 
 @blueprint.post("/login")

@@ -109,3 +109,52 @@ def init_app(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
     app.jinja_env.filters.update(digits=digits, rials=rials, jdate=jdate,
                                  jdatetime=jdatetime, mobile=mobile, ltr=ltr)
+
+
+# --- the catalogue ---------------------------------------------------------------
+
+WEB = Path(__file__).resolve().parent.parent
+METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]
+
+
+def extract_messages(root: Path = WEB) -> dict[str | tuple, list[str]]:
+    """{msgid (or (singular, plural)): [where]} of every string the portal shows."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(root), METHOD_MAP, options_map={"templates/**.html": {"encoding": "utf-8"}}):
+        key = message if isinstance(message, str) else tuple(message[:2])
+        found.setdefault(key, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def update_catalogue(lang: str = "fa", folder: Path = TRANSLATIONS) -> list:
+    """Add new msgids to the .po (untranslated), drop the vanished ones; returns
+    the msgids that still need a translation. Run: python -m web.portal.i18n"""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    path = po_path(lang, folder)
+    old = {}
+    if path.exists():
+        with path.open("rb") as source:
+            old = {message.id: message.string for message in read_po(source, locale=lang)
+                   if message.id}
+    catalog = Catalog(locale=lang, project="Pishkhan Edge portal", charset="utf-8",
+                      fuzzy=False, header_comment="# Persian catalogue of the Pishkhan Edge "
+                      "portal. Update with: python -m web.portal.i18n")
+    for key, places in sorted(extract_messages().items(), key=lambda item: str(item[0])):
+        locations = [(place.rsplit(":", 1)[0], int(place.rsplit(":", 1)[1])) for place in places]
+        catalog.add(key, old.get(key, "" if isinstance(key, str) else ("", "")),
+                    locations=locations)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        write_po(out, catalog, width=100, sort_output=True, include_lineno=False)
+    return [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple)
+                                                  else m.string)]
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's tool
+    for missing in update_catalogue():
+        print("untranslated:", missing)

@@ -1,0 +1,122 @@
+"""Fixtures of the portal's tests: a demo box served by a real waitress, and a
+browser-like client (requests.Session) that keeps cookies and CSRF tokens."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from edge.clock import FakeClock
+from edge.demo import prepare_demo_box
+from edge.serve import Appliance
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Portal:
+    url: str
+    box: object
+    app: object
+    passwords: dict
+    clock: FakeClock
+
+
+class Browserish:
+    """A requests.Session that reads the CSRF token of the last page it got."""
+
+    opened: list["Browserish"] = []   # closed by the portal fixture, so waitress can stop
+
+    def __init__(self, base: str):
+        self.base = base
+        self.session = requests.Session()
+        self.csrf = ""
+        Browserish.opened.append(self)
+
+    @classmethod
+    def close_all(cls) -> None:
+        while cls.opened:
+            cls.opened.pop().session.close()
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        response = self.session.get(self.base + path, timeout=10, **kwargs)
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict | None = None, csrf: bool = True,
+             **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        response = self.session.post(self.base + path, data=form, timeout=10, **kwargs)
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    def login(self, username: str, password: str) -> requests.Response:
+        self.get("/login")
+        return self.post("/login", {"username": username, "password": password})
+
+
+@pytest.fixture
+def portal(tmp_path):
+    clock = FakeClock()
+    box, passwords = prepare_demo_box(tmp_path / "box", clock)
+    appliance = Appliance(box, "127.0.0.1", 0, threads=4)
+    appliance.start()
+    yield Portal(appliance.url, box, appliance.app, passwords, clock)
+    Browserish.close_all()
+    appliance.stop()
+
+
+def logged_in(portal: Portal, role: str) -> Browserish:
+    client = Browserish(portal.url)
+    response = client.login(role, portal.passwords[role])
+    assert response.status_code == 303, response.text[:500]
+    client.get("/")
+    return client
+
+
+@pytest.fixture
+def operator_client(portal):
+    return logged_in(portal, "operator")
+
+
+@pytest.fixture
+def supervisor_client(portal):
+    return logged_in(portal, "supervisor")
+
+
+def field_error(html: str, name: str) -> str:
+    """The message written next to the field `name` (empty if none)."""
+    found = re.search(r'id="e-' + re.escape(name) + r'"[^>]*>([^<]*)<', html)
+    assert found, f"no error slot for {name}"
+    return found.group(1).strip()
+
+
+def input_value(html: str, name: str) -> str:
+    found = re.search(r'name="' + re.escape(name) + r'"[^>]*value="([^"]*)"', html)
+    assert found, f"no input {name}"
+    return found.group(1)
+
+
+INTAKE = {"service_code": "POST-PARCEL", "national_code": "۰۰۱۳۵۴۲۴۱۹",
+          "full_name": "زهرا احمدی", "mobile": "۰۹۱۲۱۲۳۴۵۶۷",
+          "fields.postcode": "۱۲۳۴۵۶۷۸۹۰", "fields.weight_grams": "٥٠٠",
+          "payment.method": "cash", "payment.reference": ""}
+
+
+def make_intake(client: Browserish, **overrides) -> str:
+    """Take an intake through the form; returns its tracking code."""
+    client.get("/intakes/new?service=" + overrides.get("service_code", INTAKE["service_code"]))
+    response = client.post("/intakes/new", {**INTAKE, **overrides})
+    assert response.status_code == 303, response.text[:2000]
+    return response.headers["Location"].split("/intakes/")[1].split("?")[0]
