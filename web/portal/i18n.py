@@ -106,7 +106,12 @@ def ltr(text) -> Markup:
 def init_app(app: Flask) -> None:
     app.extensions["portal_catalogues"] = load_catalogues()
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
+    # Jinja's new-style gettext fills the placeholders itself (escaping them), so it
+    # gets the plain look-ups.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().gettext(text),
+        ngettext=lambda singular, plural, count: _translations().ngettext(singular, plural, count),
+        newstyle=True)
     app.jinja_env.filters.update(digits=digits, rials=rials, jdate=jdate,
                                  jdatetime=jdatetime, mobile=mobile, ltr=ltr)
 

@@ -1,0 +1,99 @@
+"""Every route of the app, for every role and for no login, on a real server.
+
+The routes are enumerated from app.url_map, and every endpoint must have an
+entry in ACCESS: a new route cannot escape this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge import users
+from tests.portal.conftest import Browserish, logged_in, make_intake
+
+PUBLIC, API_PUBLIC, API_LOGIN = "public", "api-public", "api-login"
+CITIZEN = {"operator", "supervisor"}
+SUPERVISOR = {"supervisor"}
+EVERYONE = {"operator", "supervisor", "technician"}
+
+ACCESS = {
+    "static": PUBLIC,
+    "auth.login": PUBLIC, "auth.login_post": PUBLIC, "auth.logout": PUBLIC,
+    "auth.language": PUBLIC,
+    "dashboard.home": EVERYONE, "dashboard.reports": SUPERVISOR,
+    "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
+    "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
+    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
+    "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
+    "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
+    "status.sync": EVERYONE, "status.hardware": EVERYONE,
+    "api.health": API_PUBLIC, "api.openapi_document": API_PUBLIC, "api.create_token": API_PUBLIC,
+    "api.list_services": API_LOGIN, "api.create_intake": API_LOGIN, "api.get_intake": API_LOGIN,
+    "api.change_status": API_LOGIN, "api.search_intakes": API_LOGIN, "api.sync_state": API_LOGIN,
+}
+
+
+def routes(app, code: str):
+    """(endpoint, method, path) of every route, with real values for its arguments."""
+    values = {"code": code, "username": "walkee", "filename": "css/portal.css"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", values[argument])
+            path = path.replace(f"<path:{argument}>", values[argument])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, path))
+    # logging out last, so the walk keeps its login to the end
+    return sorted(found, key=lambda route: route[0] == "auth.logout")
+
+
+def test_every_endpoint_has_a_declared_access(portal):
+    endpoints = {rule.endpoint for rule in portal.app.url_map.iter_rules()}
+    assert endpoints == set(ACCESS), "declare the access of new routes in ACCESS"
+
+
+def walker(portal, role):
+    if role is None:
+        client = Browserish(portal.url)
+        client.get("/login")
+        return client
+    return logged_in(portal, role)
+
+
+@pytest.mark.parametrize("role", [None, "operator", "supervisor", "technician"])
+def test_walk_every_route(portal, role):
+    users.add_user(portal.box.store, portal.box.events, "walkee", "Walkee", "operator",
+                   "walkee-password")
+    code = make_intake(logged_in(portal, "operator"))
+    client = walker(portal, role)
+    problems = []
+    for endpoint, method, path in routes(portal.app, code):
+        response = client.post(path, {}) if method == "POST" else client.get(path)
+        status = response.status_code
+        access = ACCESS[endpoint]
+        to_login = status == 303 and response.headers["Location"].startswith("/login")
+        if access == PUBLIC:
+            ok = status < 500 and status != 403
+        elif access == API_PUBLIC:
+            ok = status in (200, 201, 400, 401)
+        elif access == API_LOGIN:
+            ok = status == 401          # the portal's cookie is not an API login
+        elif role is None:
+            ok = to_login
+        elif role in access:
+            ok = status < 500 and status != 403 and not to_login
+        else:
+            ok = status == 403 and "نقش شما اجازهٔ این کار را ندارد" in response.text
+        if not ok:
+            problems.append(f"{role} {method} {path} -> {status}")
+    assert not problems
+
+
+def test_technician_sees_no_citizen_data(portal):
+    code = make_intake(logged_in(portal, "operator"))
+    technician = logged_in(portal, "technician")
+    for path in ("/", "/sync", "/hardware"):
+        html = technician.get(path).text
+        assert "زهرا احمدی" not in html and code not in html and "۰۰۱۳۵۴۲۴۱۹" not in html
+    operator_home = logged_in(portal, "operator").get("/").text
+    assert "زهرا احمدی" in operator_home and code in operator_home
