@@ -1,0 +1,216 @@
+"""The portal in a real browser (Debian's chromium driven by Playwright)
+against the real waitress server: the operator's day from login to logout,
+keyboard only, on a phone and a 1024x768 screen, in Persian and English.
+Screenshots of the main pages go to tests/screenshots/ (not committed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.system import require_binary
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+DESKTOP = {"width": 1024, "height": 768}
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_binary("chromium", "chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Tab:
+    """One browser page on the portal, recording every address it asks for."""
+
+    def __init__(self, browser, portal, viewport=DESKTOP):
+        self.portal = portal
+        self.context = browser.new_context(viewport=viewport, locale="fa-IR")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.asked: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("request", lambda request: self.asked.append(request.url))
+        self.broken: list[str] = []
+        # 4xx pages are part of the tests; a missing asset or a CSP refusal is not
+        self.page.on("console", lambda message: message.type == "error"
+                     and not message.text.startswith("Failed to load resource")
+                     and self.console_errors.append(message.text))
+        self.page.on("response", lambda response: response.status >= 400
+                     and response.request.resource_type != "document"
+                     and self.broken.append(f"{response.status} {response.url}"))
+
+    def go(self, path: str):
+        self.page.goto(self.portal.url + path)
+        return self.page
+
+    def login(self, role: str):
+        page = self.go("/login")
+        page.fill("#f-username", role)
+        page.fill("#f-password", self.portal.passwords[role])
+        page.press("#f-password", "Enter")
+        page.wait_for_url(self.portal.url + "/")
+        return page
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        outside = [url for url in self.asked if not url.startswith(self.portal.url)]
+        assert not outside, f"the page asked for something outside the box: {outside}"
+        assert not self.console_errors, self.console_errors   # e.g. a CSP violation
+        assert not self.broken, self.broken
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, portal):
+    opened = Tab(browser, portal)
+    yield opened
+    opened.close()
+
+
+def test_operators_day_in_persian_with_the_keyboard(tab, portal):
+    page = tab.login("operator")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.click("text=درخواست جدید >> nth=0")
+    page.fill("#service-query", "مرسوله")            # filters as the operator types
+    assert page.locator("#service-list li:visible").count() == 1
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")                        # past the Find button to the service
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*service=POST-PARCEL"))
+    assert page.evaluate("document.activeElement.id") == "f-national_code"
+    keyboard = page.keyboard
+    for text in ("۰۰۱۳۵۴۲۴۱۹", "زهرا احمدی", "۰۹۱۲۱۲۳۴۵۶۷", "۱۲۳۴۵۶۷۸۹۰", "۵۰۰"):
+        keyboard.type(text)
+        keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "pay-cash"
+    keyboard.press("Enter")                           # Enter in the form saves it
+    page.wait_for_url(re.compile(r".*/intakes/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}\?done=saved"))
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", code)
+    assert page.locator("#intake-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
+    assert page.locator("#intake-fee").inner_text() == "۷۸۰٬۰۰۰ ریال"
+    tab.shot("fa-desktop-intake-detail")
+    page.click("#receipt-link")
+    assert page.locator("#receipt-tracking").inner_text().strip() == code
+    assert page.locator("#receipt-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
+    tab.shot("fa-desktop-receipt")
+    page.go_back()
+    page.click("#cancel-intake")
+    assert page.locator("#e-reason").inner_text() == "برای لغو درخواست، دلیل آن را بنویسید."
+    page.fill("#f-reason", "متقاضی منصرف شد")
+    page.click("#cancel-intake")
+    page.wait_for_url(re.compile(r".*done=cancelled"))
+    assert "لغوشده" in page.locator(".page-head").inner_text()
+    page.click("#logout")
+    page.wait_for_url(portal.url + "/login")
+    page.goto(portal.url + "/")
+    assert page.url.startswith(portal.url + "/login")
+
+
+def test_checks_as_the_operator_types(tab):
+    page = tab.login("operator")
+    tab.go("/intakes/new?service=HEALTH-INS")
+    page.type("#f-national_code", "0013542418")
+    page.keyboard.press("Tab")
+    assert "رقم کنترل" in page.locator("#e-national_code").inner_text()
+    page.fill("#f-national_code", "")
+    page.type("#f-national_code", "٠٠١٣٥٤٢٤١٩")       # Arabic-Indic digits
+    assert page.locator("#e-national_code").inner_text() == ""
+    page.type("#f-mobile", "0912")
+    page.keyboard.press("Tab")
+    assert page.locator("#e-mobile").inner_text() == "شمارهٔ همراه باید به شکل ۰۹xxxxxxxxx باشد."
+    page.fill("#f-mobile", "۰۹۱۲۱۲۳۴۵۶۷")
+    assert page.locator("#e-mobile").inner_text() == ""
+    page.check("#pay-card")
+    page.fill("#f-full_name", "علی")
+    page.click("#submit-intake")                      # the server checks again
+    assert "شمارهٔ پیگیری" in page.locator("#e-payment\\.reference").inner_text()
+    assert page.locator("#f-national_code").input_value() == "٠٠١٣٥٤٢٤١٩"
+    tab.shot("fa-desktop-intake-form-errors")
+
+
+def test_wrong_password_shows_the_error(tab):
+    page = tab.go("/login")
+    page.fill("#f-username", "operator")
+    page.fill("#f-password", "wrong password")
+    page.click("button[type=submit]")
+    assert page.locator("#login-error").inner_text() == "نام کاربری یا گذرواژه درست نیست."
+    assert page.locator("#f-username").input_value() == "operator"
+    tab.shot("fa-desktop-login-error")
+
+
+def test_english_switch_is_remembered(tab, portal):
+    page = tab.login("operator")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert "Intakes today" in page.inner_text("body")
+    tab.go("/intakes/new")
+    assert "Find the service" in page.inner_text("body")
+    page.click("button[name=lang][value=fa]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+def _make_some_intakes(portal):
+    from edge.intake import IntakeRequest
+    from edge.models import User
+    operator = User.get(User.username == "operator")
+    people = [("0013542419", "زهرا احمدی", "HEALTH-INS", {}),
+              ("0499370899", "محمد کریمی", "POST-PARCEL",
+               {"postcode": "1234567890", "weight_grams": "750"}),
+              ("0013542419", "زهرا احمدی", "BILL-PAY", {"bill_id": "1234567", "payment_id": "98"})]
+    made = []
+    for code, name, service, fields in people:
+        made.append(portal.box.intakes.create(IntakeRequest(
+            service_code=service, national_code=code, full_name=name, mobile="09121234567",
+            fields=fields), operator))
+    portal.box.intakes.change_status(made[0].tracking_code, "in_progress", operator)
+    return made
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_main_pages_look_right(browser, portal, lang, screen):
+    made = _make_some_intakes(portal)
+    tab = Tab(browser, portal, DESKTOP if screen == "desktop" else PHONE)
+    try:
+        if lang == "en":
+            tab.go("/login").click("button[name=lang][value=en]")
+        tab.go("/login")
+        tab.shot(f"{lang}-{screen}-login")
+        page = tab.login("supervisor")
+        pages = {"dashboard": "/", "choose": "/intakes/new?q=", "form":
+                 "/intakes/new?service=POST-PARCEL",
+                 "detail": f"/intakes/{made[1].tracking_code}",
+                 "receipt": f"/intakes/{made[1].tracking_code}/receipt",
+                 "search": "/intakes?national_code=0013542419", "users": "/users",
+                 "reports": "/reports", "sync": "/sync", "hardware": "/hardware",
+                 "not-found": "/no-such-page"}
+        for name, path in pages.items():
+            tab.go(path)
+            assert page.locator("html").get_attribute("lang") == lang
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= page.viewport_size["width"], f"{name} scrolls sideways: {width}px"
+            font = page.evaluate("getComputedStyle(document.body).fontFamily")
+            assert font.startswith('"Vazirmatn"') or font.startswith("Vazirmatn")
+            tab.shot(f"{lang}-{screen}-{name}")
+        assert page.evaluate("document.fonts.check('16px Vazirmatn')")
+    finally:
+        tab.close()
