@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from edge import users
-from edge.messages import text
 from web.portal import security
 from web.portal.access import safe_next
+from web.portal.forms import say
 from web.portal.i18n import LANGUAGES
 
 blueprint = Blueprint("auth", __name__)
@@ -33,11 +33,11 @@ def login_post():
     address = security.client_ip()
     wait = throttle.wait_seconds(username, address)
     if wait:
-        return _login_failed(username, target, text("auth.throttled", g.lang, seconds=wait), 429)
+        return _login_failed(username, target, say("auth.throttled", seconds=wait), 429)
     user = users.authenticate(username, password)
     if user is None:
         throttle.failed(username, address)
-        return _login_failed(username, target, text("auth.bad_credentials", g.lang), 401)
+        return _login_failed(username, target, say("auth.bad_credentials"), 401)
     throttle.succeeded(username, address)
     token = security.start_session(user)
     response = redirect(target, 303)

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from flask import g
 
+from edge.digits import to_persian_digits
 from edge.errors import EdgeError
 from edge.messages import text
+
+
+def say(code: str, **params) -> str:
+    """A domain message in the page's language, numbers in its digits."""
+    if g.lang == "fa":
+        params = {name: to_persian_digits(value) if isinstance(value, int) else value
+                  for name, value in params.items()}
+    return text(code, g.lang, **params)
 
 
 def message_for(error: EdgeError, label: str | None = None) -> str:
@@ -14,7 +23,7 @@ def message_for(error: EdgeError, label: str | None = None) -> str:
     params = dict(error.params)
     if label is not None:
         params["field"] = label
-    return text(error.code, g.lang, **params)
+    return say(error.code, **params)
 
 
 class FieldErrors(dict):

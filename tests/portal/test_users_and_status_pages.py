@@ -1,0 +1,127 @@
+"""Supervisors manage users; /sync and /hardware say in words what is going on;
+errors are pages in the portal's look, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge.models import AuditEntry, User
+from tests.portal.conftest import Browserish, field_error, input_value, logged_in
+from web import create_app
+
+
+def test_supervisor_adds_a_user_who_can_then_log_in(portal, supervisor_client):
+    supervisor_client.get("/users")
+    response = supervisor_client.post("/users", {
+        "username": "Maryam", "full_name": "مریم رحیمی", "role": "operator",
+        "password": "counter-pass-1"})
+    assert response.status_code == 303
+    listing = supervisor_client.get(response.headers["Location"]).text
+    assert "کاربر افزوده شد" in listing and "مریم رحیمی" in listing
+    assert Browserish(portal.url).login("maryam", "counter-pass-1").status_code == 303
+    assert AuditEntry.select().where(AuditEntry.action == "user.added",
+                                     AuditEntry.actor == "supervisor").count() == 1
+
+
+def test_adding_a_user_with_mistakes_keeps_the_input(portal, supervisor_client):
+    supervisor_client.get("/users")
+    weak = supervisor_client.post("/users", {"username": "maryam", "full_name": "مریم",
+                                             "role": "operator", "password": "short"})
+    assert weak.status_code == 400
+    assert field_error(weak.text, "password") == "گذرواژه باید دست‌کم ۸ نویسه باشد."
+    assert input_value(weak.text, "username") == "maryam"
+    assert 'value="short"' not in weak.text                 # a password is never echoed
+    taken = supervisor_client.post("/users", {"username": "operator", "full_name": "x",
+                                              "role": "operator", "password": "long-enough-1"})
+    assert taken.status_code == 409
+    assert field_error(taken.text, "username") == "کاربری با این نام وجود دارد."
+
+
+def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
+    supervisor_client.get("/users/operator")
+    supervisor_client.post("/users/operator/active", {"active": "0"})
+    assert not User.get(User.username == "operator").active
+    assert "غیرفعال" in supervisor_client.get("/users/operator").text
+    supervisor_client.post("/users/operator/active", {"active": "1"})
+    short = supervisor_client.post("/users/operator/password", {"password": "1234"})
+    assert short.status_code == 400
+    assert supervisor_client.post("/users/operator/password",
+                                  {"password": "a-new-password"}).status_code == 303
+    assert Browserish(portal.url).login("operator", "a-new-password").status_code == 303
+    refused = supervisor_client.post("/users/supervisor/active", {"active": "0"})
+    assert refused.status_code == 409 and User.get(User.username == "supervisor").active
+
+
+def test_bind_a_card_uid(portal, supervisor_client):
+    supervisor_client.get("/users/operator")
+    assert supervisor_client.post("/users/operator/card",
+                                  {"card_uid": "04:a2:3b:9c"}).status_code == 303
+    assert User.get(User.username == "operator").card_uid == "04A23B9C"
+    supervisor_client.get("/users/technician")
+    duplicate = supervisor_client.post("/users/technician/card", {"card_uid": "04 A2 3B 9C"})
+    assert duplicate.status_code == 409 and "فقط به یک کاربر" in duplicate.text
+    bad = supervisor_client.post("/users/technician/card", {"card_uid": "not hex!"})
+    assert bad.status_code == 400 and User.get(User.username == "technician").card_uid is None
+    supervisor_client.post("/users/operator/card", {"card_uid": ""})
+    assert User.get(User.username == "operator").card_uid is None
+
+
+def test_sync_and_hardware_say_what_is_not_configured(portal):
+    technician = logged_in(portal, "technician")
+    sync = technician.get("/sync").text
+    assert 'id="sync-not-configured"' in sync and "رویدادهای در انتظار ارسال" in sync
+    hardware = technician.get("/hardware").text
+    assert 'id="hardware-not-configured"' in hardware
+
+
+def test_sync_and_hardware_show_what_the_box_reports(portal):
+    portal.box.sync_status = lambda: {"state": "وصل از راه مودم", "queue_depth": 3,
+                                      "oldest_unsent_age_seconds": 7200, "enrolled": True,
+                                      "last_success": None}
+    portal.box.hardware_status = lambda: {
+        "printer": {"state": "آماده", "paper": "کم"}, "modem": {"signal": "۳ از ۵"}}
+    technician = logged_in(portal, "technician")
+    sync = technician.get("/sync").text
+    assert "sync-not-configured" not in sync
+    for words in ("وصل از راه مودم", "۳", "۲ ساعت", "بله", "هرگز"):
+        assert words in sync
+    hardware = technician.get("/hardware").text
+    for words in ("چاپگر رسید", "آماده", "کاغذ", "کم", "مودم GSM", "۳ از ۵"):
+        assert words in hardware
+    home = technician.get("/").text
+    assert "ارتباط: وصل از راه مودم" in home and "۳ رویداد در صف" in home and "آماده" in home
+
+
+def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, operator_client):
+    from edge.models import Office
+    portal.box.sync_status = lambda: {"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}
+    Office.update(licence_status="suspended").execute()
+    html = operator_client.get("/").text
+    assert "بیش از یک روز" in html and "پروانهٔ این دفتر تعلیق‌شده است" in html
+
+
+@pytest.fixture
+def failing_app(portal):
+    app = create_app(portal.box, {"PORTAL_SECRET": b"k" * 32})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail of the failure")
+
+    return app
+
+
+def test_a_500_is_a_page_in_the_portal_look_without_a_traceback(failing_app):
+    client = failing_app.test_client()
+    response = client.get("/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<html lang="fa" dir="rtl">' in html and "خطایی رخ داد" in html
+    assert "Traceback" not in html and "secret detail" not in html
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_api_errors_stay_json(failing_app):
+    response = failing_app.test_client().get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "route.not_found"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
