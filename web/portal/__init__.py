@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, render_template, request
 
 from edge.messages import text
 from web.portal import access, i18n, security
+from web.portal.icons import icon
 from web.portal.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def template_helpers() -> dict:
     """Functions templates and their imported macros call (globals need no context)."""
     return {
         "csrf_token": security.csrf_token,
+        "icon": icon,
         "can": access.can,
         "roles": access,
         "status_name": lambda status: i18n.gettext(STATUS_NAMES.get(status, status)),

@@ -9,11 +9,11 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, current_app, g, render_template, request
 from peewee import fn
 
-from edge import catalogue, jalali
-from edge.errors import EdgeError
-from edge.intake import check_licence
+from edge import jalali
+from edge.fields import utc_text
 from edge.models import Intake, Office, Service
 from web.portal import status
+from web.portal.forms import say
 from web.portal.access import CITIZEN_DATA, EVERYONE, SUPERVISOR, roles_required
 from web.portal.i18n import digits, gettext
 
@@ -29,38 +29,74 @@ def day_start(moment: datetime) -> datetime:
     return datetime.combine(local.date(), time(0, 0), jalali.IRAN)
 
 
-def totals(start: datetime, end: datetime) -> dict:
+# The dashboard is the page an operator reloads all day: its queries are plain
+# SQL with parameters (peewee's query building cost more than the queries).
+_TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
+           "WHERE created_at >= ? AND created_at < ? GROUP BY status")
+_RECENT = ("SELECT i.tracking_code, i.full_name, i.fee_rials, i.status, s.name_fa, s.name_en "
+           "FROM intake i JOIN service s ON s.id = i.service_id WHERE i.created_at >= ? "
+           "ORDER BY i.id DESC LIMIT ?")
+_NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
+              "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
+
+
+def _sql(box, query: str, *params) -> list[tuple]:
+    return box.store.db.execute_sql(query, params).fetchall()
+
+
+def totals(box, start: datetime, end: datetime) -> dict:
     """Intakes from start to end: how many, per status, and the fees of those not cancelled."""
-    window = (Intake.created_at >= start) & (Intake.created_at < end)
-    per_status = dict(Intake.select(Intake.status, fn.COUNT(Intake.id))
-                      .where(window).group_by(Intake.status).tuples())
-    fees = (Intake.select(fn.COALESCE(fn.SUM(Intake.fee_rials), 0))
-            .where(window & (Intake.status != "cancelled")).scalar())
-    return {"count": sum(per_status.values()), "per_status": per_status, "fees": fees or 0}
+    rows = _sql(box, _TOTALS, utc_text(start), utc_text(end))
+    per_status = {status: count for status, count, _ in rows}
+    fees = sum(total for status, _, total in rows if status != "cancelled")
+    return {"count": sum(per_status.values()), "per_status": per_status, "fees": fees}
 
 
-def alerts(box) -> list[str]:
+def recent_intakes(box, start: datetime) -> list[dict]:
+    return [{"tracking_code": code, "full_name": name, "fee_rials": fee, "status": status,
+             "service_name": name_fa if g.lang == "fa" else name_en}
+            for code, name, fee, status, name_fa, name_en
+            in _sql(box, _RECENT, utc_text(start), RECENT)]
+
+
+def licence_status(office, now: datetime) -> str:
+    """As edge.intake.check_licence sees it, without raising."""
+    if office is None:
+        return "active"
+    if office.licence_status == "active" and office.licence_expires and \
+            office.licence_expires <= now:
+        return "expired"
+    return office.licence_status
+
+
+def services_without_tariff(now: datetime) -> list[Service]:
+    """Offered services that cannot be taken now: no tariff in force (one query)."""
+    in_force = Tariff.select().where((Tariff.service == Service.id) &
+                                     (Tariff.effective_from <= now))
+    return list(Service.select().where((Service.offered == True) & ~fn.EXISTS(in_force)))  # noqa: E712
+
+
+def alerts(box, sync: dict) -> list[str]:
     found = []
     now = box.clock.now()
-    try:
-        check_licence(now)
-    except EdgeError as error:
-        found.append(error.message(g.lang))
     office = Office.select().first()
-    if office and office.licence_expires and \
-            now < office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
+    status_now = licence_status(office, now)
+    if status_now != "active":
+        found.append(say("licence.inactive", status=status_now))
+    elif office and office.licence_expires and \
+            office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
         found.append(gettext("The office's licence ends on %(day)s.",
                              day=jalali.format_date(office.licence_expires, g.lang)))
     if not box.intakes.accepting:
         found.append(gettext("Mains power has failed: new intakes are paused."))
-    _, report = status.sync_report(box)
-    if (report.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:
+    if (sync.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:
         found.append(gettext("Events have waited more than a day to reach the centre: "
                              "check the link."))
-    missing = [service for service, tariff in catalogue.services_with_fees(now) if tariff is None]
+    missing = _sql(box, _NO_TARIFF, utc_text(now))
     if missing:
+        names = "، ".join(fa if g.lang == "fa" else en for fa, en in missing)
         found.append(gettext("Some services have no tariff in force and cannot be taken: "
-                             "%(names)s.", names="، ".join(s.name(g.lang) for s in missing)))
+                             "%(names)s.", names=names))
     return found
 
 
@@ -69,18 +105,15 @@ def alerts(box) -> list[str]:
 def home():
     box = current_app.config["BOX"]
     start = day_start(box.clock.now())
-    today = totals(start, start + timedelta(days=1))
-    recent = []
-    if g.user.role in CITIZEN_DATA:
-        recent = list(Intake.select(Intake, Service).join(Service)
-                      .where(Intake.created_at >= start)
-                      .order_by(Intake.id.desc()).limit(RECENT))
+    today = totals(box, start, start + timedelta(days=1))
+    recent = recent_intakes(box, start) if g.user.role in CITIZEN_DATA else []
     hardware_configured, hardware = status.hardware_report(box)
+    sync = status.sync_report(box)
     return render_template(
         "dashboard.html", today=today, recent=recent, today_label=jalali.format_date(
             box.clock.now(), g.lang),
-        link=status.link_summary(box), hardware_configured=hardware_configured,
-        hardware_rows=status.rows(hardware), alerts=alerts(box))
+        link=status.link_summary(*sync), hardware_configured=hardware_configured,
+        hardware_rows=status.rows(hardware), alerts=alerts(box, sync[1]))
 
 
 @blueprint.get("/reports")
@@ -100,7 +133,7 @@ def reports():
         .join(Intake).where(window & (Intake.status != "cancelled"))
         .group_by(Service.id).order_by(fn.COUNT(Intake.id).desc()))
     return render_template(
-        "reports.html", per_service=per_service, summary=totals(start, end), errors=errors,
+        "reports.html", per_service=per_service, summary=totals(box, start, end), errors=errors,
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
                 "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
                                                                     g.lang)})

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request
 
+from edge.fields import UtcDateTimeField
 from edge.models import User
 from web.schema import PortalSession
 
@@ -96,6 +97,16 @@ def end_sessions_of(user: User) -> None:
     PortalSession.delete().where(PortalSession.user == user).execute()
 
 
+# Every page asks this, so it is plain SQL (peewee's query building cost more).
+_USER_COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active",
+                 "created_at", "card_uid")
+_SESSION_QUERY = ("SELECT s.id, s.token_hash, s.user_id, s.created_at, s.last_seen, "
+                  + ", ".join(f"u.{column}" for column in _USER_COLUMNS)
+                  + " FROM portal_session s JOIN users u ON u.id = s.user_id"
+                  " WHERE s.token_hash = ?")
+_UTC = UtcDateTimeField()
+
+
 def load_session() -> None:
     """Sets g.user and g.portal_session from the cookie, or leaves them None;
     g.session_expired tells the login page why the operator is back there."""
@@ -105,23 +116,28 @@ def load_session() -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return
-    row = (PortalSession.select(PortalSession, User).join(User)
-           .where(PortalSession.token_hash == _hash(token)).first())
+    box = _box()
+    row = box.store.db.execute_sql(_SESSION_QUERY, (_hash(token),)).fetchone()
     if row is None:
         return
-    box = _box()
+    session = PortalSession(id=row[0], token_hash=row[1], user=row[2],
+                            created_at=_UTC.python_value(row[3]),
+                            last_seen=_UTC.python_value(row[4]))
+    user = User(**dict(zip(_USER_COLUMNS, row[5:])))
+    user.created_at = _UTC.python_value(user.created_at)
+    user._dirty.clear()
     now = box.clock.now()
     idle = timedelta(minutes=box.settings["session.idle_minutes"])
-    if now - row.last_seen > idle or not row.user.active:
+    if now - session.last_seen > idle or not user.active:
         with box.store.write():
-            PortalSession.delete().where(PortalSession.id == row.id).execute()
+            PortalSession.delete().where(PortalSession.id == session.id).execute()
         g.session_expired = True
         return
-    if now - row.last_seen > LAST_SEEN_GRANULARITY:
+    if now - session.last_seen > LAST_SEEN_GRANULARITY:
         with box.store.write():
-            PortalSession.update(last_seen=now).where(PortalSession.id == row.id).execute()
-    g.user = row.user
-    g.portal_session = row
+            PortalSession.update(last_seen=now).where(PortalSession.id == session.id).execute()
+    g.user = user
+    g.portal_session = session
 
 
 # --- CSRF -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, render_template
 
+from edge.fields import UtcDateTimeField
 from web.portal.access import EVERYONE, roles_required
 from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
 
@@ -79,9 +80,11 @@ def sync_report(box) -> tuple[bool, dict]:
     reporter = getattr(box, "sync_status", None)
     if callable(reporter):
         return True, reporter()
-    oldest = box.outbox.oldest_pending()
-    age = (box.clock.now() - oldest.created_at).total_seconds() if oldest else 0
-    return False, {"queue_depth": box.outbox.depth(), "oldest_unsent_age_seconds": int(age)}
+    depth, oldest = box.store.db.execute_sql(
+        "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
+    age = (box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds() \
+        if oldest else 0
+    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": int(age)}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
@@ -91,9 +94,8 @@ def hardware_report(box) -> tuple[bool, dict]:
     return False, {}
 
 
-def link_summary(box) -> str:
-    """One sentence for the dashboard about the link and the queue."""
-    configured, report = sync_report(box)
+def link_summary(configured: bool, report: dict) -> str:
+    """One sentence for the dashboard about the link and the queue (from sync_report)."""
     depth = report.get("queue_depth", 0) or 0
     if depth:
         queue = ngettext("%(num)s event is waiting to be sent to the centre.",
