@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from edge.models import AuditEntry, User
-from tests.portal.conftest import Browserish, field_error, input_value, logged_in
+from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
 
@@ -72,6 +72,12 @@ def test_sync_and_hardware_say_what_is_not_configured(portal):
     assert 'id="sync-not-configured"' in sync and "رویدادهای در انتظار ارسال" in sync
     hardware = technician.get("/hardware").text
     assert 'id="hardware-not-configured"' in hardware
+    assert "چیزی در انتظار نیست" in sync                  # setting up the office is not queued
+    make_intake(logged_in(portal, "operator"))
+    assert "کمتر از یک دقیقه" in technician.get("/sync").text
+    portal.clock.advance(hours=2)
+    later = logged_in(portal, "technician").get("/sync").text
+    assert "۲ ساعت" in later and "<dd>۱</dd>" in later
 
 
 def test_sync_and_hardware_show_what_the_box_reports(portal):

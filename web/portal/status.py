@@ -49,9 +49,11 @@ def word_value(key: str, value):
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if value is None:
-        return gettext("Never") if key.startswith("last_") else "—"
+        if key.startswith("last_"):
+            return gettext("Never")
+        return gettext("None waiting") if key.endswith("_seconds") else "—"
     if key.endswith("_seconds") and isinstance(value, (int, float)):
-        return age_words(value) if value else gettext("None waiting")
+        return age_words(value)
     if isinstance(value, datetime):
         return jdatetime(value)
     if isinstance(value, int):
@@ -82,9 +84,9 @@ def sync_report(box) -> tuple[bool, dict]:
         return True, reporter()
     depth, oldest = box.store.db.execute_sql(
         "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
-    age = (box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds() \
-        if oldest else 0
-    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": int(age)}
+    age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
+        if oldest else None
+    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": age}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
