@@ -1,0 +1,83 @@
+"""The printer's state in words, for `edge hw status` and the /hardware page."""
+
+from __future__ import annotations
+
+import json
+
+from hardware.printer.schema import PrinterStatusRecord
+
+
+def _last_status(box) -> dict | None:
+    record = PrinterStatusRecord.get_or_none(PrinterStatusRecord.id == 1)
+    if record is None:
+        return None
+    return {"url": record.url, "state": record.state,
+            "details": json.loads(record.details), "checked_at": record.checked_at.isoformat()}
+
+
+def _probe(box) -> dict:
+    from hardware.printer.appliance import sim_dir
+    from hardware.printer.transport import PrinterError, open_printer, query_status
+    url = box.settings["printer.url"]
+    try:
+        connection = open_printer(url, sim_dir=sim_dir(box))
+    except PrinterError as error:
+        return {"state": "unreachable", "reason": str(error)}
+    try:
+        answer = query_status(connection, box.settings["printer.status_timeout"])
+    except PrinterError as error:
+        return {"state": "unreachable", "reason": str(error)}
+    finally:
+        connection.close()
+    details = answer.as_dict()
+    if not answer.answered:
+        details["state"] = "no status (the printer does not answer DLE EOT)"
+    return details
+
+
+def status(box, probe: bool = True) -> dict:
+    """{"device": "printer", "url", "state" (words), "queue": counts, ...};
+    with `probe` the printer is asked now (DLE EOT), else the worker's last
+    answer is shown."""
+    from hardware.printer.queue import PrintQueue
+    queue = PrintQueue.for_box(box)
+    counts = queue.counts()
+    result = {"device": "printer", "url": box.settings["printer.url"],
+              "width_dots": box.settings["printer.width_dots"],
+              "queue": counts, "last_status": _last_status(box)}
+    if probe:
+        live = _probe(box)
+        result["state"], result["live"] = live["state"], live
+    else:
+        last = result["last_status"]
+        result["state"] = last["state"] if last else "not checked yet"
+    if counts["failed-will-retry"]:
+        result["state"] += f"; {counts['failed-will-retry']} receipt(s) waiting to be retried"
+    return result
+
+
+def jobs_overview(box, limit: int = 20) -> dict:
+    """For /hardware: the printer's state in words, failed jobs with their
+    reasons (each can be reprinted), recent jobs, and the newest simulator
+    preview (a PNG path, or None when the printer is real or nothing printed)."""
+    from hardware.printer.appliance import sim_dir
+    from hardware.printer.queue import PrintQueue, job_dict
+    from hardware.printer.schema import PrintJob
+    queue = PrintQueue.for_box(box)
+    counts = queue.counts()
+    failed = [job_dict(job) for job in queue.failed_jobs()]
+    last = _last_status(box)
+    if failed:
+        state = f"{len(failed)} receipt(s) not printed yet: {failed[-1]['last_error']}"
+    elif counts["queued"] or counts["printing"]:
+        state = "printing"
+    elif last:
+        state = last["state"]
+    else:
+        state = "idle"
+    preview = sim_dir(box) / "latest.png"
+    recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
+    return {"state": state, "url": box.settings["printer.url"], "counts": counts,
+            "last_status": last, "failed": failed,
+            "recent": [job_dict(job) for job in recent],
+            "latest_preview": str(preview) if preview.exists() else None}

@@ -1,0 +1,137 @@
+"""The print worker: a thread that takes due jobs from the queue, asks the
+printer how it is (DLE EOT), prints, and marks each job done or keeps it for
+a retry. It also records what the printer said, for /hardware and
+`edge hw status`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Callable
+
+from hardware.printer import receipt as receipt_module
+from hardware.printer.escpos import PrinterStatus
+from hardware.printer.queue import PrintQueue
+from hardware.printer.receipt import Receipt
+from hardware.printer.schema import PrinterStatusRecord, PrintJob
+from hardware.printer.transport import Connection, PrinterError, query_status
+
+log = logging.getLogger(__name__)
+
+Opener = Callable[[], Connection]
+
+
+def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
+                ) -> PrinterStatus:
+    """Send one receipt: refuse when the printer says it cannot print, and
+    check again afterwards (paper can run out half-way). A printer that
+    never answers DLE EOT (a file, a write-only device) is printed to
+    blind. Raises PrinterError with the reason in words."""
+    before = query_status(connection, status_timeout)
+    if before.answered and not before.ready:
+        raise PrinterError(f"printer not ready: {before.state}")
+    connection.write(data)
+    if not before.answered:
+        return before
+    after = query_status(connection, max(status_timeout, 2.0))
+    if not after.answered:
+        raise PrinterError("printer stopped answering while printing")
+    if not after.ready:
+        raise PrinterError(f"printer stopped while printing: {after.state}")
+    return after
+
+
+class PrintWorker:
+    def __init__(self, queue: PrintQueue, open_connection: Opener, url: str = "",
+                 poll_seconds: float = 1.0, status_timeout: float = 0.5,
+                 encode: Callable[[Receipt], bytes] = receipt_module.encode):
+        self.queue = queue
+        self.open_connection = open_connection
+        self.url = url
+        self.poll_seconds = poll_seconds
+        self.status_timeout = status_timeout
+        self.encode = encode
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self.queue.recover_interrupted()
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Look at the queue now rather than at the next poll."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # the worker must outlive any one bad job or store hiccup
+                log.exception("print worker: unexpected failure")
+                worked = False
+            if not worked:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def run_once(self) -> bool:
+        """Print the next due job, if any; True when a job was tried."""
+        job = self.queue.claim()
+        if job is None:
+            return False
+        self._print(job)
+        return True
+
+    def _print(self, job: PrintJob) -> None:
+        try:
+            data = self.encode(Receipt.from_json(job.receipt))
+        except Exception as error:  # a receipt that cannot be drawn stays visible, not lost
+            log.exception("print job %d cannot be rendered", job.id)
+            self.queue.mark_failed(job, f"cannot draw the receipt: {error}")
+            return
+        connection = None
+        try:
+            connection = self.open_connection()
+            status = print_bytes(connection, data, self.status_timeout)
+        except PrinterError as error:
+            self.queue.mark_failed(job, str(error))
+            self._record_status(_status_from_error(str(error)))
+            return
+        except OSError as error:
+            self.queue.mark_failed(job, f"printer error: {error}")
+            return
+        finally:
+            if connection is not None:
+                try:
+                    connection.close()
+                except OSError:
+                    pass
+        self.queue.mark_done(job)
+        self._record_status(status.as_dict())
+
+    def _record_status(self, details: dict) -> None:
+        record_status(self.queue.store, self.url, details, self.queue.now())
+
+
+def _status_from_error(reason: str) -> dict:
+    return {"state": reason, "ready": False, "answered": False}
+
+
+def record_status(store, url: str, details: dict, now) -> None:
+    with store.write():
+        PrinterStatusRecord.insert(id=1, url=url, state=details["state"],
+                                   details=json.dumps(details, ensure_ascii=False),
+                                   checked_at=now).on_conflict_replace().execute()
