@@ -33,10 +33,14 @@ def has_raqm() -> bool:
     return bool(features.check("raqm"))
 
 
-@functools.lru_cache(maxsize=32)
-def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+def font(size: int, bold: bool = False, raqm: bool | None = None) -> ImageFont.FreeTypeFont:
     """The bundled font at `size` pixels, with raqm layout where Pillow has it."""
-    engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
+    return _font(size, bold, has_raqm() if raqm is None else raqm)
+
+
+@functools.lru_cache(maxsize=32)
+def _font(size: int, bold: bool, raqm: bool) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
     return ImageFont.truetype(str(FONT_FILES[bold]), size, layout_engine=engine)
 
 
@@ -56,19 +60,20 @@ def needs_shaping(text: str) -> bool:
     return bool(_RTL.search(text))
 
 
-def _check_layout(text: str) -> None:
-    if needs_shaping(text) and not has_raqm():
+def _check_layout(text: str, raqm: bool) -> None:
+    if needs_shaping(text) and not raqm:
         raise RasterError("Persian text needs Pillow with raqm layout "
                           "(install Debian package libraqm0)")
 
 
-def _wrap(line: Line, width: int) -> list[str]:
+def _wrap(line: Line, width: int, raqm: bool) -> list[str]:
     """Split a line at spaces so each piece fits `width` pixels."""
-    face = font(line.size, line.bold)
+    face = font(line.size, line.bold, raqm)
+    direction = line.direction if raqm else None
     words, pieces, current = line.text.split(" "), [], ""
     for word in words:
         candidate = f"{current} {word}" if current else word
-        if current and face.getlength(candidate, direction=line.direction) > width:
+        if current and face.getlength(candidate, direction=direction) > width:
             pieces.append(current)
             current = word
         else:
@@ -77,32 +82,36 @@ def _wrap(line: Line, width: int) -> list[str]:
     return pieces
 
 
-def render_lines(lines: list[Line], width: int, margin: int = 8) -> Image.Image:
+def render_lines(lines: list[Line], width: int, margin: int = 8,
+                 raqm: bool | None = None) -> Image.Image:
     """All lines, wrapped to the paper, as one mode "L" image `width` wide
-    (white paper, black ink)."""
+    (white paper, black ink). `raqm` says whether text shaping is available
+    (default: ask Pillow); without it a Persian line raises RasterError."""
+    raqm = has_raqm() if raqm is None else raqm
     rows: list[tuple[Line, str]] = []
     for line in lines:
-        _check_layout(line.text)
-        rows.extend((line, piece) for piece in _wrap(line, width - 2 * margin))
-    heights = [_row_height(line) for line, _ in rows]
+        _check_layout(line.text, raqm)
+        rows.extend((line, piece) for piece in _wrap(line, width - 2 * margin, raqm))
+    heights = [_row_height(line, raqm) for line, _ in rows]
     image = Image.new("L", (width, max(1, sum(heights))), 255)
     draw = ImageDraw.Draw(image)
     top = 0
     for (line, piece), height in zip(rows, heights):
-        _draw_row(draw, line, piece, top, width, margin)
+        _draw_row(draw, line, piece, top, width, margin, raqm)
         top += height
     return image
 
 
-def _row_height(line: Line) -> int:
-    ascent, descent = font(line.size, line.bold).getmetrics()
+def _row_height(line: Line, raqm: bool) -> int:
+    ascent, descent = font(line.size, line.bold, raqm).getmetrics()
     return ascent + descent + line.space_after
 
 
 def _draw_row(draw: ImageDraw.ImageDraw, line: Line, text: str, top: int,
-              width: int, margin: int) -> None:
-    face = font(line.size, line.bold)
-    length = face.getlength(text, direction=line.direction)
+              width: int, margin: int, raqm: bool) -> None:
+    face = font(line.size, line.bold, raqm)
+    direction = line.direction if raqm else None
+    length = face.getlength(text, direction=direction)
     side = line.align
     if side in ("start", "end"):
         right = (side == "start") == (line.direction == "rtl")
@@ -113,7 +122,7 @@ def _draw_row(draw: ImageDraw.ImageDraw, line: Line, text: str, top: int,
         x = margin
     else:
         x = (width - length) / 2
-    draw.text((x, top), text, font=face, fill=0, direction=line.direction)
+    draw.text((x, top), text, font=face, fill=0, direction=direction)
 
 
 def to_raster(image: Image.Image) -> tuple[int, int, bytes]:
