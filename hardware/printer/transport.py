@@ -70,7 +70,17 @@ def validate_url(url: str) -> str:
         del port
     if parts.scheme == "serial":
         _serial_options(parts.query, url)
+    if parts.scheme == "sim":
+        _sim_state(parts.query, url)
     return url
+
+
+def _sim_state(query: str, url: str):
+    from hardware.printer.simulator import SimState
+    try:
+        return SimState.from_words(parse_qs(query).get("state", [""])[0])
+    except ValueError as error:
+        raise PrinterUrlError(f"printer URL {url!r}: {error}") from None
 
 
 def open_printer(url: str, *, sim_dir: Path | None = None, timeout: float = 5.0) -> Connection:
@@ -89,7 +99,7 @@ def open_printer(url: str, *, sim_dir: Path | None = None, timeout: float = 5.0)
         raise
     except OSError as error:
         raise PrinterError(f"cannot open printer {url}: {error.strerror or error}") from None
-    return SimConnection(url, sim_dir, parse_qs(parts.query).get("state", [""])[0])
+    return SimConnection(url, sim_dir, _sim_state(parts.query, url))
 
 
 def _serial_options(query: str, url: str) -> dict:
@@ -241,12 +251,9 @@ class SimConnection:
     and PNG previews) in `sim_dir`."""
     can_read = True
 
-    def __init__(self, url: str, sim_dir: Path | None, state_words: str = ""):
+    def __init__(self, url: str, sim_dir: Path | None, state=None):
         from hardware.printer.simulator import PrinterSimulator, SimState
-        try:
-            state = SimState.from_words(state_words)
-        except ValueError as error:
-            raise PrinterUrlError(f"printer URL {url!r}: {error}") from None
+        state = state or SimState()
         self.url = url
         self.simulator = PrinterSimulator(sim_dir, state)
         self._answers = bytearray()
