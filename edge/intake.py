@@ -199,7 +199,7 @@ class IntakeService:
             self._history(intake, None, "received", "", operator, stamp)
             self.events.record(operator.username, "intake.created", code,
                                {"service": clean.service.code, "fee_rials": tariff.fee_rials},
-                               "intake.created", intake_payload(intake))
+                               "intake.created", intake_payload(intake), stamp)
             for hook in self.hooks:
                 hook(intake)
         return intake

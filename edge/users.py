@@ -31,7 +31,7 @@ def add_user(store, events: EventLog, username: str, full_name: str, role: str,
         stamp = events.stamp()
         user = User.create(username=username, full_name=full_name, role=role,
                            password_hash=password_hash, created_at=stamp.at)
-        events.record(actor, "user.added", username, {"role": role})
+        events.record(actor, "user.added", username, {"role": role}, stamp=stamp)
     return user
 
 
@@ -64,3 +64,13 @@ def user_for_token(token: str, now) -> User | None:
     if row is None or row.expires_at <= now or not row.user.active:
         return None
     return row.user
+
+
+def set_password(store, events: EventLog, user: User, password: str,
+                 actor: str = "console") -> None:
+    if len(password) < passwords.MIN_LENGTH:
+        raise InvalidInput("user.weak_password", "password", min=passwords.MIN_LENGTH)
+    user.password_hash = passwords.hash_password(password)
+    with store.write():
+        user.save()
+        events.record(actor, "user.password_set", user.username, {})
