@@ -60,13 +60,17 @@ class PrintQueue:
         log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
         return job
 
-    def claim(self) -> PrintJob | None:
-        """The oldest job due now, moved to `printing`; None when none is due."""
+    def claim(self, job_id: int | None = None) -> PrintJob | None:
+        """The oldest job due now (or job `job_id` if waiting), moved to
+        `printing`; None when none is due."""
         now = self.now()
+        waiting = PrintJob.state.in_((QUEUED, FAILED))
         with self.store.write():
-            job = (PrintJob.select()
-                   .where(PrintJob.state.in_((QUEUED, FAILED)), PrintJob.next_attempt_at <= now)
-                   .order_by(PrintJob.next_attempt_at, PrintJob.id).first())
+            if job_id is not None:
+                job = PrintJob.select().where(PrintJob.id == job_id, waiting).first()
+            else:
+                job = (PrintJob.select().where(waiting, PrintJob.next_attempt_at <= now)
+                       .order_by(PrintJob.next_attempt_at, PrintJob.id).first())
             if job is None:
                 return None
             job.state, job.attempts, job.updated_at = PRINTING, job.attempts + 1, now
@@ -89,7 +93,7 @@ class PrintQueue:
         with self.store.write():
             PrintJob.update(state=FAILED, last_error=reason, updated_at=now,
                             next_attempt_at=retry_at).where(PrintJob.id == job.id).execute()
-        log.warning("print job %d failed (attempt %d): %s; retry in %.0f s",
+        log.info("print job %d failed (attempt %d): %s; retry in %.0f s",
                     job.id, attempts, reason, wait)
         return retry_at
 

@@ -15,7 +15,7 @@ from hardware.printer import receipt as receipt_module
 from hardware.printer.escpos import PrinterStatus
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.schema import PrinterStatusRecord, PrintJob
+from hardware.printer.schema import DONE, PrinterStatusRecord, PrintJob
 from hardware.printer.transport import Connection, PrinterError, query_status
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,17 @@ class PrintWorker:
         job = self.queue.claim()
         if job is None:
             return False
-        self._print(job)
+        if not self.print_job(job):
+            failed = PrintJob.get_by_id(job.id)
+            log.warning("print job %d (%s) not printed: %s; will retry", failed.id,
+                        failed.tracking_code, failed.last_error)
         return True
+
+    def print_job(self, job: PrintJob) -> bool:
+        """Print one claimed job; True when printed, else it is kept for a
+        retry with the reason in `last_error`."""
+        self._print(job)
+        return PrintJob.get_by_id(job.id).state == DONE
 
     def _print(self, job: PrintJob) -> None:
         try:
