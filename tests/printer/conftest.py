@@ -42,10 +42,11 @@ def make_box(tmp_path, clock):
         box.close()
 
 
-def new_intake(box, service_code="SMART-ID"):
+def new_intake(box, service_code="SMART-ID", fields=None):
+    fields = {"request_kind": "صدور اول"} if fields is None else fields
     return box.intakes.create(IntakeRequest(
         service_code=service_code, national_code="0013542419", full_name="علی رضایی",
-        mobile="09121234567", fields={"request_kind": "صدور اول"}), box.operator)
+        mobile="09121234567", fields=fields), box.operator)
 
 
 @pytest.fixture
