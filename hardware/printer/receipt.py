@@ -117,7 +117,7 @@ def receipt_lines(receipt: Receipt) -> tuple[list[Line], list[Line]]:
 
 
 def _raster(lines: list[Line], width: int) -> bytes:
-    return escpos.raster_bands(*to_raster(render_lines(lines, width)))
+    return escpos.raster_skipping_blank(*to_raster(render_lines(lines, width)))
 
 
 def encode(receipt: Receipt) -> bytes:

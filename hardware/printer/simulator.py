@@ -160,6 +160,8 @@ class _Canvas:
             _, width_bytes, height = command.args
             if width_bytes and height:
                 self._add(from_raster(width_bytes, height, command.data))
+        elif command.name == "feed_dots":
+            self._blank(command.args[0])
         elif command.name == "feed":
             self._blank(command.args[0] * 30)
         elif command.name == "line_feed":

@@ -29,6 +29,8 @@ def decode(data: bytes) -> Decoded:
             out.ops.append(f"align{data[i + 2]}"); i += 3
         elif data[i:i + 2] == b"\x1bd":
             out.ops.append(f"feed{data[i + 2]}"); i += 3
+        elif data[i:i + 2] == b"\x1bJ":
+            out.ops.append(f"feeddots{data[i + 2]}"); i += 3
         elif data[i:i + 2] == b"\x1dV":
             m = data[i + 2]
             out.ops.append(f"cut{m}"); i += 4 if m in (65, 66) else 3

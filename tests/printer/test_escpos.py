@@ -16,6 +16,15 @@ from hardware.printer.escpos import EscPosError, PrinterStatus, parse_status, st
     (escpos.align(escpos.ALIGN_RIGHT), b"\x1b\x61\x02"),
     (escpos.feed_lines(3), b"\x1b\x64\x03"),
     (escpos.cut(), b"\x1d\x56\x42\x03"),
+    (escpos.feed_dots(24), b"\x1b\x4a\x18"),
+    # one ink row, 9 blank rows (fed, not sent), one ink row
+    (escpos.raster_skipping_blank(1, 11, b"\x81" + bytes(9) + b"\x18", min_gap=8),
+     b"\x1dv0\x00\x01\x00\x01\x00\x81\x1bJ\x09\x1dv0\x00\x01\x00\x01\x00\x18"),
+    # gaps shorter than min_gap stay in the image
+    (escpos.raster_skipping_blank(1, 4, b"\x01\x00\x02\x00", min_gap=2),
+     b"\x1dv0\x00\x01\x00\x04\x00\x01\x00\x02\x00"),
+    (escpos.raster_skipping_blank(1, 600, b"\x01" + bytes(599), min_gap=8),
+     b"\x1dv0\x00\x01\x00\x01\x00\x01\x1bJ\xff\x1bJ\xff\x1bJ\x59"),
     (escpos.cut(partial=False, feed=0), b"\x1d\x56\x41\x00"),
     (escpos.status_query(1), b"\x10\x04\x01"),
     (escpos.status_query(4), b"\x10\x04\x04"),

@@ -44,6 +44,9 @@ def test_receipt_decodes_to_full_width_images_and_the_qr_of_its_code(width):
     columns = ink_columns(paper)
     assert columns and columns[-1] < width and columns[0] >= 0
     assert len(ink_rows(paper)) > 100   # several lines of real text
+    # Blank space goes as paper feeds: a receipt is ~10 s at 19200 baud, not 30.
+    assert len(encode(receipt(width_dots=width))) < (20_000 if width == 576 else 14_000)
+    assert any(op.startswith("feeddots") for op in decoded.ops)
 
 
 def test_receipt_qr_scans_from_the_printed_preview(tmp_path):
