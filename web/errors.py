@@ -31,7 +31,7 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"error": error}
 
 
-def json_error(status: int, code: str, field: str | None = None, **params):
+def json_error(status: int, code: str, field: str | None = None, /, **params):
     lang = request_language()
     return jsonify(error_body(code, text(code, lang, **params), field)), status
 
@@ -43,7 +43,7 @@ def wants_json() -> bool:
 def init_app(app: Flask, html_renderer=None) -> None:
     """`html_renderer(status, code, message)` renders errors of portal pages."""
 
-    def render(status: int, code: str, field=None, **params):
+    def render(status: int, code: str, field=None, /, **params):
         if wants_json() or html_renderer is None:
             return json_error(status, code, field, **params)
         return html_renderer(status, code, text(code, request_language(), **params))
