@@ -74,6 +74,10 @@ class PrinterSimulator:
     state: SimState = field(default_factory=SimState)
     printed: list[PrintedReceipt] = field(default_factory=list)
     discarded_bytes: int = 0
+    paper_dots: int = 576
+    # Like Epson's printers, answer DLE EOT found anywhere in the stream,
+    # image data included (real-time commands are looked for byte by byte).
+    realtime_in_data: bool = True
 
     def __post_init__(self) -> None:
         self._parser = escpos.StreamParser()
@@ -82,7 +86,7 @@ class PrinterSimulator:
 
     def _reset_document(self) -> None:
         self._raw = bytearray()
-        self._canvas = _Canvas()
+        self._canvas = _Canvas(self.paper_dots)
 
     def set_state(self, state: SimState) -> None:
         with self._lock:
@@ -95,7 +99,10 @@ class PrinterSimulator:
             for command in self._parser.feed(data):
                 if command.name == "status":
                     answers += self._status(command.args[0])
-                elif not self.state.printing:
+                    continue
+                if self.realtime_in_data and command.name in ("raster", "function"):
+                    answers += self._status_in_data(command.data)
+                if not self.state.printing:
                     self.discarded_bytes += 1
                 else:
                     self._print(command)
@@ -108,6 +115,14 @@ class PrinterSimulator:
         return escpos.status_answer(which, online=s.online, cover_open=s.cover_open,
                                     paper_out=s.paper_out, paper_near_end=s.paper_near_end,
                                     error=s.error)
+
+    def _status_in_data(self, data: bytes) -> bytes:
+        answers, start = bytearray(), 0
+        while (found := data.find(b"\x10\x04", start)) >= 0:
+            if found + 2 < len(data):
+                answers += self._status(data[found + 2])
+            start = found + 2
+        return bytes(answers)
 
     def _print(self, command: escpos.Command) -> None:
         self._raw += command.raw
@@ -143,7 +158,8 @@ def _save(out_dir: Path, receipt: PrintedReceipt) -> Path:
 class _Canvas:
     """What the paper looks like: raster bands and QR codes stacked."""
 
-    def __init__(self) -> None:
+    def __init__(self, paper_dots: int = 576) -> None:
+        self.paper_dots = paper_dots
         self.blocks: list[Image.Image] = []
         self.qr_payloads: list[bytes] = []
         self.alignment = escpos.ALIGN_LEFT
@@ -160,9 +176,9 @@ class _Canvas:
             _, width_bytes, height = command.args
             if width_bytes and height:
                 self._add(from_raster(width_bytes, height, command.data))
-        elif command.name == "feed_dots":
+        elif command.name == "feed_dots" and command.args[0]:
             self._blank(command.args[0])
-        elif command.name == "feed":
+        elif command.name == "feed" and command.args[0]:
             self._blank(command.args[0] * 30)
         elif command.name == "line_feed":
             self._blank(30)
@@ -176,9 +192,15 @@ class _Canvas:
             self._qr_data = params[1:]
         elif fn == b"Q" and self._qr_data:
             self.qr_payloads.append(self._qr_data)
-            self._add(_qr_image(self._qr_data, self._qr_size))
+            try:
+                self._add(_qr_image(self._qr_data, self._qr_size))
+            except Exception:  # too much data for a QR code: the printer prints nothing
+                log.info("simulated printer: QR code of %d bytes not printable",
+                         len(self._qr_data))
 
     def _add(self, block: Image.Image) -> None:
+        if block.width > self.paper_dots:   # a printer drops what is past the paper's edge
+            block = block.crop((0, 0, self.paper_dots, block.height))
         self.blocks.append((self.alignment, block))  # type: ignore[arg-type]
         self.width = max(self.width, block.width)
 

@@ -12,6 +12,7 @@ No protocol here: ESC/POS lives in escpos.py and the status exchange in
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import select
@@ -90,7 +91,7 @@ def open_printer(url: str, *, sim_dir: Path | None = None, timeout: float = 5.0)
         if parts.scheme == "serial":
             return SerialConnection(url, parts.path, _serial_options(parts.query, url), timeout)
         if parts.scheme == "usb":
-            return DeviceConnection(url, parts.path)
+            return DeviceConnection(url, parts.path, max(timeout, 10.0))
         if parts.scheme == "file":
             return FileConnection(url, parts.path)
         if parts.scheme == "tcp":
@@ -126,6 +127,8 @@ class SerialConnection:
     def __init__(self, url: str, port: str, options: dict, timeout: float):
         import serial
         self.url = url
+        self._timeout = timeout
+        self._baudrate = options["baudrate"]
         try:
             self._port = serial.serial_for_url(port, timeout=0, write_timeout=timeout,
                                                **options)
@@ -134,10 +137,18 @@ class SerialConnection:
 
     def write(self, data: bytes) -> None:
         import serial
+        # pyserial's write timeout covers the whole write: allow the time the
+        # bytes take on the line (10 bits a byte) with room to spare, so a
+        # 17 KB receipt at 9600 baud is not cut off, but a printer holding
+        # CTS low (paper out, with rtscts) does not hang the worker.
+        self._port.write_timeout = self._timeout + 1.5 * len(data) * 10 / self._baudrate
         try:
             self._port.write(data)
             self._port.flush()
-        except serial.SerialException as error:  # includes write timeouts
+        except serial.SerialTimeoutException:
+            raise PrinterError(f"printer {self.url} stopped taking data "
+                               "(paper out, offline or flow control stuck)") from None
+        except serial.SerialException as error:
             raise PrinterError(f"writing to printer {self.url} failed: {error}") from None
 
     def read(self, size: int, timeout: float) -> bytes:
@@ -160,19 +171,33 @@ class SerialConnection:
 
 
 class _FdConnection:
-    """A device file: written with os.write, read with select."""
+    """A device file, non-blocking so a printer that stops taking data (the
+    usblp driver waits for one that is out of paper) cannot hang the worker."""
     can_read = False
 
-    def __init__(self, url: str, fd: int):
-        self.url, self._fd = url, fd
+    def __init__(self, url: str, fd: int, timeout: float = 10.0):
+        self.url, self._fd, self._timeout = url, fd, timeout
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
+        deadline = time.monotonic() + self._timeout
         try:
             while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
+                try:
+                    written = os.write(self._fd, view)
+                except BlockingIOError:
+                    written = 0
+                if written:
+                    view = view[written:]
+                    deadline = time.monotonic() + self._timeout   # it is moving
+                    continue
+                if time.monotonic() > deadline:
+                    raise PrinterError(f"printer {self.url} stopped taking data "
+                                       "(paper out or offline?)")
+                select.select([], [self._fd], [], 0.1)
         except OSError as error:
+            if isinstance(error, PrinterError):
+                raise
             raise PrinterError(f"writing to printer {self.url} failed: "
                                f"{error.strerror or error}") from None
 
@@ -193,16 +218,18 @@ class _FdConnection:
 
 class DeviceConnection(_FdConnection):
     """usb:///dev/usb/lp0: the usblp driver passes reads to the printer's
-    bulk-in endpoint, so DLE EOT works where the printer answers."""
+    bulk-in endpoint, so DLE EOT works where the printer answers. A device
+    that cannot be opened for reading is written to blind."""
 
-    def __init__(self, url: str, path: str):
+    def __init__(self, url: str, path: str, timeout: float = 10.0):
+        flags = os.O_NOCTTY | os.O_NONBLOCK
         try:
-            fd, can_read = os.open(path, os.O_RDWR | os.O_NOCTTY), True
-        except PermissionError:
-            raise
-        except OSError:
-            fd, can_read = os.open(path, os.O_WRONLY | os.O_NOCTTY), False
-        super().__init__(url, fd)
+            fd, can_read = os.open(path, os.O_RDWR | flags), True
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EINVAL, errno.EPERM):
+                raise
+            fd, can_read = os.open(path, os.O_WRONLY | flags), False
+        super().__init__(url, fd, timeout)
         self.can_read = can_read
 
 
@@ -270,11 +297,28 @@ class SimConnection:
         pass
 
 
+def drain(connection: Connection, quiet: float = 0.05, limit: int = 4096) -> bytes:
+    """Read and drop what the printer sent unasked. Printers process DLE EOT
+    even inside image data, so a raster that happens to hold the bytes
+    10 04 0n makes the printer answer; those bytes must not be taken for the
+    answer to the next question."""
+    dropped = b""
+    while len(dropped) < limit:
+        chunk = connection.read(256, quiet)
+        if not chunk:
+            break
+        dropped += chunk
+    if dropped:
+        log.debug("dropped %d unasked bytes from %s", len(dropped), connection.url)
+    return dropped
+
+
 def query_status(connection: Connection, timeout: float = 0.5) -> escpos.PrinterStatus:
     """Ask DLE EOT 1, 2, 3 and 4 and parse the answers. A printer that does not
     answer the first question within `timeout` is not asked the rest."""
     if not connection.can_read:
         return escpos.PrinterStatus()
+    drain(connection)
     answers: dict[int, bytes] = {}
     for which in escpos.STATUS_QUERIES:
         connection.write(escpos.status_query(which))
