@@ -110,7 +110,7 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     """Print (again) the receipt of an intake. The print is a queued job: if it
     fails here, the box's print worker retries it."""
     from edge.cli import EdgeCommandError
-    from edge.errors import EdgeError
+    from edge.errors import InvalidInput, NotFound
     from edge.intake import IntakeService
     from hardware.printer.appliance import make_worker
     from hardware.printer.receipt import receipt_for_intake
@@ -119,8 +119,10 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     try:
         try:
             intake = IntakeService.get(tracking_code)
-        except EdgeError:
+        except NotFound:
             raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
+        except InvalidInput as error:
+            raise EdgeCommandError(f"{tracking_code}: {error}") from None
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
             job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))

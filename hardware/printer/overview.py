@@ -81,3 +81,36 @@ def jobs_overview(box, limit: int = 20) -> dict:
             "last_status": last, "failed": failed,
             "recent": [job_dict(job) for job in recent],
             "latest_preview": str(preview) if preview.exists() else None}
+
+
+def reprint(box, job_id: int) -> dict:
+    """Queue the receipt of job `job_id` again (the /hardware page's
+    "reprint" button); JobNotFound for an unknown job."""
+    from hardware.printer.queue import PrintQueue, job_dict
+    job = PrintQueue.for_box(box).reprint(job_id)
+    _wake(box)
+    return job_dict(job)
+
+
+def reprint_intake(box, tracking_code: str) -> dict:
+    """Queue the receipt of an intake again (the intake page's button)."""
+    from edge.intake import IntakeService
+    from hardware.printer.queue import PrintQueue, job_dict
+    from hardware.printer.receipt import receipt_for_intake
+    intake = IntakeService.get(tracking_code)          # NotFound for an unknown code
+    job = PrintQueue.for_box(box).enqueue(receipt_for_intake(intake, box.settings))
+    _wake(box)
+    return job_dict(job)
+
+
+def retry_now(box, job_id: int) -> None:
+    """Try a failed job at once instead of after its backoff."""
+    from hardware.printer.queue import PrintQueue
+    PrintQueue.for_box(box).retry_now(job_id)
+    _wake(box)
+
+
+def _wake(box) -> None:
+    worker = getattr(box, "printer_worker", None)
+    if worker is not None:
+        worker.wake()

@@ -11,6 +11,7 @@ import pytest
 
 from edge.box import init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
+from edge.tracking import make_code
 from edge.users import add_user
 from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState, TcpPrinter
@@ -104,8 +105,11 @@ def test_print_receipt_that_fails_is_kept_for_the_worker(home, simulator):
 
 
 def test_print_receipt_of_an_unknown_code(home):
+    unknown = make_code("ABCD", 99999)
+    line = one_line_error(edge(home, "hw", "print-receipt", unknown))
+    assert line == f"edge: no intake has tracking code {unknown}"
     line = one_line_error(edge(home, "hw", "print-receipt", "ZZZZ-ZZZZ-ZZ"))
-    assert line == "edge: no intake has tracking code ZZZZ-ZZZZ-ZZ"
+    assert line.startswith("edge: ZZZZ-ZZZZ-ZZ: ") and "not valid" in line
 
 
 def test_hw_status(home, simulator):

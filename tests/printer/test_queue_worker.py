@@ -170,3 +170,29 @@ def test_status_of_an_unreachable_printer(make_box, tmp_path):
     box = make_box(printer_url=f"usb://{tmp_path}/lp0")
     assert status(box)["state"] == "unreachable"
     assert "No such file" in status(box)["live"]["reason"]
+
+
+def test_portal_actions_reprint_and_retry(box, simulator, clock):
+    from hardware.printer import reprint, reprint_intake, retry_now
+    from edge.errors import NotFound
+    from edge.tracking import make_code
+    simulator.set_state(SimState(paper_out=True))
+    intake = new_intake(box)
+    box.printer_worker.run_once()
+    [failed] = jobs_overview(box)["failed"]
+    simulator.set_state(SimState())
+    retry_now(box, failed["id"])                   # no waiting out the backoff
+    assert box.printer_worker.run_once()
+    assert jobs_overview(box)["failed"] == []
+    again = reprint(box, failed["id"])
+    assert again["reprint_of"] == failed["id"] and again["state"] == "queued"
+    by_code = reprint_intake(box, intake.tracking_code.lower())
+    assert by_code["tracking_code"] == intake.tracking_code
+    while box.printer_worker.run_once():
+        pass
+    assert len(simulator.printed) == 3
+    assert {p.qr_payloads[0] for p in simulator.printed} == {intake.tracking_code.encode()}
+    with pytest.raises(NotFound):
+        reprint_intake(box, make_code("ABCD", 99999))
+    with pytest.raises(JobNotFound):
+        retry_now(box, 12345)
