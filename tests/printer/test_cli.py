@@ -105,7 +105,7 @@ def test_print_receipt_that_fails_is_kept_for_the_worker(home, simulator):
 
 
 def test_print_receipt_of_an_unknown_code(home):
-    unknown = make_code("ABCD", 99999)
+    unknown = make_code("ABCDEF", 99999)
     line = one_line_error(edge(home, "hw", "print-receipt", unknown))
     assert line == f"edge: no intake has tracking code {unknown}"
     line = one_line_error(edge(home, "hw", "print-receipt", "ZZZZ-ZZZZ-ZZ"))

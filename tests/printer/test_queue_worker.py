@@ -193,6 +193,6 @@ def test_portal_actions_reprint_and_retry(box, simulator, clock):
     assert len(simulator.printed) == 3
     assert {p.qr_payloads[0] for p in simulator.printed} == {intake.tracking_code.encode()}
     with pytest.raises(NotFound):
-        reprint_intake(box, make_code("ABCD", 99999))
+        reprint_intake(box, make_code("ABCDEF", 99999))
     with pytest.raises(JobNotFound):
         retry_now(box, 12345)
