@@ -135,3 +135,31 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     finally:
         box.close()
     click.echo(f"receipt {intake.tracking_code} printed on {url} (print job {job.id})")
+
+
+@hw.command("print-form")
+@click.argument("tracking_code")
+@click.option("--queue", default=None, help="CUPS queue (default: the printer.cups_queue setting).")
+@click.pass_obj
+def print_form(obj, tracking_code: str, queue: str | None) -> None:
+    """Print an intake's A4 form through CUPS (lp)."""
+    from edge.cli import EdgeCommandError
+    from edge.errors import InvalidInput, NotFound
+    from edge.intake import IntakeService
+    from hardware.printer.cups import CupsError, print_intake_form
+    box = obj.box()
+    try:
+        try:
+            intake = IntakeService.get(tracking_code)
+        except NotFound:
+            raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
+        except InvalidInput as error:
+            raise EdgeCommandError(f"{tracking_code}: {error}") from None
+        settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
+        try:
+            request = print_intake_form(intake, settings, box.home / "forms")
+        except CupsError as error:
+            raise EdgeCommandError(f"form {intake.tracking_code} not printed: {error}") from None
+    finally:
+        box.close()
+    click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
 import subprocess
-import tempfile
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,74 +19,12 @@ from edge.models import Intake
 from hardware.printer import raster
 from hardware.printer.cups import CupsError, form_lines, print_intake_form, print_pdf, render_pdf
 from tests.printer.conftest import new_intake
-from tests.system import require, require_binary
-
-CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
-CUPS_PDF_BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
-
-CUPSD_CONF = """Listen {root}/cups.sock
-LogLevel warn
-WebInterface No
-Browsing No
-<Location />
-  Order allow,deny
-  Allow all
-</Location>
-<Policy default>
-  <Limit All>
-    Order allow,deny
-    Allow all
-  </Limit>
-</Policy>
-"""
-
-CUPS_FILES_CONF = """ServerRoot {root}
-RequestRoot {root}/spool
-CacheDir {root}/cache
-StateDir {root}/state
-ErrorLog {root}/log/error_log
-AccessLog {root}/log/access_log
-PageLog {root}/log/page_log
-TempDir {root}/spool/tmp
-SystemGroup root
-"""
+from tests.system import require
 
 
 @pytest.fixture(autouse=True)
 def _raqm():
     require(raster.has_raqm(), "Pillow with raqm layout (Debian package libraqm0)")
-
-
-@pytest.fixture
-def cups():
-    """A private cupsd with one cups-pdf queue; yields (queue, lp env)."""
-    cupsd = require_binary("cupsd", "cups")
-    lpadmin = require_binary("lpadmin", "cups-client")
-    require_binary("lp", "cups-client")
-    require(CUPS_PDF_BACKEND.exists() and CUPS_PDF_PPD.exists(),
-            "the cups-pdf printer (Debian package printer-driver-cups-pdf)")
-    require(os.geteuid() == 0, "root, to run a private cupsd with the cups-pdf backend")
-    root = Path(tempfile.mkdtemp(prefix="cups-", dir="/tmp"))   # short: a socket path
-    for folder in ("spool/tmp", "cache", "state", "log", "ppd"):
-        (root / folder).mkdir(parents=True)
-    (root / "cupsd.conf").write_text(CUPSD_CONF.format(root=root))
-    (root / "cups-files.conf").write_text(CUPS_FILES_CONF.format(root=root))
-    process = subprocess.Popen([cupsd, "-f", "-c", str(root / "cupsd.conf"),
-                                "-s", str(root / "cups-files.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    env = {**os.environ, "CUPS_SERVER": str(root / "cups.sock")}
-    try:
-        deadline = time.monotonic() + 15
-        while not (root / "cups.sock").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        subprocess.run([lpadmin, "-p", "formsA4", "-E", "-v", "cups-pdf:/",
-                        "-P", str(CUPS_PDF_PPD)], env=env, check=True, capture_output=True,
-                       timeout=30)
-        yield "formsA4", env
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _pdf_from_cups_pdf(title: str, timeout: float = 30) -> Path:
@@ -149,3 +86,23 @@ def test_no_queue_configured(make_box, tmp_path):
     intake = Intake.get_or_none() or new_intake(box)
     with pytest.raises(CupsError, match="printer.cups_queue"):
         print_intake_form(intake, box.settings, tmp_path)
+
+
+def test_edge_hw_print_form(cups, make_box):
+    queue, env = cups
+    box = make_box()
+    code = new_intake(box).tracking_code
+    home = box.home
+    box.close()
+    result = subprocess.run([sys.executable, "-m", "edge", "--home", str(home), "hw",
+                             "print-form", code, "--queue", queue], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"form {code} sent to CUPS as {queue}-" in result.stdout
+    _pdf_from_cups_pdf(f"form-{code}").unlink()
+    nothing = subprocess.run([sys.executable, "-m", "edge", "--home", str(home), "hw",
+                              "print-form", code], env=env, capture_output=True, text=True,
+                             timeout=60)
+    assert nothing.returncode == 1
+    assert nothing.stderr.strip() == (f"edge: form {code} not printed: no CUPS queue is set "
+                                      "(setting printer.cups_queue)")
