@@ -96,7 +96,7 @@ def render_lines(lines: list[Line], width: int, margin: int = 8,
     image = Image.new("L", (width, max(1, sum(heights))), 255)
     draw = ImageDraw.Draw(image)
     top = 0
-    for (line, piece), height in zip(rows, heights):
+    for (line, piece), height in zip(rows, heights, strict=True):
         _draw_row(draw, line, piece, top, width, margin, raqm)
         top += height
     return image

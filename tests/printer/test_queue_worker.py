@@ -4,7 +4,6 @@ simulated printer behind a real pty."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import pytest
 

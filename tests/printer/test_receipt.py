@@ -12,7 +12,7 @@ from hardware.printer import raster
 from hardware.printer.receipt import (Receipt, ReceiptError, encode, format_fee,
                                       jalali_date_time, receipt_lines, sample_receipt)
 from hardware.printer.simulator import PrinterSimulator
-from tests.printer.decoder import decode, ink_columns, ink_rows, runs, stack
+from tests.printer.decoder import decode, ink_columns, ink_rows, stack
 from tests.system import require
 
 # 1 December 2026 14:10 UTC is 10 Azar 1405, 17:40 in Tehran (+03:30).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from hardware.printer import escpos
@@ -9,8 +10,6 @@ from hardware.printer.receipt import encode, sample_receipt
 from hardware.printer.simulator import PrinterSimulator, PtyPrinter, SimState
 from hardware.printer.transport import open_printer, query_status
 from hardware.printer.worker import print_bytes
-
-import pytest
 
 
 @settings(max_examples=300, deadline=None)
