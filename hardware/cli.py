@@ -74,6 +74,19 @@ def _printer_url(obj, url: str | None) -> str:
         raise EdgeCommandError(str(error)) from None
 
 
+def _intake(tracking_code: str):
+    """The intake of a typed tracking code (the box must be open), or a one-line error."""
+    from edge.cli import EdgeCommandError
+    from edge.errors import InvalidInput, NotFound
+    from edge.intake import IntakeService
+    try:
+        return IntakeService.get(tracking_code)
+    except NotFound:
+        raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
+    except InvalidInput as error:
+        raise EdgeCommandError(f"{tracking_code}: {error}") from None
+
+
 @hw.command("print-test")
 @click.option("--printer", "url", default=None, metavar="URL",
               help="Printer URL (default: the printer.url setting).")
@@ -110,19 +123,12 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     """Print (again) the receipt of an intake. The print is a queued job: if it
     fails here, the box's print worker retries it."""
     from edge.cli import EdgeCommandError
-    from edge.errors import InvalidInput, NotFound
-    from edge.intake import IntakeService
     from hardware.printer.appliance import make_worker
     from hardware.printer.receipt import receipt_for_intake
     url = _printer_url(obj, url)
     box = obj.box()
     try:
-        try:
-            intake = IntakeService.get(tracking_code)
-        except NotFound:
-            raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
-        except InvalidInput as error:
-            raise EdgeCommandError(f"{tracking_code}: {error}") from None
+        intake = _intake(tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
             job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
@@ -144,17 +150,10 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
 def print_form(obj, tracking_code: str, queue: str | None) -> None:
     """Print an intake's A4 form through CUPS (lp)."""
     from edge.cli import EdgeCommandError
-    from edge.errors import InvalidInput, NotFound
-    from edge.intake import IntakeService
     from hardware.printer.cups import CupsError, print_intake_form
     box = obj.box()
     try:
-        try:
-            intake = IntakeService.get(tracking_code)
-        except NotFound:
-            raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
-        except InvalidInput as error:
-            raise EdgeCommandError(f"{tracking_code}: {error}") from None
+        intake = _intake(tracking_code)
         settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
         try:
             request = print_intake_form(intake, settings, box.home / "forms")
