@@ -141,6 +141,9 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     finally:
         box.close()
     click.echo(f"receipt {intake.tracking_code} printed on {url} (print job {job.id})")
+    if url.startswith("sim:"):
+        from hardware.printer.appliance import SIM_FOLDER
+        click.echo(f"preview: {obj.home / SIM_FOLDER / 'latest.png'}")
 
 
 @hw.command("print-form")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import Callable
 
 from hardware.printer import receipt as receipt_module
@@ -28,7 +29,9 @@ def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
     """Send one receipt: refuse when the printer says it cannot print, and
     check again afterwards (paper can run out half-way). A printer that
     never answers DLE EOT (a file, a write-only device) is printed to
-    blind. Raises PrinterError with the reason in words."""
+    blind. One that answered before but not after is taken as not printed
+    (a serial cable pulled mid-receipt fails no write): better a receipt
+    twice than none. Raises PrinterError with the reason in words."""
     before = query_status(connection, status_timeout)
     if before.answered and not before.ready:
         raise PrinterError(f"printer not ready: {before.state}")
@@ -46,13 +49,16 @@ def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
 class PrintWorker:
     def __init__(self, queue: PrintQueue, open_connection: Opener, url: str = "",
                  poll_seconds: float = 1.0, status_timeout: float = 0.5,
-                 encode: Callable[[Receipt], bytes] = receipt_module.encode):
+                 encode: Callable[[Receipt], bytes] = receipt_module.encode,
+                 idle_check_seconds: float | None = 60.0):
         self.queue = queue
         self.open_connection = open_connection
         self.url = url
         self.poll_seconds = poll_seconds
         self.status_timeout = status_timeout
         self.encode = encode
+        self.idle_check_seconds = idle_check_seconds
+        self._last_check = float("-inf")
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -84,8 +90,34 @@ class PrintWorker:
                 log.exception("print worker: unexpected failure")
                 worked = False
             if not worked:
+                self._check_when_idle()
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
+
+    def _check_when_idle(self) -> None:
+        """Ask the printer now and then while idle, so /hardware shows a
+        printer out of paper before the next citizen's receipt fails."""
+        if self.idle_check_seconds is None:
+            return
+        if time.monotonic() - self._last_check >= self.idle_check_seconds:
+            try:
+                self.check_status()
+            except Exception:  # the store may be busy; the next round tries again
+                log.exception("print worker: status check failed")
+
+    def check_status(self) -> dict:
+        """Ask the printer how it is (DLE EOT) and record the answer."""
+        self._last_check = time.monotonic()
+        try:
+            connection = self.open_connection()
+            try:
+                details = query_status(connection, self.status_timeout).as_dict()
+            finally:
+                connection.close()
+        except PrinterError as error:
+            details = _status_from_error(str(error))
+        self._record_status(details)
+        return details
 
     def run_once(self) -> bool:
         """Print the next due job, if any; True when a job was tried."""
@@ -129,6 +161,7 @@ class PrintWorker:
                 except OSError:
                     pass
         self.queue.mark_done(job)
+        self._last_check = time.monotonic()
         self._record_status(status.as_dict())
 
     def _record_status(self, details: dict) -> None:

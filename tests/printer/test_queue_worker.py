@@ -195,3 +195,22 @@ def test_portal_actions_reprint_and_retry(box, simulator, clock):
         reprint_intake(box, make_code("ABCDEF", 99999))
     with pytest.raises(JobNotFound):
         retry_now(box, 12345)
+
+
+def test_idle_worker_notices_the_paper_running_out(box, simulator):
+    simulator.set_state(SimState(paper_out=True))
+    worker = box.printer_worker
+    assert worker.check_status()["state"] == "paper out"
+    assert jobs_overview(box)["state"] == "paper out"
+    simulator.set_state(SimState())
+    worker.idle_check_seconds = 0.01
+    worker.poll_seconds = 0.01
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while jobs_overview(box)["state"] != "ready" and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+    assert jobs_overview(box)["state"] == "ready"
+    assert jobs_overview(box)["last_status"]["url"].startswith("serial://")
