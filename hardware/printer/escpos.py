@@ -185,6 +185,13 @@ class PrinterStatus:
                 and not self.paper_out and self.error is None)
 
     @property
+    def code(self) -> str:
+        """The state as one of STATE_CODES, for programs and translations."""
+        return {"no answer": "no_answer", "cover open": "cover_open",
+                "paper out": "paper_out", "offline": "offline", "ready": "ready",
+                "ready, paper near end": "paper_near_end"}.get(self.state, "error")
+
+    @property
     def state(self) -> str:
         """The state in words, worst first."""
         if not self.answered:
@@ -202,7 +209,7 @@ class PrinterStatus:
         return "ready"
 
     def as_dict(self) -> dict:
-        return {"state": self.state, "ready": self.ready, "answered": self.answered,
+        return {"state": self.state, "code": self.code, "ready": self.ready, "answered": self.answered,
                 "online": self.online, "cover_open": self.cover_open,
                 "paper_out": self.paper_out, "paper_near_end": self.paper_near_end,
                 "error": self.error}
@@ -267,6 +274,12 @@ def status_answer(which: int, *, online: bool = True, cover_open: bool = False,
     else:
         raise EscPosError(f"DLE EOT status must be 1..4, got {which}")
     return bytes((value,))
+
+
+# What a printer (or the way to it) can be in; the words are in English here
+# and in Persian in overview.STATE_FA.
+STATE_CODES = ("ready", "paper_near_end", "paper_out", "cover_open", "offline", "error",
+               "no_answer", "unreachable", "stalled")
 
 
 # --- Parsing a command stream ----------------------------------------------

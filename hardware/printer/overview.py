@@ -1,9 +1,15 @@
-"""The printer's state in words, for `edge hw status` and the /hardware page."""
+"""The printer's state in words, for `edge hw status` and the /hardware page.
+
+Each state comes three ways: `state` (English words, with details),
+`state_code` (one of escpos.STATE_CODES or printing, idle, failed) and
+`state_fa` (Persian words for the portal)."""
 
 from __future__ import annotations
 
 import json
 
+from edge.digits import to_persian_digits
+from hardware.printer.queue import STATE_FA
 from hardware.printer.schema import PrinterStatusRecord
 
 
@@ -11,8 +17,11 @@ def _last_status(box) -> dict | None:
     record = PrinterStatusRecord.get_or_none(PrinterStatusRecord.id == 1)
     if record is None:
         return None
-    return {"url": record.url, "state": record.state,
-            "details": json.loads(record.details), "checked_at": record.checked_at.isoformat()}
+    details = json.loads(record.details)
+    code = details.get("code", "error")
+    return {"url": record.url, "state": record.state, "state_code": code,
+            "state_fa": STATE_FA.get(code, ""), "details": details,
+            "checked_at": record.checked_at.isoformat()}
 
 
 def _probe(box) -> dict:
@@ -22,11 +31,11 @@ def _probe(box) -> dict:
     try:
         connection = open_printer(url, sim_dir=sim_dir(box))
     except PrinterError as error:
-        return {"state": "unreachable", "reason": str(error)}
+        return {"state": "unreachable", "code": error.code, "reason": str(error)}
     try:
         answer = query_status(connection, box.settings["printer.status_timeout"])
     except PrinterError as error:
-        return {"state": "unreachable", "reason": str(error)}
+        return {"state": "unreachable", "code": error.code, "reason": str(error)}
     finally:
         connection.close()
     details = answer.as_dict()
@@ -47,10 +56,11 @@ def status(box, probe: bool = True) -> dict:
               "queue": counts, "last_status": _last_status(box)}
     if probe:
         live = _probe(box)
-        result["state"], result["live"] = live["state"], live
+        result["state"], result["state_code"], result["live"] = live["state"], live["code"], live
     else:
         last = result["last_status"]
         result["state"] = last["state"] if last else "not checked yet"
+        result["state_code"] = last["state_code"] if last else "not_checked"
     if counts["failed-will-retry"]:
         result["state"] += f"; {counts['failed-will-retry']} receipt(s) waiting to be retried"
     return result
@@ -69,15 +79,20 @@ def jobs_overview(box, limit: int = 20) -> dict:
     last = _last_status(box)
     if failed:
         state = f"{len(failed)} receipt(s) not printed yet: {failed[-1]['last_error']}"
+        code = "failed"
+        state_fa = f"{to_persian_digits(len(failed))} رسید چاپ نشده: {failed[-1]['last_error_fa']}"
     elif counts["queued"] or counts["printing"]:
-        state = "printing"
+        state, code = "printing", "printing"
     elif last:
-        state = last["state"]
+        state, code = last["state"], last["state_code"]
     else:
-        state = "idle"
+        state, code = "idle", "idle"
+    if code != "failed":
+        state_fa = STATE_FA.get(code, "")
     preview = sim_dir(box) / "latest.png"
     recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
-    return {"state": state, "url": box.settings["printer.url"], "counts": counts,
+    return {"state": state, "state_code": code, "state_fa": state_fa,
+            "url": box.settings["printer.url"], "counts": counts,
             "last_status": last, "failed": failed,
             "recent": [job_dict(job) for job in recent],
             "latest_preview": str(preview) if preview.exists() else None}

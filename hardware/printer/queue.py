@@ -22,6 +22,25 @@ from hardware.printer.schema import DONE, FAILED, PRINTING, QUEUED, PrintJob
 
 log = logging.getLogger(__name__)
 
+# Persian words for the printer's states (escpos.STATE_CODES) and the other
+# reasons a job can fail, for the portal.
+STATE_FA = {
+    "ready": "آماده",
+    "paper_near_end": "آماده؛ کاغذ رو به پایان است",
+    "paper_out": "کاغذ چاپگر تمام شده است",
+    "cover_open": "درِ چاپگر باز است",
+    "offline": "چاپگر آفلاین است",
+    "error": "چاپگر خطا دارد",
+    "no_answer": "چاپگر پاسخ نمی‌دهد",
+    "unreachable": "چاپگر در دسترس نیست",
+    "stalled": "چاپگر داده نمی‌پذیرد",
+    "render_failed": "رسید رسم نشد",
+    "interrupted": "چاپ نیمه‌کاره ماند (خاموشی یا راه‌اندازی دوباره)",
+    "printing": "در حال چاپ",
+    "idle": "بیکار",
+    "failed": "رسیدهای چاپ‌نشده در انتظار تلاش دوباره",
+}
+
 STATE_WORDS = {
     QUEUED: "waiting to print",
     PRINTING: "printing",
@@ -80,18 +99,19 @@ class PrintQueue:
     def mark_done(self, job: PrintJob) -> None:
         now = self.now()
         with self.store.write():
-            PrintJob.update(state=DONE, printed_at=now, updated_at=now, last_error="") \
+            PrintJob.update(state=DONE, printed_at=now, updated_at=now, last_error="",
+                            last_error_code="") \
                 .where(PrintJob.id == job.id).execute()
         log.info("print job %d printed", job.id)
 
-    def mark_failed(self, job: PrintJob, reason: str) -> datetime:
+    def mark_failed(self, job: PrintJob, reason: str, code: str = "unreachable") -> datetime:
         """Keep the job for a retry; returns when it will be tried again."""
         now = self.now()
         attempts = max(1, job.attempts)
         wait = min(self.retry_max, self.retry_first * 2 ** (attempts - 1))
         retry_at = now + timedelta(seconds=wait)
         with self.store.write():
-            PrintJob.update(state=FAILED, last_error=reason, updated_at=now,
+            PrintJob.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
                             next_attempt_at=retry_at).where(PrintJob.id == job.id).execute()
         log.info("print job %d failed (attempt %d): %s; retry in %.0f s",
                     job.id, attempts, reason, wait)
@@ -102,7 +122,8 @@ class PrintQueue:
         now = self.now()
         with self.store.write():
             return (PrintJob.update(state=FAILED, updated_at=now, next_attempt_at=now,
-                                    last_error="interrupted while printing (restart or power cut)")
+                                    last_error="interrupted while printing (restart or power cut)",
+                                    last_error_code="interrupted")
                     .where(PrintJob.state == PRINTING).execute())
 
     def reprint(self, job_id: int) -> PrintJob:
@@ -140,6 +161,8 @@ def job_dict(job: PrintJob) -> dict:
     return {"id": job.id, "kind": job.kind, "tracking_code": job.tracking_code,
             "state": job.state, "state_words": STATE_WORDS[job.state],
             "attempts": job.attempts, "last_error": job.last_error,
+            "last_error_code": job.last_error_code,
+            "last_error_fa": STATE_FA.get(job.last_error_code, "") if job.last_error else "",
             "created_at": job.created_at.isoformat(),
             "next_attempt_at": job.next_attempt_at.isoformat(),
             "printed_at": job.printed_at.isoformat() if job.printed_at else None,

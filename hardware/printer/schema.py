@@ -21,6 +21,7 @@ class PrintJob(Model):
     state = CharField(default=QUEUED)
     attempts = IntegerField(default=0)
     last_error = TextField(default="")
+    last_error_code = CharField(default="")    # escpos.STATE_CODES, render_failed, interrupted
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
     next_attempt_at = UtcDateTimeField()
@@ -57,6 +58,7 @@ _V1 = run_sql(
             CHECK (state IN ('queued', 'printing', 'done', 'failed-will-retry')),
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT NOT NULL DEFAULT '',
+        last_error_code TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         next_attempt_at TEXT NOT NULL,

@@ -30,7 +30,12 @@ SCHEMES = ("serial", "usb", "tcp", "file", "sim")
 
 
 class PrinterError(OSError):
-    """The printer cannot be reached or written to; the message says why in words."""
+    """The printer cannot be reached or written to; the message says why in
+    words, `code` says it for a program (see escpos.STATE_CODES)."""
+
+    def __init__(self, message: str, code: str = "unreachable"):
+        super().__init__(message)
+        self.code = code
 
 
 class PrinterUrlError(PrinterError, ValueError):
@@ -147,7 +152,7 @@ class SerialConnection:
             self._port.flush()
         except serial.SerialTimeoutException:
             raise PrinterError(f"printer {self.url} stopped taking data "
-                               "(paper out, offline or flow control stuck)") from None
+                               "(paper out, offline or flow control stuck)", "stalled") from None
         except serial.SerialException as error:
             raise PrinterError(f"writing to printer {self.url} failed: {error}") from None
 
@@ -193,7 +198,7 @@ class _FdConnection:
                     continue
                 if time.monotonic() > deadline:
                     raise PrinterError(f"printer {self.url} stopped taking data "
-                                       "(paper out or offline?)")
+                                       "(paper out or offline?)", "stalled")
                 select.select([], [self._fd], [], 0.1)
         except OSError as error:
             if isinstance(error, PrinterError):

@@ -34,15 +34,15 @@ def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
     twice than none. Raises PrinterError with the reason in words."""
     before = query_status(connection, status_timeout)
     if before.answered and not before.ready:
-        raise PrinterError(f"printer not ready: {before.state}")
+        raise PrinterError(f"printer not ready: {before.state}", before.code)
     connection.write(data)
     if not before.answered:
         return before
     after = query_status(connection, max(status_timeout, 2.0))
     if not after.answered:
-        raise PrinterError("printer stopped answering while printing")
+        raise PrinterError("printer stopped answering while printing", "no_answer")
     if not after.ready:
-        raise PrinterError(f"printer stopped while printing: {after.state}")
+        raise PrinterError(f"printer stopped while printing: {after.state}", after.code)
     return after
 
 
@@ -115,7 +115,7 @@ class PrintWorker:
             finally:
                 connection.close()
         except PrinterError as error:
-            details = _status_from_error(str(error))
+            details = _status_from_error(error)
         self._record_status(details)
         return details
 
@@ -141,18 +141,18 @@ class PrintWorker:
             data = self.encode(Receipt.from_json(job.receipt))
         except Exception as error:  # a receipt that cannot be drawn stays visible, not lost
             log.exception("print job %d cannot be rendered", job.id)
-            self.queue.mark_failed(job, f"cannot draw the receipt: {error}")
+            self.queue.mark_failed(job, f"cannot draw the receipt: {error}", "render_failed")
             return
         connection = None
         try:
             connection = self.open_connection()
             status = print_bytes(connection, data, self.status_timeout)
         except PrinterError as error:
-            self.queue.mark_failed(job, str(error))
-            self._record_status(_status_from_error(str(error)))
+            self.queue.mark_failed(job, str(error), error.code)
+            self._record_status(_status_from_error(error))
             return
         except OSError as error:
-            self.queue.mark_failed(job, f"printer error: {error}")
+            self.queue.mark_failed(job, f"printer error: {error}", "unreachable")
             return
         finally:
             if connection is not None:
@@ -168,8 +168,8 @@ class PrintWorker:
         record_status(self.queue.store, self.url, details, self.queue.now())
 
 
-def _status_from_error(reason: str) -> dict:
-    return {"state": reason, "ready": False, "answered": False}
+def _status_from_error(error: PrinterError) -> dict:
+    return {"state": str(error), "code": error.code, "ready": False, "answered": False}
 
 
 def record_status(store, url: str, details: dict, now) -> None:

@@ -61,6 +61,7 @@ def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     assert printed.qr_payloads == [intake.tracking_code.encode()]
     overview = jobs_overview(box)
     assert overview["state"] == "ready" and overview["failed"] == []
+    assert overview["state_code"] == "ready" and overview["state_fa"] == "آماده"
     assert overview["recent"][0]["state_words"] == "printed"
     assert not box.printer_worker.run_once()     # nothing else due
 
@@ -74,7 +75,9 @@ def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
         "failed-will-retry", 1, "printer not ready: paper out")
     overview = jobs_overview(box)
     assert overview["failed"][0]["tracking_code"] == intake.tracking_code
-    assert "paper out" in overview["state"]
+    assert "paper out" in overview["state"] and overview["state_code"] == "failed"
+    assert overview["failed"][0]["last_error_code"] == "paper_out"
+    assert overview["state_fa"] == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
     assert "paper out" in status(box, probe=False)["state"]
     assert simulator.printed == []
 
@@ -162,12 +165,14 @@ def test_status_asks_the_printer(box, simulator):
     simulator.set_state(SimState(cover_open=True))
     result = status(box)
     assert result["state"] == "cover open" and result["device"] == "printer"
+    assert result["state_code"] == "cover_open"
     assert result["queue"]["queued"] == 0
 
 
 def test_status_of_an_unreachable_printer(make_box, tmp_path):
     box = make_box(printer_url=f"usb://{tmp_path}/lp0")
     assert status(box)["state"] == "unreachable"
+    assert status(box)["state_code"] == "unreachable"
     assert "No such file" in status(box)["live"]["reason"]
 
 
