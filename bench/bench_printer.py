@@ -15,6 +15,7 @@ import statistics
 import time
 from datetime import datetime, timezone
 
+from bench.support import row
 from hardware.printer import escpos
 from hardware.printer.raster import render_lines, to_raster
 from hardware.printer.receipt import encode, receipt_lines, sample_receipt
@@ -55,17 +56,13 @@ def run() -> list[dict]:
     whole = simulator.printed[0].image
     whole_bytes = len(escpos.INIT + escpos.raster_bands(*to_raster(whole)) + escpos.cut())
     return [
-        {"name": "printer: render+encode one 80 mm receipt", "unit": "ms",
-         "ours": round(ours_ms, 2), "baseline": round(base_ms, 2),
-         "baseline_name": "Pillow BASIC layout, no shaping (same lines)",
-         "ratio": round(ours_ms / base_ms, 2), "target": "< 200 ms on a Pi 4"},
-        {"name": "printer: bytes per 80 mm receipt", "unit": "bytes",
-         "ours": len(data), "baseline": whole_bytes,
-         "baseline_name": "whole receipt incl. QR as one raster image",
-         "ratio": round(len(data) / whole_bytes, 2), "target": "< 20 KB (about 10 s at 19200 baud)"},
+        row("printer: render+encode one 80 mm receipt", "ms", ours_ms, base_ms,
+            "Pillow BASIC layout, no shaping (same lines)", "< 200 ms on a Pi 4"),
+        row("printer: bytes per 80 mm receipt", "bytes", len(data), whole_bytes,
+            "whole receipt incl. QR as one raster image", "< 20 KB (about 10 s at 19200 baud)"),
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    for result in run():
+        print(result)
