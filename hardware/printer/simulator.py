@@ -103,7 +103,7 @@ class PrinterSimulator:
                 if self.realtime_in_data and command.name in ("raster", "function"):
                     answers += self._status_in_data(command.data)
                 if not self.state.printing:
-                    self.discarded_bytes += 1
+                    self.discarded_bytes += len(command.raw)
                 else:
                     self._print(command)
         return bytes(answers)
@@ -160,7 +160,7 @@ class _Canvas:
 
     def __init__(self, paper_dots: int = 576) -> None:
         self.paper_dots = paper_dots
-        self.blocks: list[Image.Image] = []
+        self.blocks: list[tuple[int, Image.Image]] = []   # (alignment, image)
         self.qr_payloads: list[bytes] = []
         self.alignment = escpos.ALIGN_LEFT
         self.width = 0
@@ -201,18 +201,18 @@ class _Canvas:
     def _add(self, block: Image.Image) -> None:
         if block.width > self.paper_dots:   # a printer drops what is past the paper's edge
             block = block.crop((0, 0, self.paper_dots, block.height))
-        self.blocks.append((self.alignment, block))  # type: ignore[arg-type]
+        self.blocks.append((self.alignment, block))
         self.width = max(self.width, block.width)
 
     def _blank(self, rows: int) -> None:
-        self.blocks.append((escpos.ALIGN_LEFT, Image.new("1", (1, rows), 1)))  # type: ignore[arg-type]
+        self.blocks.append((escpos.ALIGN_LEFT, Image.new("1", (1, rows), 1)))
 
     def image(self) -> Image.Image:
         width = max(self.width, 384)
         height = sum(block.height for _, block in self.blocks) + 24
         paper = Image.new("1", (width, height), 1)
         top = 0
-        for alignment, block in self.blocks:  # type: ignore[misc]
+        for alignment, block in self.blocks:
             x = {escpos.ALIGN_CENTER: (width - block.width) // 2,
                  escpos.ALIGN_RIGHT: width - block.width}.get(alignment, 0)
             paper.paste(block, (x, top))
@@ -261,8 +261,8 @@ class _Server:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _run(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def _run(self) -> None:
+        raise NotImplementedError   # each wire has its own loop
 
     def _close(self) -> None:
         pass
