@@ -219,3 +219,33 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
         worker.stop()
     assert jobs_overview(box)["state"] == "ready"
     assert jobs_overview(box)["last_status"]["url"].startswith("serial://")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nothing_is_lost_when_the_printer_keeps_failing(make_box, simulator, clock, seed):
+    """Intakes arrive while the printer runs out of paper, opens its cover,
+    goes offline and comes back at random: in the end every intake's
+    receipt is printed, and none is printed by a job marked failed."""
+    import random
+    chance = random.Random(seed)
+    states = [SimState(), SimState(), SimState(paper_out=True), SimState(cover_open=True),
+              SimState(online=False)]
+    with PtyPrinter(simulator) as printer:
+        box = make_box(printer_url=f"serial://{printer.port}", printer_status_timeout=2.0)
+        codes = set()
+        for _ in range(12):
+            if chance.random() < 0.6:
+                codes.add(new_intake(box).tracking_code)
+            simulator.set_state(chance.choice(states))
+            box.printer_worker.run_once()
+            clock.advance(seconds=chance.choice([0, 5, 60]))
+        simulator.set_state(SimState())
+        for _ in range(50):
+            clock.advance(seconds=300)
+            if not box.printer_worker.run_once() and not PrintQueue.for_box(box).counts()[
+                    "failed-will-retry"]:
+                break
+    counts = PrintQueue.for_box(box).counts()
+    assert counts["done"] == len(codes) and counts["failed-will-retry"] == counts["queued"] == 0
+    printed = [p.qr_payloads[0].decode() for p in simulator.printed]
+    assert set(printed) == codes and len(printed) == len(codes)
