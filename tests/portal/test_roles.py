@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from edge import users
+from edge.models import AuditEntry, Intake, OutboxRecord, User
 from tests.portal.conftest import Browserish, logged_in, make_intake
 
 PUBLIC, API_PUBLIC, API_LOGIN = "public", "api-public", "api-login"
@@ -52,6 +53,13 @@ def test_every_endpoint_has_a_declared_access(portal):
     assert endpoints == set(ACCESS), "declare the access of new routes in ACCESS"
 
 
+def state_of_the_box() -> tuple:
+    """What a GET must never change (the session's last_seen may move)."""
+    return (AuditEntry.select().count(), OutboxRecord.select().count(),
+            tuple(Intake.select(Intake.status).tuples()),
+            tuple(User.select(User.active, User.password_hash, User.card_uid).tuples()))
+
+
 def walker(portal, role):
     if role is None:
         client = Browserish(portal.url)
@@ -68,7 +76,10 @@ def test_walk_every_route(portal, role):
     client = walker(portal, role)
     problems = []
     for endpoint, method, path in routes(portal.app, code):
+        before = state_of_the_box()
         response = client.post(path, {}) if method == "POST" else client.get(path)
+        if method == "GET" and state_of_the_box() != before:
+            problems.append(f"{role} GET {path} changed the box")
         status = response.status_code
         access = ACCESS[endpoint]
         to_login = status == 303 and response.headers["Location"].startswith("/login")

@@ -51,6 +51,8 @@ def test_session_ends_after_idle_minutes(portal, operator_client):
     portal.clock.advance(minutes=idle - 1)
     assert operator_client.get("/").status_code == 200
     portal.clock.advance(minutes=idle + 1)
+    logged_in(portal, "supervisor")                # clears logins left open
+    assert PortalSession.select().count() == 1
     response = operator_client.get("/")
     assert response.status_code == 303
     login_page = operator_client.get(response.headers["Location"])

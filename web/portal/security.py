@@ -76,7 +76,10 @@ def start_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     box = _box()
     now = box.clock.now()
+    idle = timedelta(minutes=box.settings["session.idle_minutes"])
     with box.store.write():
+        # logins left open (a closed browser) go when anyone next logs in
+        PortalSession.delete().where(PortalSession.last_seen < now - idle).execute()
         PortalSession.create(token_hash=_hash(token), user=user, created_at=now, last_seen=now)
         box.events.record(user.username, "portal.login", user.username, {"ip": client_ip()})
     return token
@@ -119,6 +122,8 @@ def load_session() -> None:
     box = _box()
     row = box.store.db.execute_sql(_SESSION_QUERY, (_hash(token),)).fetchone()
     if row is None:
+        # logout deletes the cookie, so an unknown one is a login that ran out
+        g.session_expired = True
         return
     session = PortalSession(id=row[0], token_hash=row[1], user=row[2],
                             created_at=_UTC.python_value(row[3]),
