@@ -23,8 +23,8 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture(scope="session")
 def browser():
     executable = require_binary("chromium", "chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright   # a test dependency: never skipped
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, headless=True,
                                               args=CHROMIUM_ARGS)
         yield launched

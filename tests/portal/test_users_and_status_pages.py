@@ -85,15 +85,20 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
                                       "oldest_unsent_age_seconds": 7200, "enrolled": True,
                                       "last_success": None}
     portal.box.hardware_status = lambda: {
-        "printer": {"state": "آماده", "paper": "کم"}, "modem": {"signal": "۳ از ۵"}}
+        "printer": {"device": "printer", "state": "ready", "state_code": "ready",
+                    "state_fa": "آماده", "paper": "کم",
+                    "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
+        "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]}}
     technician = logged_in(portal, "technician")
     sync = technician.get("/sync").text
     assert "sync-not-configured" not in sync
     for words in ("وصل از راه مودم", "۳", "۲ ساعت", "بله", "هرگز"):
         assert words in sync
     hardware = technician.get("/hardware").text
-    for words in ("چاپگر رسید", "آماده", "کاغذ", "کم", "مودم GSM", "۳ از ۵"):
+    for words in ("چاپگر رسید", "آماده", "کاغذ", "کم", "مودم GSM", "۳ از ۵", "<dd>۲</dd>",
+                  "SMYG-PX00-3W", "+989121234567، +989351112233"):
         assert words in hardware
+    assert "ready" not in hardware and "state_code" not in hardware.lower()
     home = technician.get("/").text
     assert "ارتباط: وصل از راه مودم" in home and "۳ رویداد در صف" in home and "آماده" in home
 

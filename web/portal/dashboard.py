@@ -113,7 +113,7 @@ def home():
         "dashboard.html", today=today, recent=recent, today_label=jalali.format_date(
             box.clock.now(), g.lang),
         link=status.link_summary(*sync), hardware_configured=hardware_configured,
-        hardware_rows=status.rows(hardware), alerts=alerts(box, sync[1]))
+        hardware_rows=status.device_summary(hardware), alerts=alerts(box, sync[1]))
 
 
 @blueprint.get("/reports")

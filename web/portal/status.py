@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from edge.fields import UtcDateTimeField
 from web.portal.access import EVERYONE, roles_required
@@ -56,6 +56,8 @@ def word_value(key: str, value):
         return age_words(value)
     if isinstance(value, datetime):
         return jdatetime(value)
+    if isinstance(value, (list, tuple)):
+        return "، ".join(str(word_value(key, item)) for item in value) or "—"
     if isinstance(value, int):
         return digits(value)
     return str(value)
@@ -66,15 +68,39 @@ def label(key: str) -> str:
     return gettext(known) if known else key.replace("_", " ").replace(".", " ").capitalize()
 
 
+HIDDEN_KEYS = ("state_code", "device")
+
+
+def in_reader_language(report: dict) -> dict:
+    """A report may give its state twice, `state` (English) and `state_fa`:
+    keep the one the reader reads; internal codes are not shown."""
+    report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
+    if "state_fa" in report:
+        persian = report.pop("state_fa")
+        if g.get("lang", "fa") == "fa" and persian:
+            report["state"] = persian
+    return report
+
+
 def rows(report: dict) -> list[dict]:
     """[{label, value}|{label, rows}] for the template; nested dicts become sections."""
     shown = []
-    for key, value in report.items():
+    for key, value in in_reader_language(report).items():
         if isinstance(value, dict):
             shown.append({"label": label(key), "rows": rows(value)})
         else:
             shown.append({"label": label(key), "value": word_value(key, value)})
     return shown
+
+
+def device_summary(report: dict) -> list[dict]:
+    """One line per device for the dashboard: its state, in words."""
+    summary = []
+    for key, value in report.items():
+        if isinstance(value, dict):
+            value = in_reader_language(value).get("state", "—")
+        summary.append({"label": label(key), "value": word_value(key, value)})
+    return summary
 
 
 def sync_report(box) -> tuple[bool, dict]:
