@@ -214,3 +214,47 @@ def test_main_pages_look_right(browser, portal, lang, screen):
         assert page.evaluate("document.fonts.check('16px Vazirmatn')")
     finally:
         tab.close()
+
+
+def test_the_pages_checks_mirror_the_boxs_rules(tab):
+    """The same answers as edge.nationalcode and edge.phone, for many inputs."""
+    import random
+
+    from edge import nationalcode, phone
+    from edge.errors import InvalidInput
+    from edge.nationalcode import check_digit
+
+    chance = random.Random(1405)
+    digits_of = ["0123456789", "۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩"]
+
+    def spelled(text: str) -> str:
+        table = chance.choice(digits_of)
+        return "".join(table[int(c)] if c.isdigit() else c for c in text)
+
+    codes = []
+    for _ in range(150):
+        nine = "".join(chance.choice("0123456789") for _ in range(9))
+        good = nine + str(check_digit(nine))
+        codes += [spelled(good), spelled(nine + str((check_digit(nine) + 1) % 10)),
+                  spelled(good.lstrip("0") or "0"), spelled(good[:5] + "-" + good[5:])]
+    codes += ["1111111111", "12345", "abcdefghij", "00135424190", " 0013542419 "]
+    mobiles = []
+    for _ in range(150):
+        rest = "".join(chance.choice("0123456789") for _ in range(9))
+        prefix = chance.choice(["09", "+989", "00989", "989", "9", "08", "+98 9", "0"])
+        mobiles.append(spelled(prefix + rest[:chance.choice([8, 9, 10])]))
+    page = tab.go("/login")
+    js = page.evaluate("""([codes, mobiles]) => [
+        codes.map(c => window.pishkhanRules.nationalCodeProblem(c) === ""),
+        mobiles.map(m => window.pishkhanRules.mobileOk(m))]""", [codes, mobiles])
+
+    def box_says(rule, value) -> bool:
+        try:
+            rule(value)
+        except InvalidInput:
+            return False
+        return True
+
+    assert js[0] == [box_says(nationalcode.validate, code) for code in codes]
+    assert js[1] == [box_says(phone.normalize_mobile, number) for number in mobiles]
+    assert 50 < sum(js[0]) < len(codes) and 20 < sum(js[1]) < len(mobiles)

@@ -43,6 +43,9 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return ""
+    # browsers read "\" as "/" ("/\evil" is "//evil"); no spaces or control characters
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 for ch in target):
+        return ""
     return target.rstrip("?")
 
 

@@ -27,7 +27,7 @@ NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
            "cancelled": N_("The intake is cancelled."),
            "reprinted": N_("The receipt is sent to the printer again.")}
-_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")   # Arabic diacritics and tatweel
+_MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
 
 def box():

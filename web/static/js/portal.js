@@ -82,7 +82,7 @@
 
   function fold(text) {
     return asciiDigits(text).replace(/ي|ى/g, "ی").replace(/ك/g, "ک").replace(/ة|ۀ/g, "ه")
-      .replace(/[أإآ]/g, "ا").replace(/\u200c/g, " ").replace(/[\u064B-\u0652\u0670\u0640]/g, "")
+      .replace(/[أإآ]/g, "ا").replace(/\u200c/g, " ").replace(/[\u064B-\u0655\u0670\u0640]/g, "")
       .toLowerCase();
   }
 
@@ -108,6 +108,9 @@
       button.addEventListener("click", function () { window.print(); });
     });
   }
+
+  // The rules, for the test that holds them to the box's own (tests/portal/test_browser.py).
+  window.pishkhanRules = { nationalCodeProblem: nationalCodeProblem, mobileOk: mobileOk };
 
   document.addEventListener("DOMContentLoaded", function () {
     wireChecks();
