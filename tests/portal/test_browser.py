@@ -63,6 +63,12 @@ class Tab:
         page.wait_for_url(self.portal.url + "/")
         return page
 
+    def submit(self, selector: str):
+        """Click something that loads a new page, and wait for that page."""
+        with self.page.expect_navigation(wait_until="load"):
+            self.page.click(selector)
+        return self.page
+
     def shot(self, name: str) -> None:
         SCREENSHOTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -85,7 +91,7 @@ def tab(browser, portal):
 def test_operators_day_in_persian_with_the_keyboard(tab, portal):
     page = tab.login("operator")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    page.click("text=درخواست جدید >> nth=0")
+    tab.submit("text=درخواست جدید >> nth=0")
     page.fill("#service-query", "مرسوله")            # filters as the operator types
     assert page.locator("#service-list li:visible").count() == 1
     page.keyboard.press("Tab")
@@ -105,19 +111,19 @@ def test_operators_day_in_persian_with_the_keyboard(tab, portal):
     assert page.locator("#intake-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
     assert page.locator("#intake-fee").inner_text() == "۷۸۰٬۰۰۰ ریال"
     tab.shot("fa-desktop-intake-detail")
-    page.click("#receipt-link")
+    tab.submit("#receipt-link")
     assert page.locator("#receipt-tracking").inner_text().strip() == code
     assert page.locator("#receipt-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
     tab.shot("fa-desktop-receipt")
     page.go_back()
-    page.click("#cancel-intake")
+    tab.submit("#cancel-intake")
     assert page.locator("#e-reason").inner_text() == "برای لغو درخواست، دلیل آن را بنویسید."
     page.fill("#f-reason", "متقاضی منصرف شد")
-    page.click("#cancel-intake")
-    page.wait_for_url(re.compile(r".*done=cancelled"))
+    tab.submit("#cancel-intake")
+    assert page.url.endswith("done=cancelled")
     assert "لغوشده" in page.locator(".page-head").inner_text()
-    page.click("#logout")
-    page.wait_for_url(portal.url + "/login")
+    tab.submit("#logout")
+    assert page.url == portal.url + "/login"
     page.goto(portal.url + "/")
     assert page.url.startswith(portal.url + "/login")
 
@@ -138,8 +144,9 @@ def test_checks_as_the_operator_types(tab):
     assert page.locator("#e-mobile").inner_text() == ""
     page.check("#pay-card")
     page.fill("#f-full_name", "علی")
-    page.click("#submit-intake")                      # the server checks again
+    tab.submit("#submit-intake")                      # the server checks again
     assert "شمارهٔ پیگیری" in page.locator("#e-payment\\.reference").inner_text()
+    assert page.evaluate("document.activeElement.id") == "f-payment.reference"
     assert page.locator("#f-national_code").input_value() == "٠٠١٣٥٤٢٤١٩"
     tab.shot("fa-desktop-intake-form-errors")
 
@@ -148,7 +155,7 @@ def test_wrong_password_shows_the_error(tab):
     page = tab.go("/login")
     page.fill("#f-username", "operator")
     page.fill("#f-password", "wrong password")
-    page.click("button[type=submit]")
+    tab.submit("button[type=submit]")
     assert page.locator("#login-error").inner_text() == "نام کاربری یا گذرواژه درست نیست."
     assert page.locator("#f-username").input_value() == "operator"
     tab.shot("fa-desktop-login-error")
@@ -156,15 +163,13 @@ def test_wrong_password_shows_the_error(tab):
 
 def test_english_switch_is_remembered(tab, portal):
     page = tab.login("operator")
-    page.click("button[name=lang][value=en]")
-    page.wait_for_load_state()
+    tab.submit("button[name=lang][value=en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert "Intakes today" in page.inner_text("body")
     tab.go("/intakes/new")
     assert "Find the service" in page.inner_text("body")
-    page.click("button[name=lang][value=fa]")
-    page.wait_for_load_state()
+    tab.submit("button[name=lang][value=fa]")
     assert page.locator("html").get_attribute("dir") == "rtl"
 
 
@@ -192,7 +197,8 @@ def test_main_pages_look_right(browser, portal, lang, screen):
     tab = Tab(browser, portal, DESKTOP if screen == "desktop" else PHONE)
     try:
         if lang == "en":
-            tab.go("/login").click("button[name=lang][value=en]")
+            tab.go("/login")
+            tab.submit("button[name=lang][value=en]")
         tab.go("/login")
         tab.shot(f"{lang}-{screen}-login")
         page = tab.login("supervisor")

@@ -151,3 +151,17 @@ def test_dashboard_counts_todays_intakes_and_fees(portal, operator_client):
     assert "۲ رویداد در صف ارسال" not in html and "رویداد در صف ارسال به مرکز است" in html
     portal.clock.advance(days=1)
     assert 'id="today-count">۰<' in logged_in(portal, "operator").get("/").text
+
+
+def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, supervisor_client):
+    make_intake(supervisor_client)
+    make_intake(supervisor_client)
+    cancelled = make_intake(supervisor_client, service_code="HEALTH-INS")
+    supervisor_client.post(f"/intakes/{cancelled}/cancel", {"reason": "اشتباه"})
+    html = supervisor_client.get("/reports?from=۱۴۰۵/۰۹/۱۰&to=1405/09/10").text
+    assert "ارسال مرسولهٔ پستی" in html and "۱٬۵۶۰٬۰۰۰ ریال" in html
+    assert "ثبت‌نام بیمهٔ سلامت" not in html                # cancelled: not a fee taken
+    empty = supervisor_client.get("/reports?from=1405/09/11&to=1405/09/12").text
+    assert "در این روزها درخواستی ثبت نشده است." in empty
+    bad = supervisor_client.get("/reports?from=1405/99/99").text
+    assert "تاریخ شمسی" in field_error(bad, "from")

@@ -112,7 +112,14 @@
   // The rules, for the test that holds them to the box's own (tests/portal/test_browser.py).
   window.pishkhanRules = { nationalCodeProblem: nationalCodeProblem, mobileOk: mobileOk };
 
+  function focusFirstProblem() {
+    // A form that came back with mistakes: the cursor goes to the first one.
+    var first = document.querySelector(".has-error input, .has-error textarea, .has-error select");
+    if (first) { first.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusFirstProblem();
     wireChecks();
     wireFilter();
     wirePrint();
