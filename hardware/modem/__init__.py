@@ -8,5 +8,5 @@ from __future__ import annotations
 
 
 def status(box) -> dict:
-    from hardware.modem.status import modem_status
+    from hardware.modem.health import modem_status
     return modem_status(box)

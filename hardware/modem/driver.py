@@ -386,7 +386,7 @@ class Modem:
             return None
 
     def list_messages(self) -> list[tuple[int, str]]:
-        response = self.command("AT+CMGL=4", timeout=max(self.command_timeout, 10))
+        response = self.command("AT+CMGL=4", timeout=self.command_timeout * 2)
         return at.parse_cmgl(response) if response.ok else []
 
     def delete_message(self, index: int) -> None:
