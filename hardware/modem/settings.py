@@ -2,7 +2,7 @@
 
 from edge.settings import Setting, parse_bool, parse_float, parse_int, parse_str
 
-DEFAULT_INTAKE_SMS = "{office}\nدرخواست شما ثبت شد.\nکد رهگیری: {tracking_code}"
+DEFAULT_INTAKE_SMS = "{office}: درخواست شما ثبت شد. کد رهگیری: {tracking_code}"
 
 SETTINGS = (
     Setting("modem.port", "sim://",

@@ -14,7 +14,7 @@ class StepClock:
     """A clock the test moves by hand (the box's clock is passed in the same way)."""
 
     def __init__(self):
-        self.moment = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+        self.moment = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 
     def now(self) -> datetime:
         return self.moment

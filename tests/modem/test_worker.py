@@ -179,3 +179,14 @@ def test_no_modem_configured(tmp_path, store, clock):
     assert appliance.attach(box) is None and box.workers == []
     from hardware import modem
     assert modem.status(box)["state"] == "disabled"
+
+
+def test_real_intake_queues_its_sms(box, operator):
+    from edge.intake import IntakeRequest
+    worker = appliance.attach(box)
+    assert worker in box.workers
+    intake = box.intakes.create(IntakeRequest("HEALTH-INS", "0013542419", "زهرا احمدی", "09121234567"),
+                                operator)
+    [row] = SmsMessage.select()
+    assert (row.recipient, row.reference, row.status) == ("+989121234567", intake.tracking_code, "queued")
+    assert intake.tracking_code in row.text
