@@ -99,6 +99,7 @@ class SerialCardWatcher:
         self.baudrate = baudrate
         self._open_port = open_port
         self._stopping = threading.Event()
+        self.connected = threading.Event()   # the port is open (what came before is lost, as on a real port)
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -122,6 +123,7 @@ class SerialCardWatcher:
                 self._stopping.wait(2.0)
                 continue
             lines = LineBuffer()
+            self.connected.set()
             try:
                 while not self._stopping.is_set():
                     for line in lines.feed(port.read(max(1, port.in_waiting))):
@@ -135,4 +137,5 @@ class SerialCardWatcher:
                                               f"ارتباط با کارت‌خوان {self.url} قطع شد", code="no_reader"))
                 self._stopping.wait(1.0)
             finally:
+                self.connected.clear()
                 port.close()

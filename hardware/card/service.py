@@ -48,6 +48,11 @@ class CardService:
         self._running = True
         self._watcher.start()
 
+    def wait_until_listening(self, seconds: float = 5.0) -> bool:
+        """For a serial reader: its port is open (a PC/SC reader listens at once)."""
+        connected = getattr(self._watcher, "connected", None)
+        return connected.wait(seconds) if connected is not None else True
+
     def stop(self) -> None:
         self._running = False
         self._watcher.stop()
