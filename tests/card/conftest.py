@@ -25,7 +25,6 @@ PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
 VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 WORK = Path("/tmp/pishkhan-edge-pcscd")
 REPO = Path(__file__).resolve().parents[2]
-_STARTED: list[subprocess.Popen] = []   # kept so the running pcscd is not garbage-collected
 
 
 def pcscd_answers() -> bool:
@@ -58,10 +57,9 @@ def ensure_pcscd() -> None:
         (config / "vpcd").write_text(
             f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{VPCD_PORT:04X}\n'
             f"LIBPATH {VPCD_DRIVER}\nCHANNELID 0x{VPCD_PORT:04X}\n", encoding="ascii")
-        # --auto-exit: it ends by itself a minute after the last test used it.
-        _STARTED.append(subprocess.Popen([pcscd, "--foreground", "--auto-exit", "--config", str(config)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          start_new_session=True))
+        # It puts itself in the background; --auto-exit ends it a minute after the last test used it.
+        subprocess.run([pcscd, "--auto-exit", "--config", str(config)], check=True, timeout=30,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not pcscd_answers():
             if time.monotonic() > deadline:
