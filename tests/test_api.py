@@ -15,6 +15,7 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edge.models import Intake
+from edge.serve import Appliance
 from tests.conftest import intake_body, login, make_user
 
 FUZZ = settings(max_examples=120, deadline=None,
@@ -202,3 +203,16 @@ def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert f"serving on http://127.0.0.1:{port}" in out
+
+
+def test_box_language_setting_is_the_default_for_messages(box, operator):
+    box.settings = box.settings.replace(language="en")
+    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    appliance.start()
+    try:
+        client = login(appliance.url, "ali")
+        error = assert_error(client.post("/api/v1/intakes", json=intake_body(mobile="1")), 400,
+                             "mobile.invalid")
+        assert error["message"] == "A mobile number looks like 09xxxxxxxxx."
+    finally:
+        appliance.server.close()

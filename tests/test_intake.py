@@ -164,3 +164,13 @@ def test_search_by_each_criterion_and_jalali_day(box, clock, operator):
     assert search(IntakeQuery(date_from=day_of_first, date_to=day_of_first))[0] == [first]
     page, total = search(IntakeQuery(per_page=1, page=2))
     assert total == 2 and page == [first]
+
+
+def test_no_new_intakes_while_mains_power_is_down(box, operator):
+    box.intakes.accepting = False
+    before = counts()
+    with pytest.raises(Conflict) as caught:
+        box.intakes.create(request(), operator)
+    assert caught.value.code == "intake.power_fail" and counts() == before
+    box.intakes.accepting = True
+    assert box.intakes.create(request(), operator).status == "received"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from edge.errors import EdgeError
@@ -17,11 +17,13 @@ _HTTP_CODES = {404: "route.not_found", 405: "method.not_allowed", 413: "body.too
                400: "body.not_json"}
 
 
-def request_language(default: str = "fa") -> str:
+def request_language() -> str:
+    """?lang=, else the portal's choice, else Accept-Language, else the box's setting."""
     chosen = request.args.get("lang") or getattr(g, "lang", None)
     if chosen in ("fa", "en"):
         return chosen
-    return pick_language(request.headers.get("Accept-Language"), default)
+    return pick_language(request.headers.get("Accept-Language"),
+                         current_app.config.get("DEFAULT_LANGUAGE", "fa"))
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:
