@@ -291,10 +291,10 @@ class ModemWorker:
 
     def _publish(self) -> None:
         snapshot = self._build()
-        with self._lock:
-            self._snapshot = snapshot
         if self.status_file is not None:
             write_status_file(self.status_file, snapshot)
+        with self._lock:
+            self._snapshot = snapshot
 
 
 def write_status_file(path: Path, snapshot: dict) -> None:

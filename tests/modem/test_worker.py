@@ -105,8 +105,8 @@ def test_silent_modem_is_reported_then_recovered(run_worker, outbox, sim, tmp_pa
     sim.set_fault("silence")
     assert wait_until(lambda: worker.status()["state"] == "not_responding")
     assert "does not answer" in worker.status()["words"]["en"]
-    on_disk = json.loads((tmp_path / "run" / "modem.json").read_text(encoding="utf-8"))
-    assert on_disk["state"] == "not_responding"
+    on_disk = tmp_path / "run" / "modem.json"
+    assert json.loads(on_disk.read_text(encoding="utf-8"))["state"] == "not_responding"
     message = outbox.queue("+989121234567", "after the outage")
     sim.clear_fault()
     assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), seconds=15)
