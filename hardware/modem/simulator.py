@@ -15,6 +15,7 @@ reports, `+CCLK` network time. It can be told to fail:
 - `silence`      reads everything, answers nothing (a hung modem)
 - `garbage`      answers line noise only (wrong baud rate, broken firmware)
 - `noisy`        answers correctly but with junk and unsolicited lines in between
+- `wedged`       answers ERROR to everything but `AT` until rebooted with AT+CFUN=1,1
 
 Faults come from `set_fault(...)` or from the URL `sim://?fault=pin&pin=1234`.
 """
@@ -37,7 +38,7 @@ from hardware.modem import pdu
 
 log = logging.getLogger(__name__)
 
-FAULTS = ("no_sim", "pin", "puk", "no_signal", "cms", "silence", "garbage", "noisy")
+FAULTS = ("no_sim", "pin", "puk", "no_signal", "cms", "silence", "garbage", "noisy", "wedged")
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 
 
@@ -78,6 +79,7 @@ class ModemSimulator:
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.sent: list[SentSms] = []
         self.commands: list[str] = []
+        self.received = bytearray()      # every byte the driver wrote, for exact-bytes tests
         self._random = random.Random(seed)
         self._fault = _Fault()
         self._lock = threading.RLock()
@@ -176,6 +178,7 @@ class ModemSimulator:
             if fault == "garbage":
                 self._write(bytes(self._random.randrange(256) for _ in range(12)) + b"\r\n")
                 continue
+            self.received += data
             buffer += data
             buffer, prompt_for = self._consume(buffer, prompt_for)
 
@@ -294,11 +297,15 @@ class ModemSimulator:
             return ["OK"]
         if upper in simple:
             return simple[upper]
+        if self._fault.name == "wedged" and upper != "+CFUN=1,1":
+            return ["ERROR"]
         match = re.fullmatch(r"\+CMEE=([012])", upper)
         if match:
             self._state.cmee = int(match.group(1))
             return ["OK"]
         if upper == "+CFUN=1,1":
+            if self._fault.name == "wedged":
+                self._fault = _Fault()
             self._power_up()
             self._pending_urcs.append("RDY")
             return ["OK"]

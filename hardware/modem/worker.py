@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # States that only a new start-up (after a SIM swap, a new PIN) can leave.
 SIM_WAITING_STATES = {ModemState.NO_SIM, ModemState.NEEDS_PIN, ModemState.WRONG_PIN,
                       ModemState.NEEDS_PUK, ModemState.FAULT}
+RESET_AFTER = 3    # failed start-ups in a row before the modem is rebooted
 REBOOT_URCS = ("RDY", "^BOOT", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
 
 
@@ -37,7 +38,7 @@ class ModemWorker:
                  on_received: Callable[[Received], None] | None = None,
                  status_file: Path | None = None, refresh_seconds: float = 30.0,
                  recheck_seconds: float = 20.0, time_seconds: float = 3600.0,
-                 idle_seconds: float = 0.3, openers: tuple[Callable[[], None], ...] = (),
+                 idle_seconds: float = 0.3, backoff_seconds: float = 1.0, openers: tuple[Callable[[], None], ...] = (),
                  closers: tuple[Callable[[], None], ...] = ()):
         self.modem = modem
         self.outbox = outbox
@@ -53,7 +54,9 @@ class ModemWorker:
         self._closers = closers
         self._started = False          # the modem has been through start()
         self._retry_at = 0.0           # monotonic time of the next bring-up attempt
-        self._backoff = 1.0
+        self.backoff_seconds = backoff_seconds
+        self._backoff = backoff_seconds
+        self._failed_starts = 0
         self._refreshed_at = 0.0
         self._time_at = 0.0
         self._last_error: at.ModemError | None = None
@@ -137,8 +140,12 @@ class ModemWorker:
         except at.ModemTimeout as error:
             self._lost(error, reopen=False)
             return False
+        except at.ModemError as error:
+            self._refused(error)
+            return False
+        self._failed_starts = 0
         self._started = True
-        self._backoff = 1.0
+        self._backoff = self.backoff_seconds
         self._refreshed_at = time.monotonic()
         self._retry_at = time.monotonic() + self.recheck_seconds
         if state in SIM_WAITING_STATES:
@@ -148,6 +155,21 @@ class ModemWorker:
         self._read_stored()
         self._offer_time()
         return True
+
+    def _refused(self, error: at.ModemError) -> None:
+        """The modem answers but refuses to start: after a few tries, reboot it."""
+        self._last_error = error
+        self._failed_starts += 1
+        self.modem.set_state(ModemState.FAULT)
+        log.warning("modem start-up failed (%d): %s", self._failed_starts, error.message)
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, 60.0)
+        if self._failed_starts % RESET_AFTER == 0:
+            log.warning("modem: rebooting it (AT+CFUN=1,1)")
+            try:
+                self.modem.reset()
+            except at.ModemError as reset_error:
+                log.warning("modem reboot failed: %s", reset_error.message)
 
     def _lost(self, error: at.ModemError, reopen: bool) -> None:
         """The modem stopped answering, or its port went away."""
@@ -161,7 +183,7 @@ class ModemWorker:
             state = self.modem.recover()
         if state == ModemState.READY:
             self._started = True
-            self._backoff = 1.0
+            self._backoff = self.backoff_seconds
             self._last_error = None
             return
         self._started = state not in (ModemState.NOT_RESPONDING, ModemState.CLOSED, ModemState.STARTING)

@@ -162,3 +162,81 @@ def test_missing_port_is_a_port_error():
     with pytest.raises(PortError) as caught:
         modem.start()
     assert "/dev/pishkhan-no-such-modem" in caught.value.message
+
+
+def test_exact_bytes_of_sending_one_persian_sms(sim):
+    modem = modem_for(sim)
+    try:
+        modem.start()
+        del sim.received[:]
+        assert modem.send_sms("+989121234567", "سلام", status_report=False) == [0]
+        assert bytes(sim.received) == (b"AT+CMGS=22\r"
+                                       b"0011000C918919123254760008AA080633064406270645\x1a")
+    finally:
+        modem.close()
+
+
+def test_exact_bytes_of_start_up(sim):
+    modem = modem_for(sim)
+    try:
+        modem.start()
+        assert bytes(sim.received).split(b"\r")[:8] == [
+            b"AT", b"ATE0", b"AT+CMEE=1", b"AT+CPIN?", b"AT+CMGF=0", b"AT+CTZU=1", b"AT+CREG=0",
+            b"AT+CNMI=2,1,0,1,0"]
+    finally:
+        modem.close()
+
+
+def test_reset_reboots_and_starts_again(sim):
+    modem = modem_for(sim)
+    try:
+        modem.start()
+        assert modem.reset() is ModemState.READY
+        assert "AT+CFUN=1,1" in sim.commands
+        # the rebooted modem had echo on again; start-up switched it off again
+        assert sim.commands[sim.commands.index("AT+CFUN=1,1") + 1:][:2] == ["AT", "ATE0"]
+    finally:
+        modem.close()
+
+
+def test_modem_behind_a_tcp_serial_server(sim):
+    """socket:// (a modem shared by ser2net): the same driver over TCP."""
+    import os
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    device = os.open(sim.port, os.O_RDWR | os.O_NOCTTY)
+    stop = threading.Event()
+
+    def relay():
+        connection, _ = server.accept()
+        connection.settimeout(0.05)
+        os.set_blocking(device, False)
+        while not stop.is_set():
+            try:
+                data = connection.recv(4096)
+                if not data:
+                    break
+                os.write(device, data)
+            except (socket.timeout, TimeoutError):
+                pass
+            try:
+                connection.sendall(os.read(device, 4096))
+            except BlockingIOError:
+                pass
+        connection.close()
+
+    thread = threading.Thread(target=relay, daemon=True)
+    thread.start()
+    modem = Modem(f"socket://127.0.0.1:{port}", command_timeout=1.0)
+    try:
+        assert modem.start() is ModemState.READY
+        assert modem.send_sms("+989121234567", "over tcp") == [0]
+    finally:
+        modem.close()
+        stop.set()
+        thread.join(timeout=2)
+        server.close()
+        os.close(device)

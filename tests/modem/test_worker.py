@@ -31,7 +31,7 @@ def run_worker(sim, outbox, clock, tmp_path):
     def start(**options):
         modem = Modem(sim.port, command_timeout=0.5, send_timeout=2.0)
         worker = ModemWorker(modem, outbox, clock, idle_seconds=0.05, refresh_seconds=0.5,
-                             recheck_seconds=0.3, status_file=tmp_path / "run" / "modem.json", **options)
+                             recheck_seconds=0.3, backoff_seconds=0.2, status_file=tmp_path / "run" / "modem.json", **options)
         worker.start()
         workers.append(worker)
         return worker
@@ -190,3 +190,13 @@ def test_real_intake_queues_its_sms(box, operator):
     [row] = SmsMessage.select()
     assert (row.recipient, row.reference, row.status) == ("+989121234567", intake.tracking_code, "queued")
     assert intake.tracking_code in row.text
+
+
+def test_wedged_modem_is_rebooted(run_worker, outbox, sim):
+    sim.set_fault("wedged")
+    message = outbox.queue("+989121234567", "after the reboot")
+    worker = run_worker()
+    assert wait_until(lambda: worker.status()["state"] == "fault")
+    assert "refused the command" in worker.status()["words"]["en"]
+    assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), seconds=20)
+    assert "AT+CFUN=1,1" in sim.commands
