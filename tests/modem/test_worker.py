@@ -200,3 +200,18 @@ def test_wedged_modem_is_rebooted(run_worker, outbox, sim):
     assert "refused the command" in worker.status()["words"]["en"]
     assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), seconds=20)
     assert "AT+CFUN=1,1" in sim.commands
+
+
+def test_sms_stays_on_the_sim_until_it_is_stored(run_worker, outbox, sim, store):
+    run_worker()
+    assert wait_until(lambda: "AT+CNMI=2,1,0,1,0" in sim.commands)
+    with store.write():
+        store.db.execute_sql("ALTER TABLE sms_inbox RENAME TO sms_inbox_away")   # the store cannot take it
+    [index] = sim.receive_sms("+989351112233", "keep me")
+    assert wait_until(lambda: f"AT+CMGR={index}" in sim.commands)
+    time.sleep(0.3)
+    assert sim.stored_indexes() == [index]              # not deleted: it was not stored
+    with store.write():
+        store.db.execute_sql("ALTER TABLE sms_inbox_away RENAME TO sms_inbox")
+    assert wait_until(lambda: [r.text for r in outbox.received()] == ["keep me"], seconds=10)
+    assert wait_until(lambda: sim.stored_indexes() == [])
