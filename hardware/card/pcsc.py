@@ -9,12 +9,12 @@ machine without libpcsclite; every failure is a `CardReaderError`.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 from hardware.card.errors import CardReaderError, NoCard
+from hardware.card.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -166,32 +166,18 @@ class PcscReader:
                 raise NoCard(timeout)
 
 
-class PcscWatcher:
-    """A thread that calls `on_card(CardRead)` when a card is put on the
-    reader, `on_removed(reader)` when it is taken away and `on_error(error)`
-    when the reader or the service goes (it keeps trying)."""
+class PcscWatcher(Watcher):
+    """Insert and remove events of one PC/SC reader (see `Watcher`)."""
 
-    name = "card-reader"
+    thread_name = "pcsc-watcher"
 
     def __init__(self, reader: str | None, on_card: Callable[[CardRead], None],
                  on_removed: Callable[[str], None] = lambda reader: None,
                  on_error: Callable[[CardReaderError], None] = lambda error: None,
                  poll_seconds: float = 0.5):
+        super().__init__(on_card, on_removed, on_error)
         self.reader_filter = reader
-        self.on_card, self.on_removed, self.on_error = on_card, on_removed, on_error
         self.poll_seconds = poll_seconds
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="pcsc-watcher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def _run(self) -> None:
         while not self._stopping.is_set():

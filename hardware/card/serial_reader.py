@@ -16,6 +16,7 @@ from typing import Callable
 import serial
 
 from hardware.card.errors import CardReaderError
+from hardware.card.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -86,31 +87,19 @@ class LineBuffer:
         return [line for line in lines if line.strip(b"\x02 \t")]
 
 
-class SerialCardWatcher:
-    """A thread reading card numbers from a serial URL; same callbacks as PcscWatcher."""
+class SerialCardWatcher(Watcher):
+    """Card numbers from a serial URL, one per line (see `Watcher`)."""
 
-    name = "card-reader"
+    thread_name = "serial-card-reader"
 
     def __init__(self, url: str, on_card: Callable, on_removed: Callable = lambda reader: None,
                  on_error: Callable[[CardReaderError], None] = lambda error: None,
                  baudrate: int = 9600, open_port=serial.serial_for_url):
+        super().__init__(on_card, on_removed, on_error)
         self.url = url
-        self.on_card, self.on_removed, self.on_error = on_card, on_removed, on_error
         self.baudrate = baudrate
         self._open_port = open_port
-        self._stopping = threading.Event()
         self.connected = threading.Event()   # the port is open (what came before is lost, as on a real port)
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="serial-card-reader", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def _run(self) -> None:
         from hardware.card.pcsc import CardRead

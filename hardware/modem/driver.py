@@ -142,12 +142,7 @@ class Modem:
         self.set_state(ModemState.STARTING)
 
     def close(self) -> None:
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                pass
+        self.close_port_only()
         self.set_state(ModemState.CLOSED)
 
     def _write(self, data: bytes) -> None:

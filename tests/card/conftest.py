@@ -70,15 +70,23 @@ def ensure_pcscd() -> None:
 @pytest.fixture
 def vpcd():
     """pcscd running with the virtual reader, and the reader to ourselves."""
-    ensure_pcscd()
+    from hardware.card.errors import CardReaderError
+    from hardware.card.pcsc import PcscReader
     with machine_lock("vpcd"):
-        from hardware.card.pcsc import PcscReader
-        with PcscReader("Virtual PCD") as reader:
-            deadline = time.monotonic() + 10
-            while not reader.readers():
-                if time.monotonic() > deadline:
-                    pytest.fail("pcscd shows no virtual reader")
-                time.sleep(0.1)
+        deadline = time.monotonic() + 15
+        while True:
+            ensure_pcscd()
+            reader = PcscReader("Virtual PCD")
+            try:
+                if reader.readers():
+                    break
+            except CardReaderError:   # the pcscd we saw has just auto-exited: start another
+                pass
+            reader.close()
+            if time.monotonic() > deadline:
+                pytest.fail("pcscd shows no virtual reader")
+            time.sleep(0.2)
+        with reader:
             yield reader
 
 
