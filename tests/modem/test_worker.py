@@ -13,15 +13,8 @@ from hardware.modem import appliance
 from hardware.modem.driver import Modem
 from hardware.modem.schema import SmsMessage
 from hardware.modem.worker import ModemWorker
+from tests.modem.conftest import wait_until
 
-
-def wait_until(condition, seconds=8.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
