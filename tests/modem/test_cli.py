@@ -65,8 +65,11 @@ def test_card_read_on_the_simulated_serial_reader(tmp_path):
 
 
 def test_hw_status_names_every_device(tmp_path):
+    assert edge(tmp_path, "init").returncode == 0
     result = edge(tmp_path, "hw", "status", "--json")
     assert result.returncode == 0, result.stderr
     statuses = json.loads(result.stdout)
     assert {"modem", "card", "gpio"} <= set(statuses)
-    assert all(set(status["words"]) == {"en", "fa"} for status in statuses.values())
+    assert all(set(statuses[name]["words"]) == {"en", "fa"} for name in ("modem", "card", "gpio"))
+    text = edge(tmp_path, "hw", "status")
+    assert "modem: the box is not running, modem state unknown" in text.stdout
