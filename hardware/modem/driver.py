@@ -167,6 +167,14 @@ class Modem:
             traffic.debug("<- %r", data)
         return data
 
+    def _waiting(self) -> int:
+        if self._port is None:
+            raise PortError(self.url, "not open")
+        try:
+            return self._port.in_waiting
+        except (serial.SerialException, OSError, TypeError) as error:
+            raise PortError(self.url, _reason(error)) from None
+
     def _exchange(self, data: bytes, collector: at.ResponseCollector, timeout: float) -> None:
         self._write(data)
         deadline = time.monotonic() + timeout
@@ -196,6 +204,8 @@ class Modem:
         """Read what the modem says unasked for up to `seconds`; keeps the URCs."""
         deadline = time.monotonic() + seconds
         while True:
+            if seconds <= 0 and not self._waiting():
+                break   # nothing there: do not wait for it
             for line in self._splitter.feed(self._read(max(0.01, deadline - time.monotonic()))):
                 self._idle.add(line)
             if time.monotonic() >= deadline:

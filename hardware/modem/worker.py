@@ -193,7 +193,7 @@ class ModemWorker:
     # --- listening ---------------------------------------------------------------------
 
     def _listen(self) -> None:
-        self.modem.poll(0.05)
+        self.modem.poll(0)   # the idle wait between rounds is where time passes
         for urc in self.modem.take_urcs():
             self._handle(urc)
 
