@@ -181,3 +181,17 @@ def test_current_light_reads_the_devices(box):
     assert current_light(box) == "online"          # nothing attached: nothing faulty
     box.modem_worker = type("Stuck", (), {"status": lambda self: {"ok": False, "state": "not_responding"}})()
     assert current_light(box) == "fault"
+
+
+def test_device_statuses_for_the_hardware_page(box):
+    from hardware.card.appliance import attach as attach_card
+    from hardware.modem.appliance import attach as attach_modem
+    from hardware.status import device_statuses
+    attach_modem(box)
+    attach_card(box)
+    statuses = device_statuses(box)
+    assert {"modem", "card", "gpio"} <= set(statuses)
+    for name in ("modem", "card", "gpio"):
+        assert set(statuses[name]["words"]) == {"en", "fa"} and "state" in statuses[name]
+    assert statuses["card"]["state"] == "stopped"     # attached, workers not started
+    box.card_reader.stop()
