@@ -73,7 +73,7 @@ def server(box):
     appliance = Appliance(box, "127.0.0.1", 0, threads=4)
     appliance.start()
     yield appliance
-    appliance.server.close()
+    appliance.close_server()
 
 
 def login(base: str, username: str, password: str = PASSWORD, lang: str | None = None) -> ApiClient:

@@ -215,4 +215,4 @@ def test_box_language_setting_is_the_default_for_messages(box, operator):
                              "mobile.invalid")
         assert error["message"] == "A mobile number looks like 09xxxxxxxxx."
     finally:
-        appliance.server.close()
+        appliance.close_server()

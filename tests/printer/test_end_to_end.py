@@ -35,4 +35,4 @@ def test_intake_through_the_api_prints_its_receipt(box, operator):
         assert overview["recent"][0]["state"] == "done"
     finally:
         box.stop_workers()
-        appliance.server.close()   # as the shared `server` fixture does
+        appliance.close_server()   # as the shared `server` fixture does
