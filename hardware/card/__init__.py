@@ -18,3 +18,16 @@ def status(box) -> dict:
                 "words": {"en": "the box is not running, card reader state unknown",
                           "fa": "دستگاه در حال اجرا نیست؛ وضعیت کارت‌خوان نامعلوم است"}}
     return service.status()
+
+
+def wait_for_card(box, timeout: float = 15.0, after: int | None = None) -> dict:
+    """The next card presented on the box's reader (for the intake form's
+    card-number field and the login page): {"uid", "reader", "number", "at"}.
+    `after` is the `number` of the last card the caller saw. Raises
+    hardware.card.errors.CardReaderError (NoCard on timeout) with `.words()`."""
+    from hardware.card.errors import CardReaderError
+    service = getattr(box, "card_reader", None)
+    if service is None:
+        raise CardReaderError("no card reader is running", "کارت‌خوانی فعال نیست", code="no_reader")
+    seen = service.wait_for_card(timeout, after)
+    return {"uid": seen.uid, "reader": seen.reader, "number": seen.number, "at": seen.at.isoformat()}

@@ -104,3 +104,22 @@ def test_card_service_with_the_simulator():
     finally:
         service.stop()
     assert service.status()["state"] == "stopped"
+
+
+def test_wait_for_card_on_the_box(box):
+    from hardware import card
+    from hardware.card.appliance import attach
+    from hardware.card.errors import CardReaderError
+    with pytest.raises(CardReaderError):
+        card.wait_for_card(box, 0.1)
+    service = attach(box)
+    service.start()
+    try:
+        assert service.wait_until_listening()
+        threading.Timer(0.2, service.simulator.present, args=("0A0B0C0D",)).start()
+        first = card.wait_for_card(box, 5)
+        assert first["uid"] == "0A0B0C0D"
+        threading.Timer(0.2, service.simulator.present, args=("11223344",)).start()
+        assert card.wait_for_card(box, 5, after=first["number"])["uid"] == "11223344"
+    finally:
+        service.stop()
