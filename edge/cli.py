@@ -166,11 +166,12 @@ def backup(obj: CliContext, target: Path | None) -> None:
 @click.pass_obj
 def demo(obj: CliContext, host: str, port: int) -> None:
     """A demo box with the demo catalogue and accounts; Ctrl-C stops it."""
-    from edge.demo import DemoFolder, prepare_demo_box
+    from edge.demo import DemoFolder, prepare_demo_box, with_simulated_hardware
     from edge.serve import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
         logging.getLogger().setLevel(box.settings["log.level"])
+        box.settings = with_simulated_hardware(box.settings)
         box.attach_components()
         appliance = _listen(box, host, port, box.settings["http.threads"])
 

@@ -8,6 +8,7 @@ a `settings.py` holding `SETTINGS` (see `edge.components`).
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -219,4 +220,5 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # a JSON string is a valid TOML basic string: quotes, backslashes and newlines escaped
+    return json.dumps(str(value), ensure_ascii=False)

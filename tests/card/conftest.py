@@ -8,6 +8,7 @@ pytest-xdist workers) while a virtual card is in use.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import fcntl
 import os
 import socket
@@ -46,6 +47,8 @@ def machine_lock(name: str):
 
 
 def ensure_pcscd() -> None:
+    require(importlib.util.find_spec("smartcard") is not None,
+            "pyscard (pip extra 'pcsc'; built with Debian's swig and libpcsclite-dev)")
     pcscd = require_binary("pcscd", "pcscd")
     require(os.path.exists(VPCD_DRIVER), "vpcd driver (Debian package vsmartcard-vpcd)")
     require(os.path.isdir(VSMARTCARD_PATH), "virtual smart card (Debian package python3-virtualsmartcard)")
