@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 
 import click
 
+from hardware.status import device_statuses
+
 log = logging.getLogger(__name__)
-
-# Each device's part of `edge hw status`: (name, "module:function"), the
-# function taking the box and returning a dict with at least "state" (words).
-# Modem, card reader and GPIO: add your line here.
-STATUS_PARTS: list[tuple[str, str]] = [
-    ("printer", "hardware.printer:status"),
-    ("modem", "hardware.modem:status"),
-    ("card", "hardware.card:status"),
-    ("gpio", "hardware.gpio:status"),
-]
-
 
 @click.group("hw")
 def hw() -> None:
     """Hardware: printer, modem, card reader, GPIO."""
-
-
-def _status_part(box, target: str) -> dict:
-    module_name, _, function = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        return {"state": f"not available: {error}"}
-    try:
-        return getattr(module, function)(box)
-    except Exception as error:  # one broken device must not hide the others
-        log.debug("status of %s failed", target, exc_info=True)
-        return {"state": f"cannot tell: {error}"}
 
 
 @hw.command("status")
@@ -46,7 +23,7 @@ def status_command(obj, as_json: bool) -> None:
     """Each device's state in words."""
     box = obj.box()
     try:
-        parts = {name: _status_part(box, target) for name, target in STATUS_PARTS}
+        parts = device_statuses(box)
     finally:
         box.close()
     if as_json:

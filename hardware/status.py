@@ -10,14 +10,9 @@ log = logging.getLogger(__name__)
 def device_statuses(box) -> dict[str, dict]:
     """{"printer": {...}, "modem": {...}, "card": {...}, "gpio": {...}}; each has
     "state", "ok" and "words" ({"en", "fa"}); a device whose status fails says so."""
-    from hardware import card, gpio, modem
-    sources = {"modem": modem.status, "card": card.status, "gpio": gpio.status}
-    try:
-        from hardware import printer
-        if hasattr(printer, "status"):
-            sources = {"printer": printer.status, **sources}
-    except ImportError:
-        pass
+    from hardware import card, gpio, modem, printer
+    sources = {"printer": printer.status, "modem": modem.status, "card": card.status,
+               "gpio": gpio.status}
     found = {}
     for name, status in sources.items():
         try:
