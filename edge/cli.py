@@ -68,7 +68,7 @@ def init(obj: CliContext) -> None:
 @click.pass_obj
 def run(obj: CliContext, host: str | None, port: int | None) -> None:
     """Serve the portal and API, with the sync agent and hardware workers."""
-    from edge.serve import Appliance, run_until_signalled
+    from edge.serve import run_until_signalled
     box = obj.box(attach=True)
     settings = box.settings
     logging.getLogger().setLevel(settings["log.level"])

@@ -201,7 +201,7 @@ def _flatten(document: Mapping[str, Any], prefix: str = ""):
 def render_file(declared: Iterable[Setting] | None = None) -> str:
     """A commented `edge.toml` listing every setting at its default."""
     declared = all_settings() if declared is None else declared
-    lines = [f"# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
+    lines = ["# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
              f"settings_version = {SETTINGS_VERSION}", ""]
     section = None
     for setting in sorted(declared, key=lambda s: s.name.rpartition(".")[0]):

@@ -15,6 +15,7 @@ from typing import Callable
 
 import serial
 
+from edge.digits import is_ascii_number
 from hardware.card.errors import CardReaderError
 from hardware.card.watcher import Watcher
 
@@ -40,7 +41,7 @@ def parse_card_line(raw: bytes) -> str | None:
             text = text[len(prefix) + 1:]
     if not text.isascii():
         return None
-    if text.isdigit():
+    if is_ascii_number(text):
         return text if 6 <= len(text) <= 20 else None
     if not re.fullmatch(r"[0-9A-F]+", text) or len(text) % 2 or not 8 <= len(text) <= 32:
         return None

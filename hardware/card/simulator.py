@@ -5,19 +5,19 @@ in card.reader starts one; the demo and tests present cards with it."""
 from __future__ import annotations
 
 import os
-import tty
+
+from hardware.pty import PtyPair
 
 
 class SerialCardSimulator:
     def __init__(self, framing: str = "line"):
         self.framing = framing     # "line": UID CR LF; "stx": STX UID ETX (RDM6300)
-        self._master = self._slave = None
+        self._pty: PtyPair | None = None
         self.port: str | None = None
 
     def start(self) -> "SerialCardSimulator":
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)
-        self.port = os.ttyname(self._slave)
+        self._pty = PtyPair()
+        self._master, self.port = self._pty.master, self._pty.port
         return self
 
     def present(self, uid: str) -> None:
@@ -28,13 +28,9 @@ class SerialCardSimulator:
         os.write(self._master, data)
 
     def stop(self) -> None:
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._master = self._slave = None
+        if self._pty:
+            self._pty.close()
+        self._pty = None
 
     def __enter__(self) -> "SerialCardSimulator":
         return self.start()

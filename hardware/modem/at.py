@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from edge.digits import is_ascii_number
+
 PROMPT = "> "          # the modem waits for a PDU after AT+CMGS=n
 CTRL_Z = b"\x1a"       # ends the PDU
 ESC = b"\x1b"          # cancels a pending prompt
@@ -151,7 +153,7 @@ def error_from_final(final: str) -> ModemError | None:
         prefix = f"+{kind} ERROR:"
         if final.startswith(prefix):
             detail = final[len(prefix):].strip()
-            number = int(detail) if detail.isdigit() else None
+            number = int(detail) if is_ascii_number(detail) else None
             if number is None and kind == "CME":
                 number = _VERBOSE.get(detail.upper())
             known = table.get(number) if number is not None else None
@@ -368,7 +370,7 @@ class ParseError(ValueError):
 
 def parse_int_field(text: str) -> int:
     text = text.strip()
-    if not text.isdigit() or len(text) > 6:
+    if not is_ascii_number(text) or len(text) > 6:
         raise ParseError(f"not a number: {text[:20]!r}")
     return int(text)
 
@@ -397,7 +399,7 @@ def parse_creg(value: str) -> int:
     if not fields or not fields[0]:
         raise ParseError(f"unexpected +CREG answer {value[:40]!r}")
     # The answer to AT+CREG? has n first; with n=0/1 and two fields, stat is second.
-    stat_text = fields[1] if len(fields) >= 2 and fields[1].isdigit() else fields[0]
+    stat_text = fields[1] if len(fields) >= 2 and is_ascii_number(fields[1]) else fields[0]
     stat = parse_int_field(stat_text)
     if stat not in REGISTRATION:
         raise ParseError(f"unknown registration state {stat}")

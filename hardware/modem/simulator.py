@@ -28,13 +28,13 @@ import random
 import re
 import select
 import threading
-import tty
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from hardware.modem import pdu
+from hardware.pty import PtyPair
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class ModemSimulator:
         self._lock = threading.RLock()
         self._pending_urcs: list[str] = []
         self._state = _ModemState()
-        self._master = self._slave = None
+        self._pty: PtyPair | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self.port: str | None = None
@@ -96,9 +96,8 @@ class ModemSimulator:
     # --- control from tests and the demo --------------------------------------
 
     def start(self) -> "ModemSimulator":
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)   # no echo or CR/LF translation by the line discipline
-        self.port = os.ttyname(self._slave)
+        self._pty = PtyPair()
+        self._master, self.port = self._pty.master, self._pty.port
         self._thread = threading.Thread(target=self._run, name="modem-simulator", daemon=True)
         self._thread.start()
         return self
@@ -107,13 +106,9 @@ class ModemSimulator:
         self._stopping.set()
         if self._thread:
             self._thread.join(timeout=2)
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self._master = self._slave = None
+        if self._pty:
+            self._pty.close()
+        self._pty = None
 
     def __enter__(self) -> "ModemSimulator":
         return self.start()
