@@ -12,7 +12,7 @@ from web.portal.access import safe_next
 from web.portal.intakes import fold
 from web.portal.users import normalize_card_uid
 
-TRICKY = st.sampled_from(["//evil.example", "http://evil.example/", "/\\\\evil", "javascript:x",
+TRICKY = st.sampled_from(["//[", "/[x", "//evil.example", "http://evil.example/", "/\\\\evil", "javascript:x",
                           "/intakes?x=1", "/", "", "https:/x", "/%2F%2Fevil", " /x", "\t//x"])
 
 

@@ -40,8 +40,13 @@ def safe_next(target: str | None) -> str:
     """Only a path on this box: never an absolute URL (no open redirect)."""
     if not target:
         return ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith("//"):
+        return ""
+    try:
+        parts = urlsplit(target)
+    except ValueError:   # e.g. "/[": not an address at all
+        return ""
+    if parts.scheme or parts.netloc:
         return ""
     # browsers read "\" as "/" ("/\evil" is "//evil"); no spaces or control characters
     if "\\" in target or any(ch.isspace() or ord(ch) < 32 for ch in target):

@@ -69,13 +69,6 @@ def licence_status(office, now: datetime) -> str:
     return office.licence_status
 
 
-def services_without_tariff(now: datetime) -> list[Service]:
-    """Offered services that cannot be taken now: no tariff in force (one query)."""
-    in_force = Tariff.select().where((Tariff.service == Service.id) &
-                                     (Tariff.effective_from <= now))
-    return list(Service.select().where((Service.offered == True) & ~fn.EXISTS(in_force)))  # noqa: E712
-
-
 def alerts(box, sync: dict) -> list[str]:
     found = []
     now = box.clock.now()
