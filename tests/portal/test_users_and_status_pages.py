@@ -88,7 +88,9 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
                     "state_fa": "آماده", "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
-        "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]}}
+        "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]},
+        "card": {"device": "card", "state": "unknown", "ok": False,
+                 "words": {"en": "reader state unknown", "fa": "وضعیت کارت‌خوان نامعلوم است"}}}
     technician = logged_in(portal, "technician")
     sync = technician.get("/sync").text
     assert "sync-not-configured" not in sync
@@ -96,9 +98,11 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
         assert words in sync
     hardware = technician.get("/hardware").text
     for words in ("چاپگر رسید", "آماده", "کاغذ", "کم", "مودم GSM", "۳ از ۵", "<dd>۲</dd>",
-                  "SMYG-PX00-3W", "+989121234567، +989351112233"):
+                  "SMYG-PX00-3W", "+989121234567، +989351112233", "وضعیت کارت‌خوان نامعلوم است",
+                  "<dt>سالم کار می‌کند</dt><dd>خیر</dd>"):
         assert words in hardware
     assert "ready" not in hardware and "state_code" not in hardware.lower()
+    assert "reader state unknown" not in hardware
     home = technician.get("/").text
     assert "ارتباط: وصل از راه مودم" in home and "۳ رویداد در صف" in home and "آماده" in home
 
@@ -136,3 +140,16 @@ def test_api_errors_stay_json(failing_app):
     response = failing_app.test_client().get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "route.not_found"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hardware_page_reads_the_devices_own_report(portal):
+    """How the lead is expected to wire it: box.hardware_status = device_statuses."""
+    from hardware.status import device_statuses
+    portal.box.hardware_status = lambda: device_statuses(portal.box)
+    technician = logged_in(portal, "technician")
+    hardware = technician.get("/hardware")
+    assert hardware.status_code == 200
+    for device in ("چاپگر رسید", "مودم GSM", "کارت‌خوان", "چراغ‌ها و برق"):
+        assert device in hardware.text
+    assert "پنل GPIO خاموش است" in hardware.text
+    assert "پنل GPIO خاموش است" in technician.get("/").text

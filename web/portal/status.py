@@ -27,6 +27,8 @@ KNOWN_KEYS = {
     "gateway": N_("Gateway"), "printer": N_("Receipt printer"), "modem": N_("GSM modem"),
     "card": N_("Card reader"), "gpio": N_("Lights and power"), "queue": N_("Queue"),
     "signal": N_("Signal"), "paper": N_("Paper"), "power": N_("Power"),
+    "ok": N_("Working"), "port": N_("Port"), "reader": N_("Reader"), "url": N_("Address"),
+    "live": N_("Checked just now"),
 }
 
 
@@ -72,9 +74,16 @@ HIDDEN_KEYS = ("state_code", "device")
 
 
 def in_reader_language(report: dict) -> dict:
-    """A report may give its state twice, `state` (English) and `state_fa`:
-    keep the one the reader reads; internal codes are not shown."""
+    """A report may give its state in words more than once — `state` (English),
+    `state_fa`, or `words` ({"en", "fa"}, as hardware.status gives it): keep
+    the one the reader reads; internal codes are not shown."""
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
+    words = report.get("words")
+    if isinstance(words, dict) and set(words) <= {"en", "fa"}:
+        del report["words"]
+        chosen = words.get(g.get("lang", "fa")) or words.get("en")
+        if chosen:
+            report["state"] = chosen
     if "state_fa" in report:
         persian = report.pop("state_fa")
         if g.get("lang", "fa") == "fa" and persian:
