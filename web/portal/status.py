@@ -112,6 +112,22 @@ def device_summary(report: dict) -> list[dict]:
     return summary
 
 
+def devices(report: dict) -> tuple[list[dict], list[dict]]:
+    """(one card per device: label, state in words, ok or None, detail rows;
+    the rows of whatever in the report is not a device)."""
+    cards, general = [], {}
+    for key, value in report.items():
+        if not isinstance(value, dict):
+            general[key] = value
+            continue
+        shown = in_reader_language(value)
+        state = shown.pop("state", None)
+        ok = shown.pop("ok", None)
+        cards.append({"label": label(key), "state": word_value("state", state),
+                      "ok": ok if isinstance(ok, bool) else None, "rows": rows(shown)})
+    return cards, rows(general)
+
+
 def sync_report(box) -> tuple[bool, dict]:
     """(whether a sync agent reports, what it or the outbox says)."""
     reporter = getattr(box, "sync_status", None)
@@ -157,4 +173,5 @@ def sync():
 @roles_required(*EVERYONE)
 def hardware():
     configured, report = hardware_report(current_app.config["BOX"])
-    return render_template("hardware.html", configured=configured, rows=rows(report))
+    cards, general = devices(report)
+    return render_template("hardware.html", configured=configured, cards=cards, rows=general)
