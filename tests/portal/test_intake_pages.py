@@ -136,7 +136,9 @@ def test_search_by_each_criterion_and_pages(portal, operator_client):
     page_one = operator_client.get("/intakes?service=HEALTH-INS").text
     assert "۲۲ درخواست پیدا شد" in page_one and "صفحهٔ ۱ از ۲" in page_one
     assert page_one.count("/intakes/") - page_one.count("/intakes/new") >= 20
-    page_two = operator_client.get("/intakes?service=HEALTH-INS&page=2").text
+    for odd in ("²", "۲x", "-1", "99999999999", ""):
+        assert operator_client.get("/intakes?service=HEALTH-INS&page=" + odd).status_code == 200
+    page_two = operator_client.get("/intakes?service=HEALTH-INS&page=۲").text
     assert "صفحهٔ ۲ از ۲" in page_two and other in page_two and 'rel="prev"' in page_two
 
 

@@ -54,3 +54,53 @@ def test_card_uid_is_hex_or_refused(text):
     except InvalidInput:
         return
     assert uid == "" or (8 <= len(uid) <= 20 and all(c in "0123456789ABCDEF" for c in uid))
+
+
+# --- no input makes a 500 ------------------------------------------------------
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from edge.models import Intake, OutboxRecord  # noqa: E402
+from tests.portal.conftest import CSRF, INTAKE  # noqa: E402
+
+WILD = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["²", "۱۴۰۵/۰۹/۱۰", "1405/13/40", "0013542419", "+989121234567", "K7Q2-MX04-F7", "", " ",
+     "\x00", "%", "'; DROP TABLE intake; --", "١٢٣", "9" * 40]))
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def app_client(portal):
+    client = portal.app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": "operator", "password": portal.passwords["operator"],
+                                "csrf_token": CSRF.search(page).group(1)})
+    token = CSRF.search(client.get("/").get_data(as_text=True)).group(1)
+    return client, token
+
+
+@FUZZ
+@given(args=st.dictionaries(st.sampled_from(["tracking_code", "national_code", "mobile", "service",
+                                             "status", "from", "to", "page", "other"]), WILD))
+def test_any_search_is_a_page_not_an_error(app_client, args):
+    client, _ = app_client
+    response = client.get("/intakes", query_string=args)
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(name=st.sampled_from(sorted(INTAKE)), value=WILD)
+def test_any_intake_form_is_saved_or_refused_never_half_written(app_client, name, value):
+    client, token = app_client
+    before = (Intake.select().count(), OutboxRecord.select().count())
+    response = client.post("/intakes/new", data={**INTAKE, name: value, "csrf_token": token})
+    after = (Intake.select().count(), OutboxRecord.select().count())
+    assert response.status_code in (303, 400), response.status_code
+    if response.status_code == 303 and response.headers["Location"] == "/intakes/new":
+        assert name == "service_code" and after == before      # back to choosing a service
+    elif response.status_code == 303:
+        assert after == (before[0] + 1, before[1] + 1)
+    else:
+        assert after == before
+        assert "خطای داخلی" not in response.get_data(as_text=True)

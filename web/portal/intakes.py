@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from edge import intake as intake_rules, jalali, nationalcode, phone, tracking
-from edge.digits import to_ascii_digits
+from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, tariff_in_force
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, IntakeStatusChange, Service, User
@@ -262,7 +262,7 @@ def read_query(args) -> tuple[IntakeQuery, FieldErrors, dict]:
                 errors[name] = gettext("Write a Jalali date like %(example)s.",
                                        example=digits("1405/09/10"))
     page = to_ascii_digits(args.get("page", "1"))
-    query.page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    query.page = int(page) if is_ascii_number(page) and 0 < int(page) < 10**6 else 1
     return query, errors, values
 
 
