@@ -167,3 +167,17 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
     assert "در این روزها درخواستی ثبت نشده است." in empty
     bad = supervisor_client.get("/reports?from=1405/99/99").text
     assert "تاریخ شمسی" in field_error(bad, "from")
+
+
+def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
+    """How the lead is expected to wire it: the printer's own reprint_intake."""
+    from hardware import printer
+    from hardware.printer.schema import PrintJob
+    code = make_intake(operator_client)
+    portal.box.reprint_receipt = lambda tracking_code, user: printer.reprint_intake(
+        portal.box, tracking_code)
+    assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
+    response = operator_client.post(f"/intakes/{code}/reprint")
+    assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")
+    assert PrintJob.select().count() == 1
+    assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
