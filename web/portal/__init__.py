@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, render_template, request
+from markupsafe import Markup
 
 from edge.messages import text
 from web.portal import access, i18n, security
@@ -71,11 +72,18 @@ def template_context() -> dict:
     }
 
 
+def badge(status: str) -> Markup:
+    """An intake's status as a coloured label (a function: one per table row)."""
+    return Markup('<span class="badge badge-%s">%s</span>') % (
+        status, i18n.gettext(STATUS_NAMES.get(status, status)))
+
+
 def template_helpers() -> dict:
     """Functions templates and their imported macros call (globals need no context)."""
     return {
         "csrf_token": security.csrf_token,
         "icon": icon,
+        "badge": badge,
         "can": access.can,
         "roles": access,
         "status_name": lambda status: i18n.gettext(STATUS_NAMES.get(status, status)),

@@ -10,8 +10,8 @@ from flask import Blueprint, current_app, g, render_template, request
 from peewee import fn
 
 from edge import jalali
-from edge.fields import utc_text
-from edge.models import Intake, Office, Service
+from edge.fields import UtcDateTimeField, utc_text
+from edge.models import Intake, Service
 from web.portal import status
 from web.portal.forms import say
 from web.portal.access import CITIZEN_DATA, EVERYONE, SUPERVISOR, roles_required
@@ -36,6 +36,8 @@ _TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
 _RECENT = ("SELECT i.tracking_code, i.full_name, i.fee_rials, i.status, s.name_fa, s.name_en "
            "FROM intake i JOIN service s ON s.id = i.service_id WHERE i.created_at >= ? "
            "ORDER BY i.id DESC LIMIT ?")
+_OFFICE = "SELECT licence_status, licence_expires FROM office ORDER BY id LIMIT 1"
+_UTC = UtcDateTimeField()
 _NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
               "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
 
@@ -59,27 +61,27 @@ def recent_intakes(box, start: datetime) -> list[dict]:
             in _sql(box, _RECENT, utc_text(start), RECENT)]
 
 
-def licence_status(office, now: datetime) -> str:
-    """As edge.intake.check_licence sees it, without raising."""
+def licence_status(office: tuple | None, now: datetime) -> str:
+    """(licence_status, licence_expires) as edge.intake.check_licence sees it, without raising."""
     if office is None:
         return "active"
-    if office.licence_status == "active" and office.licence_expires and \
-            office.licence_expires <= now:
+    status, expires = office
+    if status == "active" and expires and _UTC.python_value(expires) <= now:
         return "expired"
-    return office.licence_status
+    return status
 
 
 def alerts(box, sync: dict) -> list[str]:
     found = []
     now = box.clock.now()
-    office = Office.select().first()
-    status_now = licence_status(office, now)
+    office = _sql(box, _OFFICE)
+    status_now = licence_status(office[0] if office else None, now)
     if status_now != "active":
         found.append(say("licence.inactive", status=status_now))
-    elif office and office.licence_expires and \
-            office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
+    elif office and office[0][1] and \
+            _UTC.python_value(office[0][1]) < now + timedelta(days=LICENCE_WARNING_DAYS):
         found.append(gettext("The office's licence ends on %(day)s.",
-                             day=jalali.format_date(office.licence_expires, g.lang)))
+                             day=jalali.format_date(_UTC.python_value(office[0][1]), g.lang)))
     if not box.intakes.accepting:
         found.append(gettext("Mains power has failed: new intakes are paused."))
     if (sync.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:

@@ -52,8 +52,12 @@ def current_lang() -> str:
 
 
 def _translations() -> NullTranslations:
-    catalogues = current_app.extensions["portal_catalogues"]
-    return catalogues.get(current_lang(), catalogues["en"])
+    lang = current_lang()
+    found = g.get("translations")
+    if found is None or found[0] != lang:   # looked up once per request (a page asks ~30 times)
+        catalogues = current_app.extensions["portal_catalogues"]
+        found = g.translations = (lang, catalogues.get(lang, catalogues["en"]))
+    return found[1]
 
 
 def gettext(text: str, **params) -> str:

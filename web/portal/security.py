@@ -159,8 +159,12 @@ def _csrf_subject() -> str:
 
 
 def csrf_token() -> str:
-    key = current_app.config["PORTAL_SECRET"]
-    return hmac.new(key, _csrf_subject().encode(), hashlib.sha256).hexdigest()
+    subject = _csrf_subject()
+    cached = g.get("csrf")
+    if cached is None or cached[0] != subject:   # every form of a page has the same token
+        key = current_app.config["PORTAL_SECRET"]
+        cached = g.csrf = (subject, hmac.new(key, subject.encode(), hashlib.sha256).hexdigest())
+    return cached[1]
 
 
 def csrf_ok() -> bool:
