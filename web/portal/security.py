@@ -55,9 +55,20 @@ def load_secret(home: Path) -> bytes:
     """The box's portal secret, made once at first start and kept (0600)."""
     path = Path(home) / SECRET_FILE
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written whole to a private file first, then linked into place: a power
+        # cut leaves no half key, and of two processes starting at once one wins
+        draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_bytes()
 
 
