@@ -3,6 +3,7 @@ detail, status changes, cancellation, the receipt and the search."""
 
 from __future__ import annotations
 
+from edge.digits import to_persian_digits
 from edge.models import Intake, IntakeStatusChange, OutboxRecord
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
@@ -123,6 +124,7 @@ def test_search_by_each_criterion_and_pages(portal, operator_client):
         return {code for code in (first, other, later) if code in html}
 
     assert found(f"tracking_code={other.lower()}") == {other}
+    assert found("tracking_code=" + to_persian_digits(other)) == {other}
     assert found("national_code=۰۴۹۹۳۷۰۸۹۹") == {other}
     assert found("mobile=%2B989121234567") == {first, later}
     assert found("service=HEALTH-INS") == {other}

@@ -47,6 +47,10 @@ def test_card_uids_in_any_spelling_are_one(raw, separator, lower):
     assert normalize_card_uid(spelled) == raw.hex().upper()
 
 
+def test_card_uid_typed_with_persian_digits():
+    assert normalize_card_uid("۰۴:a۲:۳b:۹c") == "04A23B9C"
+
+
 @given(st.text(max_size=30))
 def test_card_uid_is_hex_or_refused(text):
     try:

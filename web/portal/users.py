@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from peewee import IntegrityError
 
 from edge import users as user_rules
+from edge.digits import to_ascii_digits
 from edge.errors import Conflict, EdgeError, InvalidInput
 from edge.models import ROLES, User
 from web.portal import security
@@ -36,7 +37,7 @@ def labels() -> dict:
 
 def normalize_card_uid(raw: str) -> str:
     """'04:a2:3b:9c' or '04 A2 3B 9C' -> '04A23B9C'; empty means no card."""
-    uid = re.sub(r"[\s:\-]", "", raw or "").upper()
+    uid = re.sub(r"[\s:\-]", "", to_ascii_digits(raw or "")).upper()
     if uid and not _CARD_UID.match(uid):
         raise InvalidInput("field.choice", "card_uid", field="card_uid")
     return uid
