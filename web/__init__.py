@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from web import api, errors, portal
+if TYPE_CHECKING:
+    from flask import Flask
 
 MAX_REQUEST_BYTES = 64 * 1024
 
 
 def create_app(box, config: dict | None = None) -> Flask:
     """The Flask app of one box; everything it needs is passed in."""
+    # Imported here: `web` is a component (its schema.py holds the portal's
+    # tables), so every `edge` command imports this package to load settings
+    # and schemas, and most never serve a page.
+    from flask import Flask
+
+    from web import api, errors, portal
+
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, BOX=box,
                       DEFAULT_LANGUAGE=box.settings["language"])
