@@ -1,0 +1,141 @@
+"""The pure wire format: sealing, batches, acks, bundles; decoders on any bytes."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from hypothesis import given, settings, strategies as st
+
+from sync_agent import protocol as p
+
+PAYLOAD = {"tracking_code": "K7Q2-MX04-F7", "service_code": "PASSPORT",
+           "national_code": "0012345679", "full_name": "علی رضایی",
+           "mobile": "+989121234567", "fields": {}, "fee_rials": 250000,
+           "tariff_version": 3, "payment_method": "cash", "status": "received"}
+GATEWAY = X25519PrivateKey.generate()
+DEVICE = Ed25519PrivateKey.generate()
+
+
+def plaintext(payload=PAYLOAD):
+    return p.encode_plaintext("intake.created", 99 << 16, "2026-12-01T08:00:00+00:00", payload)
+
+
+def test_plaintext_round_trip_and_dictionary_compresses_a_single_intake():
+    text = plaintext()
+    event = p.decode_plaintext(7, text)
+    assert event == p.Event(7, "intake.created", 99 << 16, "2026-12-01T08:00:00+00:00", PAYLOAD)
+    assert text[0] == p.CODEC_DEFLATE_DICT1
+    import json
+    assert len(text) < 0.6 * len(json.dumps(PAYLOAD, ensure_ascii=False).encode())
+
+
+def test_sealed_record_opens_only_with_its_binding():
+    body = p.seal(plaintext(), GATEWAY.public_key(), "dev-1", 5)
+    assert p.open_sealed(body, GATEWAY, "dev-1", 5) == plaintext()
+    with pytest.raises(p.SealError):
+        p.open_sealed(body, GATEWAY, "dev-1", 6)          # moved in the sequence
+    with pytest.raises(p.SealError):
+        p.open_sealed(body, GATEWAY, "dev-2", 5)          # moved to another device
+    with pytest.raises(p.SealError):
+        p.open_sealed(body, X25519PrivateKey.generate(), "dev-1", 5)   # another key
+    flipped = bytearray(body)
+    flipped[40] ^= 1
+    with pytest.raises(p.SealError):
+        p.open_sealed(bytes(flipped), GATEWAY, "dev-1", 5)
+
+
+def test_batch_round_trip_and_signature():
+    bodies = [p.seal(plaintext(), GATEWAY.public_key(), "dev-1", seq) for seq in (3, 4, 5)]
+    wire = p.encode_batch(DEVICE, "dev-1", 1234, 3, bodies)
+    batch = p.decode_batch(wire)
+    assert (batch.device_id, batch.sent_ms, batch.first_seq, batch.last_seq) == ("dev-1", 1234, 3, 5)
+    assert list(batch.bodies) == bodies
+    p.verify_batch(batch, DEVICE.public_key())
+    with pytest.raises(p.SignatureError):
+        p.verify_batch(batch, Ed25519PrivateKey.generate().public_key())
+
+
+def test_every_flipped_byte_of_a_batch_is_caught():
+    body = p.seal(plaintext(), GATEWAY.public_key(), "d", 1)
+    wire = p.encode_batch(DEVICE, "d", 1, 1, [body])
+    for index in range(len(wire)):
+        tampered = bytearray(wire)
+        tampered[index] ^= 0x10
+        with pytest.raises(p.ProtocolError):
+            batch = p.decode_batch(bytes(tampered))
+            p.verify_batch(batch, DEVICE.public_key())
+
+
+def test_ack_round_trip():
+    assert p.decode_ack(p.encode_ack(12, 1_760_000_000_000, 3)) == p.Ack(12, 1_760_000_000_000, 3)
+
+
+@given(st.integers(min_value=0, max_value=(1 << 64) - 1))
+def test_uvarint_round_trip(number):
+    assert p.decode_uvarint(p.encode_uvarint(number), 0) == (number, len(p.encode_uvarint(number)))
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=300))
+def test_decode_batch_on_any_bytes_is_a_clean_error(data):
+    try:
+        p.decode_batch(data)
+    except p.ProtocolError:
+        pass
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=60))
+def test_decode_ack_on_any_bytes_is_a_clean_error(data):
+    try:
+        p.decode_ack(data)
+    except p.ProtocolError:
+        pass
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=200))
+def test_decode_plaintext_on_any_bytes_is_a_clean_error(data):
+    try:
+        p.decode_plaintext(1, data)
+    except p.ProtocolError:
+        pass
+
+
+@settings(max_examples=100)
+@given(st.binary(max_size=200), st.integers(min_value=0, max_value=(1 << 63)))
+def test_open_on_any_bytes_is_a_clean_error(data, seq):
+    with pytest.raises(p.SealError):
+        p.open_sealed(data, GATEWAY, "d", seq)
+
+
+@settings(max_examples=100)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+                    max_leaves=20))
+def test_verify_bundle_on_any_json_is_a_clean_error(document):
+    with pytest.raises(p.ProtocolError):
+        p.verify_bundle({"bundle": {"x": document}, "signature": "AAAA"}, DEVICE.public_key())
+    with pytest.raises(p.ProtocolError):
+        p.verify_bundle(document, DEVICE.public_key())
+
+
+def test_bundle_signature_covers_every_field():
+    bundle = {"version": 2, "issued_at": "2026-12-01T08:00:00+00:00",
+              "expires_at": "2027-01-01T00:00:00+00:00", "office": {"code": "A"},
+              "services": [], "tariffs": [], "suppliers": []}
+    envelope = p.sign_bundle(DEVICE, bundle)
+    assert p.verify_bundle(envelope, DEVICE.public_key()) == bundle
+    envelope["bundle"] = dict(bundle, version=3)
+    with pytest.raises(p.SignatureError):
+        p.verify_bundle(envelope, DEVICE.public_key())
+
+
+def test_enrol_signature_proves_the_key():
+    sign_pub = p.public_bytes(DEVICE.public_key())
+    exch_pub = p.public_bytes(GATEWAY.public_key())
+    signature = DEVICE.sign(p.enroll_message("tok", "dev", sign_pub, exch_pub))
+    p.verify_enroll(signature, "tok", "dev", sign_pub, exch_pub)
+    with pytest.raises(p.SignatureError):
+        p.verify_enroll(signature, "other", "dev", sign_pub, exch_pub)
