@@ -1,0 +1,42 @@
+"""One place where a state change becomes evidence and news: every change
+writes its audit entry and (when the centre should hear of it) its outbox
+record, stamped with the same hybrid-clock time, inside the change's own
+write transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from edge import audit, device_state, hlc
+from edge.outbox import Outbox
+
+HLC_KEY = "hlc.last"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    at: datetime
+    hlc: int
+
+
+class EventLog:
+    def __init__(self, clock, outbox: Outbox):
+        self.clock = clock
+        self.outbox = outbox
+
+    def stamp(self) -> Stamp:
+        """Now, by the wall clock and by the hybrid clock (which never goes back)."""
+        now = self.clock.now()
+        value = hlc.tick(int(device_state.get(HLC_KEY, "0")), now)
+        device_state.put(HLC_KEY, str(value))
+        return Stamp(now, value)
+
+    def record(self, actor: str, action: str, subject: str, details: dict,
+               event_type: str | None = None, payload: dict | None = None) -> Stamp:
+        """Audit (and, with `event_type`, queue for the centre) one change."""
+        stamp = self.stamp()
+        audit.append(actor, action, subject, details, stamp.at, stamp.hlc)
+        if event_type:
+            self.outbox.append(event_type, payload or {}, stamp.hlc, stamp.at)
+        return stamp

@@ -1,0 +1,285 @@
+"""Intake: a citizen's service request taken at the counter, offline.
+
+The fee is the tariff in force at intake time (law article 4: tariffs are set
+centrally; an operator cannot type one). An intake, its first status, its
+audit entry and its outbox record are written in one transaction; the hooks
+other parts of the box register (receipt print job, tracking-code SMS) run
+inside that transaction too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Callable
+
+from edge import device_state, nationalcode, phone, tracking
+from edge.digits import to_ascii_digits
+from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
+from edge.events import EventLog, Stamp
+from edge.fields import utc_text
+from edge.jalali import IRAN
+from edge.models import PAYMENT_METHODS, Intake, IntakeStatusChange, Office, Service, Tariff, User
+
+COUNTER_KEY = "intake.counter"
+MAX_NAME = 100
+MAX_FIELD = 200
+MAX_REFERENCE = 40
+MAX_LOCATION = 100
+
+# received -> in_progress -> done; cancelled (with a reason) before done.
+TRANSITIONS = {
+    "received": ("in_progress", "cancelled"),
+    "in_progress": ("done", "cancelled"),
+    "done": (),
+    "cancelled": (),
+}
+
+IntakeHook = Callable[[Intake], None]
+
+
+@dataclass
+class IntakeRequest:
+    service_code: str
+    national_code: str
+    full_name: str
+    mobile: str
+    fields: dict = field(default_factory=dict)
+    payment_method: str = "cash"
+    payment_reference: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class CleanIntake:
+    """An intake request whose every value has been checked and normalised."""
+    service: Service
+    national_code: str
+    full_name: str
+    mobile: str
+    fields: dict
+    payment_method: str
+    payment_reference: str
+    location: str
+
+
+def clean_request(request: IntakeRequest) -> CleanIntake:
+    """Check every value; InvalidInput names the first field that is wrong."""
+    service = Service.get_or_none(Service.code == request.service_code)
+    if service is None:
+        raise InvalidInput("service.unknown", "service_code")
+    if not service.offered:
+        raise InvalidInput("service.not_offered", "service_code")
+    return CleanIntake(
+        service=service,
+        national_code=nationalcode.validate(request.national_code),
+        full_name=_text(request.full_name, "full_name", MAX_NAME, required=True),
+        mobile=phone.normalize_mobile(request.mobile),
+        fields=clean_service_fields(service, request.fields),
+        payment_method=_payment_method(request.payment_method),
+        payment_reference=_payment_reference(request.payment_method, request.payment_reference),
+        location=_text(request.location, "location", MAX_LOCATION),
+    )
+
+
+def clean_service_fields(service: Service, values: dict) -> dict:
+    """The service's own fields: known names only, required ones filled, not too long."""
+    specs = {spec["name"]: spec for spec in service.fields}
+    for name in values:
+        if name not in specs:
+            raise InvalidInput("field.unknown", f"fields.{name}", field=name)
+    cleaned = {}
+    for name, spec in specs.items():
+        label = f"fields.{name}"
+        value = _text(values.get(name, ""), label, spec.get("max_length", MAX_FIELD),
+                      required=spec.get("required", False))
+        if value and spec.get("digits"):
+            value = _digits_only(value, label)
+        if value:
+            cleaned[name] = value
+    return cleaned
+
+
+def _text(value, field_name: str, max_length: int, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("field.type", field_name, field=field_name, type="string")
+    value = " ".join(value.split())
+    if required and not value:
+        raise InvalidInput("field.required", field_name, field=field_name)
+    if len(value) > max_length:
+        raise InvalidInput("field.too_long", field_name, field=field_name, max=max_length)
+    return value
+
+
+def _digits_only(value: str, field_name: str) -> str:
+    digits = to_ascii_digits(value).replace(" ", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput("field.type", field_name, field=field_name, type="integer")
+    return digits
+
+
+def _payment_method(method) -> str:
+    if method not in PAYMENT_METHODS:
+        raise InvalidInput("field.choice", "payment.method", field="payment.method")
+    return method
+
+
+def _payment_reference(method, reference) -> str:
+    reference = _text(reference, "payment.reference", MAX_REFERENCE)
+    if method == "card" and not reference:
+        raise InvalidInput("payment.reference_required", "payment.reference")
+    return reference
+
+
+def tariff_in_force(service: Service, at: datetime) -> Tariff:
+    tariff = (Tariff.select().where((Tariff.service == service) &
+                                    (Tariff.effective_from <= at))
+              .order_by(Tariff.effective_from.desc()).first())
+    if tariff is None:
+        raise InvalidInput("tariff.none", "service_code")
+    return tariff
+
+
+def check_licence(at: datetime) -> None:
+    """New intakes stop when the office's licence is not active (law article 9)."""
+    office = Office.select().first()
+    if office is None:
+        return
+    status = office.licence_status
+    if status == "active" and office.licence_expires and office.licence_expires <= at:
+        status = "expired"
+    if status != "active":
+        raise Forbidden("licence.inactive", status=status)
+
+
+def intake_payload(intake: Intake) -> dict:
+    """What the centre receives about a new intake."""
+    return {
+        "tracking_code": intake.tracking_code,
+        "service_code": intake.service.code,
+        "fee_rials": intake.fee_rials,
+        "tariff_version": intake.tariff_version,
+        "national_code": intake.national_code,
+        "full_name": intake.full_name,
+        "mobile": intake.mobile,
+        "fields": intake.fields,
+        "payment": {"method": intake.payment_method, "reference": intake.payment_reference},
+        "operator": intake.operator.username,
+        "created_at": utc_text(intake.created_at),
+        "location": intake.location,
+    }
+
+
+class IntakeService:
+    def __init__(self, store, events: EventLog, device_tag: str,
+                 hooks: list[IntakeHook] | None = None):
+        self.store = store
+        self.events = events
+        self.device_tag = device_tag
+        self.hooks = hooks if hooks is not None else []
+        self.accepting = True   # cleared when the UPS reports a power failure
+
+    def create(self, request: IntakeRequest, operator: User) -> Intake:
+        clean = clean_request(request)
+        if not self.accepting:
+            raise Conflict("intake.power_fail")
+        with self.store.write():
+            stamp = self.events.stamp()
+            check_licence(stamp.at)
+            tariff = tariff_in_force(clean.service, stamp.at)
+            code = tracking.make_code(self.device_tag, device_state.next_number(COUNTER_KEY))
+            intake = Intake.create(
+                tracking_code=code, service=clean.service, tariff=tariff,
+                fee_rials=tariff.fee_rials, tariff_version=tariff.version,
+                national_code=clean.national_code, full_name=clean.full_name,
+                mobile=clean.mobile, fields=clean.fields,
+                payment_method=clean.payment_method,
+                payment_reference=clean.payment_reference, status="received",
+                operator=operator, created_at=stamp.at, hlc=stamp.hlc, location=clean.location)
+            self._history(intake, None, "received", "", operator, stamp)
+            self.events.record(operator.username, "intake.created", code,
+                               {"service": clean.service.code, "fee_rials": tariff.fee_rials},
+                               "intake.created", intake_payload(intake))
+            for hook in self.hooks:
+                hook(intake)
+        return intake
+
+    def change_status(self, tracking_code: str, target: str, operator: User,
+                      reason: str = "") -> Intake:
+        reason = _text(reason, "reason", MAX_FIELD)
+        if target == "cancelled" and not reason:
+            raise InvalidInput("intake.reason_required", "reason")
+        with self.store.write():
+            intake = self.get(tracking_code)
+            if target not in TRANSITIONS.get(intake.status, ()):
+                raise Conflict("intake.bad_transition", "status",
+                               current=intake.status, target=target)
+            before = intake.status
+            intake.status = target
+            intake.save()
+            stamp = self.events.record(
+                operator.username, "intake.status_changed", intake.tracking_code,
+                {"from": before, "to": target, "reason": reason},
+                "intake.status_changed",
+                {"tracking_code": intake.tracking_code, "from": before, "to": target,
+                 "reason": reason, "by": operator.username})
+            self._history(intake, before, target, reason, operator, stamp)
+        return intake
+
+    def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:
+        return self.change_status(tracking_code, "cancelled", operator, reason)
+
+    @staticmethod
+    def get(tracking_code: str) -> Intake:
+        code = tracking.normalize(tracking_code)
+        intake = Intake.get_or_none(Intake.tracking_code == code)
+        if intake is None:
+            raise NotFound("intake.not_found", "tracking_code")
+        return intake
+
+    @staticmethod
+    def _history(intake: Intake, before: str | None, after: str, reason: str,
+                 operator: User, stamp: Stamp) -> None:
+        IntakeStatusChange.create(intake=intake, from_status=before, to_status=after,
+                                  reason=reason, user=operator, at=stamp.at, hlc=stamp.hlc)
+
+
+@dataclass
+class IntakeQuery:
+    """A search by any of these; dates are Iran-time calendar days, inclusive."""
+    tracking_code: str = ""
+    national_code: str = ""
+    mobile: str = ""
+    service_code: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def search(query: IntakeQuery) -> tuple[list[Intake], int]:
+    """(the page of intakes, newest first, and how many match in all)."""
+    selection = Intake.select(Intake, Service).join(Service)
+    if query.tracking_code:
+        selection = selection.where(Intake.tracking_code == tracking.normalize(query.tracking_code))
+    if query.national_code:
+        selection = selection.where(Intake.national_code == nationalcode.validate(query.national_code))
+    if query.mobile:
+        selection = selection.where(Intake.mobile == phone.normalize_mobile(query.mobile))
+    if query.service_code:
+        selection = selection.where(Service.code == query.service_code)
+    if query.status:
+        selection = selection.where(Intake.status == query.status)
+    if query.date_from:
+        selection = selection.where(Intake.created_at >= _iran_midnight(query.date_from))
+    if query.date_to:
+        end = _iran_midnight(query.date_to) + timedelta(days=1)
+        selection = selection.where(Intake.created_at < end)
+    total = selection.count()
+    page = selection.order_by(Intake.id.desc()).paginate(query.page, query.per_page)
+    return list(page), total
+
+
+def _iran_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), IRAN)

@@ -1,0 +1,21 @@
+"""The box's web side: the JSON API and the operators' portal."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from web import api, errors
+
+MAX_REQUEST_BYTES = 64 * 1024
+
+
+def create_app(box, config: dict | None = None) -> Flask:
+    """The Flask app of one box; everything it needs is passed in."""
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, BOX=box)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    errors.init_app(app)
+    app.register_blueprint(api.blueprint)
+    return app

@@ -1,0 +1,188 @@
+"""JSON API `/api/v1` (see DESIGN.md). Thin: parse, check, call the domain."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from edge import catalogue, intake as intake_rules, jalali, users
+from edge.errors import Forbidden, InvalidInput, Unauthorized
+from edge.fields import utc_text
+from edge.intake import IntakeQuery, IntakeRequest
+from edge.models import Intake, IntakeStatusChange, User
+from web import openapi, schemas
+from web.errors import request_language
+from web.validation import validate
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+CITIZEN_DATA_ROLES = ("operator", "supervisor")
+ALL_ROLES = ("operator", "supervisor", "technician")
+MAX_PER_PAGE = 100
+
+
+def box():
+    return current_app.config["BOX"]
+
+
+def json_body(schema: dict) -> dict:
+    """The request's JSON body, checked against `schema`."""
+    raw = request.get_data(cache=False)
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("body.not_json") from None
+    validate(document, schema)
+    return document
+
+
+def login_required(*roles: str):
+    """Bearer-token login for the API, limited to `roles`."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = users.user_for_token(token.strip(), box().clock.now()) \
+                if scheme.lower() == "bearer" and token else None
+            if user is None:
+                raise Unauthorized("auth.required")
+            if user.role not in roles:
+                raise Forbidden("auth.forbidden")
+            g.user = user
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+@blueprint.get("/health")
+def health():
+    current = box()
+    return jsonify(status="ok", device=current.keys.device_id,
+                   office=current.settings["office.code"], time=utc_text(current.clock.now()))
+
+
+@blueprint.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(current_app))
+
+
+@blueprint.post("/tokens")
+def create_token():
+    body = json_body(schemas.TOKEN_REQUEST)
+    user = users.authenticate(body["username"], body["password"])
+    if user is None:
+        raise Unauthorized("auth.bad_credentials")
+    current = box()
+    token = users.issue_token(current.store, current.events, user,
+                              current.settings["api.token_hours"])
+    return jsonify(token=token, role=user.role), 201
+
+
+@blueprint.get("/services")
+@login_required(*ALL_ROLES)
+def list_services():
+    lang = request_language()
+    rows = catalogue.services_with_fees(box().clock.now())
+    return jsonify(services=[service_json(service, tariff, lang) for service, tariff in rows])
+
+
+def service_json(service, tariff, lang: str) -> dict:
+    return {"code": service.code, "name": service.name(lang), "name_fa": service.name_fa,
+            "name_en": service.name_en, "agency": service.agency,
+            "fee_rials": tariff.fee_rials if tariff else None,
+            "tariff_version": tariff.version if tariff else None,
+            "sla_hours": service.sla_hours, "confidential": service.confidential,
+            "fields": service.fields}
+
+
+@blueprint.post("/intakes")
+@login_required(*CITIZEN_DATA_ROLES)
+def create_intake():
+    body = json_body(schemas.INTAKE_REQUEST)
+    payment = body["payment"]
+    made = box().intakes.create(IntakeRequest(
+        service_code=body["service_code"], national_code=body["national_code"],
+        full_name=body["full_name"], mobile=body["mobile"], fields=body.get("fields", {}),
+        payment_method=payment["method"], payment_reference=payment.get("reference", ""),
+        location=body.get("location", "")), g.user)
+    return jsonify(intake_json(made, request_language())), 201
+
+
+@blueprint.get("/intakes/<code>")
+@login_required(*CITIZEN_DATA_ROLES)
+def get_intake(code: str):
+    found = box().intakes.get(code)
+    return jsonify(intake_json(found, request_language(), with_history=True))
+
+
+@blueprint.post("/intakes/<code>/status")
+@login_required(*CITIZEN_DATA_ROLES)
+def change_status(code: str):
+    body = json_body(schemas.STATUS_REQUEST)
+    changed = box().intakes.change_status(code, body["status"], g.user, body.get("reason", ""))
+    return jsonify(intake_json(changed, request_language(), with_history=True))
+
+
+@blueprint.get("/intakes")
+@login_required(*CITIZEN_DATA_ROLES)
+def search_intakes():
+    args = request.args
+    query = IntakeQuery(
+        tracking_code=args.get("tracking_code", ""), national_code=args.get("national_code", ""),
+        mobile=args.get("mobile", ""), service_code=args.get("service_code", ""),
+        status=args.get("status", ""),
+        date_from=_jalali_arg("from"), date_to=_jalali_arg("to"),
+        page=_int_arg("page", 1, 1, 10**6), per_page=_int_arg("per_page", 20, 1, MAX_PER_PAGE))
+    found, total = intake_rules.search(query)
+    lang = request_language()
+    return jsonify(intakes=[intake_json(item, lang) for item in found], total=total,
+                   page=query.page, per_page=query.per_page)
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise InvalidInput("field.range", name, field=name)
+    return int(raw)
+
+
+def _jalali_arg(name: str):
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return jalali.parse_date(raw)
+    except ValueError:
+        raise InvalidInput("field.type", name, field=name, type="string") from None
+
+
+@blueprint.get("/sync")
+@login_required(*ALL_ROLES)
+def sync_state():
+    current = box()
+    report = getattr(current, "sync_status", None)
+    if report is not None:
+        return jsonify(report())
+    oldest = current.outbox.oldest_pending()
+    age = (current.clock.now() - oldest.created_at).total_seconds() if oldest else 0
+    return jsonify(queue_depth=current.outbox.depth(), oldest_unsent_age_seconds=int(age),
+                   last_success=None, enrolled=False)
+
+
+def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
+    document = intake_rules.intake_payload(item)
+    document.update(service_name=item.service.name(lang), status=item.status,
+                    created_at_jalali=jalali.format_datetime(item.created_at, lang))
+    if with_history:
+        document["history"] = [
+            {"from": change.from_status, "to": change.to_status, "reason": change.reason,
+             "by": change.user.username, "at": utc_text(change.at)}
+            for change in (IntakeStatusChange.select(IntakeStatusChange, User).join(User)
+                           .where(IntakeStatusChange.intake == item)
+                           .order_by(IntakeStatusChange.id))]
+    return document

@@ -1,0 +1,103 @@
+"""`/api/v1/openapi.json`, built from the same schemas the API enforces."""
+
+from __future__ import annotations
+
+from edge import __version__
+from web import schemas
+
+BEARER = [{"bearer": []}]
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    names = {400: "bad input", 401: "not logged in", 403: "role not allowed",
+             404: "not found", 409: "conflicts with the current state"}
+    return {str(status): _json({"$ref": "#/components/schemas/Error"}, names[status])
+            for status in statuses}
+
+
+def _operation(summary: str, ok: tuple[int, dict, str], body: dict | None = None,
+               errors=(400, 401, 403), auth=True, parameters=()) -> dict:
+    status, schema, description = ok
+    operation = {"summary": summary, "responses": {str(status): _json(schema, description),
+                                                    **_errors(*errors)}}
+    if body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": body}}}
+    if auth:
+        operation["security"] = BEARER
+    if parameters:
+        operation["parameters"] = list(parameters)
+    return operation
+
+
+def _query(name: str, description: str, kind: str = "string") -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": kind}}
+
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "tracking code, e.g. K7Q2-MX04-F7"}
+_INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
+
+PATHS = {
+    "/api/v1/health": {"get": _operation(
+        "Health of the box (no login)", (200, {"type": "object"}, "the box is up"),
+        errors=(), auth=False)},
+    "/api/v1/openapi.json": {"get": _operation(
+        "This document", (200, {"type": "object"}, "OpenAPI 3.1"), errors=(), auth=False)},
+    "/api/v1/tokens": {"post": _operation(
+        "Log in: a bearer token for the API",
+        (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
+        body=schemas.TOKEN_REQUEST, errors=(400, 401), auth=False)},
+    "/api/v1/services": {"get": _operation(
+        "The catalogue with the fee now in force",
+        (200, {"type": "object", "properties": {"services": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}, "catalogue"),
+        errors=(401, 403))},
+    "/api/v1/intakes": {
+        "post": _operation("Take a service request", (201, _INTAKE_REF, "committed"),
+                           body=schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
+        "get": _operation(
+            "Search intakes, newest first",
+            (200, {"type": "object", "properties": {
+                "intakes": {"type": "array", "items": _INTAKE_REF},
+                "total": {"type": "integer"}}}, "a page of intakes"),
+            parameters=[_query("tracking_code", "exact tracking code"),
+                        _query("national_code", "exact national code"),
+                        _query("mobile", "exact mobile number"),
+                        _query("service_code", "service code"),
+                        _query("status", "received, in_progress, done or cancelled"),
+                        _query("from", "first Jalali day, e.g. 1405/09/01"),
+                        _query("to", "last Jalali day, inclusive"),
+                        _query("page", "page number from 1", "integer"),
+                        _query("per_page", "1 to 100", "integer")])},
+    "/api/v1/intakes/{code}": {"get": _operation(
+        "One intake with its status history", (200, _INTAKE_REF, "the intake"),
+        errors=(400, 401, 403, 404), parameters=[_CODE])},
+    "/api/v1/intakes/{code}/status": {"post": _operation(
+        "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
+        body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+    "/api/v1/sync": {"get": _operation(
+        "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
+        errors=(401, 403))},
+}
+
+
+def document(app=None) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Pishkhan Edge box API", "version": __version__,
+                 "description": "Errors are {\"error\": {\"code\", \"message\", \"field\"}}, "
+                                "the message in the request's language (Accept-Language or "
+                                "?lang=fa|en; Persian by default)."},
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
+                        "Service": schemas.SERVICE},
+        },
+    }

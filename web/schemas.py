@@ -1,0 +1,81 @@
+"""The API's request and response bodies, as JSON Schema."""
+
+from __future__ import annotations
+
+from edge import intake
+
+TOKEN_REQUEST = {
+    "type": "object",
+    "required": ["username", "password"],
+    "additionalProperties": False,
+    "properties": {
+        "username": {"type": "string", "minLength": 1, "maxLength": 64},
+        "password": {"type": "string", "minLength": 1, "maxLength": 256},
+    },
+}
+
+INTAKE_REQUEST = {
+    "type": "object",
+    "required": ["service_code", "national_code", "full_name", "mobile", "payment"],
+    "additionalProperties": False,
+    "properties": {
+        "service_code": {"type": "string", "minLength": 1, "maxLength": 32},
+        "national_code": {"type": "string", "minLength": 1, "maxLength": 20,
+                          "description": "10 digits; Persian and Arabic-Indic digits accepted"},
+        "full_name": {"type": "string", "minLength": 1, "maxLength": intake.MAX_NAME},
+        "mobile": {"type": "string", "minLength": 1, "maxLength": 20,
+                   "description": "09xxxxxxxxx, +989xxxxxxxxx or 00989xxxxxxxxx"},
+        "fields": {"type": "object", "maxProperties": 20,
+                   "additionalProperties": {"type": "string", "maxLength": intake.MAX_FIELD},
+                   "description": "the service's own fields, by name"},
+        "payment": {
+            "type": "object",
+            "required": ["method"],
+            "additionalProperties": False,
+            "properties": {
+                "method": {"type": "string", "enum": ["cash", "card"]},
+                "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE},
+            },
+        },
+        "location": {"type": "string", "maxLength": intake.MAX_LOCATION},
+    },
+}
+
+STATUS_REQUEST = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {"type": "string", "enum": ["in_progress", "done", "cancelled"]},
+        "reason": {"type": "string", "maxLength": intake.MAX_FIELD},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": "string"}},
+    }},
+}
+
+INTAKE = {
+    "type": "object",
+    "properties": {name: {"type": kind} for name, kind in [
+        ("tracking_code", "string"), ("service_code", "string"), ("service_name", "string"),
+        ("fee_rials", "integer"), ("tariff_version", "string"), ("national_code", "string"),
+        ("full_name", "string"), ("mobile", "string"), ("fields", "object"),
+        ("payment", "object"), ("status", "string"), ("created_at", "string"),
+        ("operator", "string"), ("history", "array"), ("location", "string")]},
+}
+
+SERVICE = {
+    "type": "object",
+    "properties": {name: {"type": kind} for name, kind in [
+        ("code", "string"), ("name", "string"), ("name_fa", "string"), ("name_en", "string"),
+        ("agency", "string"), ("fee_rials", "integer"), ("tariff_version", "string"),
+        ("sla_hours", "integer"), ("confidential", "boolean"), ("fields", "array")]},
+}
