@@ -184,7 +184,10 @@ def demo(obj: CliContext, host: str, port: int) -> None:
 
 def _register_subcommands() -> None:
     from hardware.cli import hw
+    from sync_agent.cli import enroll, sync
     cli.add_command(hw)
+    cli.add_command(enroll)
+    cli.add_command(sync)
 
 
 _register_subcommands()

@@ -50,25 +50,25 @@ SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305)
 SEALING_HPKE = "hpke-x25519-v1"
 SEALING_PLAIN = "plain"
 
-# Plaintext codecs: the first byte of a record's plaintext says which.
+# Plaintext codecs: the first byte of a compressed record says which.
 CODEC_RAW = 0
 CODEC_DEFLATE_DICT1 = 1
 
-# The preset dictionary: what intake events have in common. It is part of
-# the wire format: never change it, add a CODEC_DEFLATE_DICT2 instead.
-# Deflate finds matches best near the end of the dictionary, so the most
-# common strings come last.
+# The preset dictionary: what the box's events have in common (the lead's
+# canonical JSON: sorted keys, no spaces). It is part of the wire format:
+# never change it, add a CODEC_DEFLATE_DICT2 instead. Deflate finds matches
+# best near the end of the dictionary, so the most common strings come last.
 ZDICT_V1 = (
-    '"complaint.created","rating.created","suggestion.created",'
-    '"payment_reference":null,"location":null,"confidential":false,'
-    '"in_progress","cancelled","done","card","status":"received",'
-    '"intake.status_changed","from_status":"received","to_status":"in_progress",'
-    '"reason":null,"changed_by":"operator","at":"2026-12-01T08:00:00.000000+00:00",'
-    '{"tracking_code":"","service_code":"","tariff_version":1,"fee_rials":0,'
-    '"national_code":"","full_name":"","mobile":"+989","fields":{},'
-    '"payment_method":"cash","operator":"","office":"","status":"received",'
-    '"created_at":"2026-12-01T"hlc":"intake.created"'
-).encode("utf-8")
+    '"complaint.created","rating.created","suggestion.created","service.updated",'
+    '"type":"intake.status_changed"}'
+    '{"hlc":1,"payload":{"by":"operator","from":"received","reason":"","to":"in_progress",'
+    '"done","cancelled","tracking_code":"'
+    '{"hlc":1,"payload":{"created_at":"2026-12-01T08:00:00.000000Z","fee_rials":150000,'
+    '"fields":{},"full_name":"","location":null,"mobile":"+98912","national_code":"00',
+    '"operator":"operator","payment":{"method":"cash","reference":null},'
+    '"service_code":"","tariff_version":"2026-1","tracking_code":""},"seq":1,"type":"intake.created"}'
+)
+ZDICT_V1 = "".join(ZDICT_V1).encode("utf-8")
 
 _INFO_PREFIX = b"pishkhan-edge/record/v1\x00"
 _BATCH_CONTEXT = b"pishkhan-edge/batch/v1\x00"
@@ -172,53 +172,68 @@ class Event:
     seq: int
     type: str
     hlc: int
-    created_at: str
     payload: dict
 
+    @property
+    def created_at(self) -> str:
+        """The box's wall time of the event: the payload's, else the clock's."""
+        stated = self.payload.get("created_at")
+        if isinstance(stated, str):
+            return stated[:40]
+        wall_ms = self.hlc >> 16
+        return f"hlc:{wall_ms}"
 
-def encode_plaintext(event_type: str, hlc: int, created_at: str, payload: dict) -> bytes:
-    """The compressed plaintext of one record (the sequence is bound, not stored)."""
-    document = json.dumps({"t": event_type, "h": hlc, "c": created_at, "p": payload},
-                          ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    raw = document.encode("utf-8")
+
+def encode_event(seq: int, event_type: str, hlc: int, payload: dict) -> bytes:
+    """The box's canonical plaintext of one event (as edge.outbox writes it)."""
+    return canonical({"type": event_type, "seq": seq, "hlc": hlc, "payload": payload})
+
+
+def decode_event(seq: int, plaintext: bytes) -> Event:
+    """The event in a plaintext; its own `seq` must be the one it is bound to."""
+    try:
+        document = json.loads(plaintext.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ProtocolError(f"record {seq} is not UTF-8 JSON") from None
+    if not isinstance(document, dict):
+        raise ProtocolError(f"record {seq} is not a JSON object")
+    event_type, hlc, payload = document.get("type"), document.get("hlc"), document.get("payload")
+    if document.get("seq") != seq:
+        raise ProtocolError(f"record {seq} names another sequence number")
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= 64:
+        raise ProtocolError(f"record {seq} lacks its type")
+    if not isinstance(hlc, int) or isinstance(hlc, bool) or not 0 <= hlc < 1 << 63:
+        raise ProtocolError(f"record {seq} lacks its clock")
+    if not isinstance(payload, dict):
+        raise ProtocolError(f"record {seq} payload is not an object")
+    return Event(seq, event_type, hlc, payload)
+
+
+def compress(plaintext: bytes) -> bytes:
+    """Raw deflate with the preset dictionary, unless that would not be smaller."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT_V1)
-    packed = compressor.compress(raw) + compressor.flush()
-    if len(packed) < len(raw):
+    packed = compressor.compress(plaintext) + compressor.flush()
+    if len(packed) < len(plaintext):
         return bytes([CODEC_DEFLATE_DICT1]) + packed
-    return bytes([CODEC_RAW]) + raw
+    return bytes([CODEC_RAW]) + plaintext
 
 
-def decode_plaintext(seq: int, plaintext: bytes) -> Event:
-    if not plaintext:
+def decompress(data: bytes) -> bytes:
+    if not data:
         raise ProtocolError("empty record")
-    codec, body = plaintext[0], plaintext[1:]
-    if codec == CODEC_DEFLATE_DICT1:
-        try:
-            inflater = zlib.decompressobj(-15, zdict=ZDICT_V1)
-            raw = inflater.decompress(body, MAX_PLAINTEXT)
-            if inflater.unconsumed_tail or not inflater.eof:
-                raise ProtocolError("record does not decompress to a whole document")
-        except zlib.error:
-            raise ProtocolError("record does not decompress") from None
-    elif codec == CODEC_RAW:
-        raw = body
-    else:
+    codec, body = data[0], data[1:]
+    if codec == CODEC_RAW:
+        return body
+    if codec != CODEC_DEFLATE_DICT1:
         raise ProtocolError(f"unknown record codec {codec}")
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ProtocolError("record is not UTF-8 JSON") from None
-    if not isinstance(document, dict):
-        raise ProtocolError("record is not a JSON object")
-    event_type, hlc = document.get("t"), document.get("h")
-    created_at, payload = document.get("c"), document.get("p")
-    if not isinstance(event_type, str) or not isinstance(created_at, str):
-        raise ProtocolError("record lacks its type or time")
-    if not isinstance(hlc, int) or isinstance(hlc, bool) or hlc < 0:
-        raise ProtocolError("record lacks its clock")
-    if not isinstance(payload, dict):
-        raise ProtocolError("record payload is not an object")
-    return Event(seq, event_type, hlc, created_at, payload)
+        inflater = zlib.decompressobj(-15, zdict=ZDICT_V1)
+        raw = inflater.decompress(body, MAX_PLAINTEXT)
+    except zlib.error:
+        raise ProtocolError("record does not decompress") from None
+    if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
+        raise ProtocolError("record does not decompress to one whole document")
+    return raw
 
 
 def record_info(device_id: str, seq: int, recipient_key: bytes) -> bytes:
@@ -229,8 +244,9 @@ def record_info(device_id: str, seq: int, recipient_key: bytes) -> bytes:
 
 
 def seal(plaintext: bytes, recipient: X25519PublicKey, device_id: str, seq: int) -> bytes:
+    """Compress, then seal to the gateway: the sealed body of one record."""
     info = record_info(device_id, seq, public_bytes(recipient))
-    return SUITE.encrypt(plaintext, recipient, info=info)
+    return SUITE.encrypt(compress(plaintext), recipient, info=info)
 
 
 def open_sealed(body: bytes, recipient: X25519PrivateKey, device_id: str, seq: int) -> bytes:
@@ -238,9 +254,10 @@ def open_sealed(body: bytes, recipient: X25519PrivateKey, device_id: str, seq: i
     if len(body) < 32 + 16:
         raise SealError(f"record {seq} too short to be sealed")
     try:
-        return SUITE.decrypt(body, recipient, info=info)
+        compressed = SUITE.decrypt(body, recipient, info=info)
     except (InvalidTag, ValueError):
         raise SealError(f"record {seq} does not open: tampered, misplaced or for another key") from None
+    return decompress(compressed)
 
 
 # ---------------------------------------------------------------- batches

@@ -112,3 +112,73 @@ def wait_until(check, timeout: float = 10.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+# ---------------------------------------------------------------- boxes
+
+SYNC_TEST_SETTINGS = """
+[sync]
+interval_seconds = 1
+backoff_min_seconds = 0.05
+backoff_max_seconds = 0.2
+timeout_seconds = 5
+batch_min = 4
+batch_max = 64
+bundle_check_seconds = 3600
+"""
+
+
+def national_code(number: int) -> str:
+    digits = [int(c) for c in f"{number % 10**9:09d}"]
+    remainder = sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+    check = remainder if remainder < 2 else 11 - remainder
+    return "".join(map(str, digits)) + str(check)
+
+
+class TestBox:
+    """A real box in a temp folder with the demo catalogue and an operator."""
+
+    def __init__(self, home: Path, clock=None, extra_settings: str = ""):
+        from edge.demo import prepare_demo_box
+        from edge.models import User
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "edge.toml").write_text(SYNC_TEST_SETTINGS + extra_settings, encoding="utf-8")
+        self.box, _ = prepare_demo_box(home, clock)
+        self.operator = User.get(User.username == "operator")
+        self.count = 0
+
+    def intake(self, service: str = "HEALTH-INS"):
+        from edge.intake import IntakeRequest
+        self.count += 1
+        return self.box.intakes.create(IntakeRequest(
+            service_code=service, national_code=national_code(1000 + self.count),
+            full_name="علی رضایی", mobile="09121234567"), self.operator)
+
+    def enroll(self, gateway, url: str):
+        from sync_agent.enroll import enroll
+        return enroll(self.box, url, gateway.issue_token("KHR-0042"))
+
+    def rebind(self):
+        """Models are bound globally: a CLI call in this process rebinds them."""
+        from edge.box import all_models
+        self.box.store.db.bind(all_models(), bind_refs=False, bind_backrefs=False)
+
+    def agent(self, client_factory=None):
+        from sync_agent.appliance import attach
+        return attach(self.box, client_factory)
+
+    def close(self):
+        self.box.close()
+
+
+@pytest.fixture
+def make_box(tmp_path):
+    made = []
+
+    def make(name: str = "box", clock=None, extra_settings: str = "") -> TestBox:
+        box = TestBox(tmp_path / name, clock, extra_settings)
+        made.append(box)
+        return box
+    yield make
+    for box in made:
+        box.close()

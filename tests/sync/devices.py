@@ -25,8 +25,7 @@ class SimDevice:
 
     def record(self, seq: int, payload: dict | None = None, event_type: str = "intake.created") -> bytes:
         payload = payload if payload is not None else {"tracking_code": f"T-{self.device_id}-{seq}"}
-        plaintext = protocol.encode_plaintext(event_type, seq << 16, "2026-12-01T08:00:00+00:00",
-                                              payload)
+        plaintext = protocol.encode_event(seq, event_type, seq << 16, payload)
         recipient = protocol.load_x25519_public(self.pinned.exchange_key)
         return protocol.seal(plaintext, recipient, self.device_id, seq)
 

@@ -12,22 +12,37 @@ from sync_agent import protocol as p
 PAYLOAD = {"tracking_code": "K7Q2-MX04-F7", "service_code": "PASSPORT",
            "national_code": "0012345679", "full_name": "علی رضایی",
            "mobile": "+989121234567", "fields": {}, "fee_rials": 250000,
-           "tariff_version": 3, "payment_method": "cash", "status": "received"}
+           "tariff_version": "2026-3", "payment": {"method": "cash", "reference": None},
+           "operator": "operator", "created_at": "2026-12-01T08:00:00.000000Z",
+           "location": None}
 GATEWAY = X25519PrivateKey.generate()
 DEVICE = Ed25519PrivateKey.generate()
 
 
-def plaintext(payload=PAYLOAD):
-    return p.encode_plaintext("intake.created", 99 << 16, "2026-12-01T08:00:00+00:00", payload)
+def plaintext(payload=PAYLOAD, seq=5):
+    return p.encode_event(seq, "intake.created", 99 << 16, payload)
 
 
-def test_plaintext_round_trip_and_dictionary_compresses_a_single_intake():
-    text = plaintext()
-    event = p.decode_plaintext(7, text)
-    assert event == p.Event(7, "intake.created", 99 << 16, "2026-12-01T08:00:00+00:00", PAYLOAD)
-    assert text[0] == p.CODEC_DEFLATE_DICT1
-    import json
-    assert len(text) < 0.6 * len(json.dumps(PAYLOAD, ensure_ascii=False).encode())
+def test_event_round_trip_and_dictionary_compresses_a_single_intake():
+    text = plaintext(seq=7)
+    event = p.decode_event(7, text)
+    assert event == p.Event(7, "intake.created", 99 << 16, PAYLOAD)
+    assert event.created_at == PAYLOAD["created_at"]
+    packed = p.compress(text)
+    assert packed[0] == p.CODEC_DEFLATE_DICT1
+    assert p.decompress(packed) == text
+    assert len(packed) < 0.6 * len(text)
+
+
+def test_event_bound_to_another_seq_is_refused():
+    with pytest.raises(p.ProtocolError, match="another sequence"):
+        p.decode_event(8, plaintext(seq=7))
+
+
+def test_plain_outbox_json_of_the_lead_decodes():
+    from edge.outbox import canonical_json
+    text = canonical_json({"type": "intake.created", "seq": 3, "hlc": 5, "payload": PAYLOAD})
+    assert text == p.encode_event(3, "intake.created", 5, PAYLOAD)
 
 
 def test_sealed_record_opens_only_with_its_binding():
@@ -96,11 +111,12 @@ def test_decode_ack_on_any_bytes_is_a_clean_error(data):
 
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
-def test_decode_plaintext_on_any_bytes_is_a_clean_error(data):
-    try:
-        p.decode_plaintext(1, data)
-    except p.ProtocolError:
-        pass
+def test_decode_event_and_decompress_on_any_bytes_are_clean_errors(data):
+    for decode in (lambda: p.decode_event(1, data), lambda: p.decompress(data)):
+        try:
+            decode()
+        except p.ProtocolError:
+            pass
 
 
 @settings(max_examples=100)
