@@ -263,7 +263,7 @@ class Gateway:
         for offset, body in enumerate(batch.bodies):
             seq = batch.first_seq + offset
             plaintext = protocol.open_sealed(body, self.keys.exchange, batch.device_id, seq)
-            event = protocol.decode_plaintext(seq, plaintext)
+            event = protocol.decode_event(seq, plaintext)
             opened.append((event, hashlib.sha256(plaintext).hexdigest()))
         for attempt in range(3):
             try:
@@ -273,7 +273,8 @@ class Gateway:
                 log.info("ingest race on device %s, retrying", batch.device_id)
         else:
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
-        return protocol.encode_ack(held, self.clock_ms(), self.latest_bundle_version())
+        return protocol.encode_ack(self.keys.centre, data, held, self.clock_ms(),
+                                   self.latest_bundle_version())
 
     def _store(self, device_pk: int, batch: protocol.Batch, data: bytes,
                opened: list[tuple[protocol.Event, str]]) -> int:

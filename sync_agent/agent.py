@@ -170,7 +170,8 @@ class SyncAgent:
             before = self.box.clock.now()
             result.talked = True
             try:
-                ack = client.send_batch(wire, timeout=self.settings["sync.timeout_seconds"])
+                ack = client.send_batch(wire, protocol.load_ed25519_public(bytes(enrolment.centre_key)),
+                                        timeout=self.settings["sync.timeout_seconds"])
             except GatewayUnreachable as error:
                 if error.timed_out:     # the link is slower than this batch: halve it
                     self._write(lambda: state.put(state.BATCH_SIZE, max(1, size // 2)))

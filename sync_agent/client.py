@@ -75,13 +75,16 @@ class GatewayClient:
                               headers={"Content-Type": "application/json"})
         return _json(response)
 
-    def send_batch(self, wire: bytes, timeout: float | None = None) -> protocol.Ack:
+    def send_batch(self, wire: bytes, gateway_key, timeout: float | None = None) -> protocol.Ack:
+        """The gateway's verified answer; a garbled or forged one counts as no answer."""
         limits = (self.timeout[0], timeout) if timeout else None
         response = self._call("POST", "/v1/batches", timeout=limits, data=wire)
         try:
-            return protocol.decode_ack(response.content)
+            ack = protocol.decode_ack(response.content)
+            protocol.verify_ack(ack, gateway_key, wire)
         except protocol.ProtocolError as error:
             raise GatewayUnreachable(f"garbled acknowledgement: {error}") from None
+        return ack
 
     def fetch_bundle(self, device_id: str, have: int) -> tuple[dict | None, int | None]:
         response = self._call("GET", "/v1/bundle", params={"device": device_id, "have": have})

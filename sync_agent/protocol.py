@@ -15,6 +15,7 @@ the device's Ed25519 key. The gateway keeps the signed batch as evidence.
              | first_seq varint | count varint | (len varint | body) * count
              | signature(64)
     ack    = VERSION(1) | held_seq varint | gateway_ms varint | bundle_version varint
+             | signature(64) by the gateway over the batch's SHA-256 and the rest
 
 A bundle (downlink) is a JSON document signed by the centre's Ed25519 key
 over its canonical encoding (sorted keys, no spaces, UTF-8).
@@ -74,6 +75,7 @@ _INFO_PREFIX = b"pishkhan-edge/record/v1\x00"
 _BATCH_CONTEXT = b"pishkhan-edge/batch/v1\x00"
 _BUNDLE_CONTEXT = b"pishkhan-edge/bundle/v1\x00"
 _ENROLL_CONTEXT = b"pishkhan-edge/enroll/v1\x00"
+_ACK_CONTEXT = b"pishkhan-edge/ack/v1\x00"
 
 
 class ProtocolError(ValueError):
@@ -344,23 +346,41 @@ class Ack:
     held_seq: int
     gateway_ms: int
     bundle_version: int
+    signed: bytes = b""
+    signature: bytes = b""
 
 
-def encode_ack(held_seq: int, gateway_ms: int, bundle_version: int) -> bytes:
-    return (bytes([VERSION]) + encode_uvarint(held_seq) + encode_uvarint(gateway_ms)
-            + encode_uvarint(bundle_version))
+def _ack_message(batch: bytes, unsigned: bytes) -> bytes:
+    # Bound to the batch it answers, so an answer cannot be replayed for another.
+    return _ACK_CONTEXT + hashlib.sha256(batch).digest() + unsigned
+
+
+def encode_ack(gateway_key: Ed25519PrivateKey, batch: bytes, held_seq: int, gateway_ms: int,
+               bundle_version: int) -> bytes:
+    """The gateway's signed answer: the box compacts on it, so it must not be forgeable."""
+    unsigned = (bytes([VERSION]) + encode_uvarint(held_seq) + encode_uvarint(gateway_ms)
+                + encode_uvarint(bundle_version))
+    return unsigned + gateway_key.sign(_ack_message(batch, unsigned))
 
 
 def decode_ack(data: bytes) -> Ack:
     data = bytes(data)
-    if not data or data[0] != VERSION:
+    if len(data) < 1 + SIGNATURE_SIZE or data[0] != VERSION:
         raise ProtocolError("not an acknowledgement")
-    held, offset = decode_uvarint(data, 1)
-    gateway_ms, offset = decode_uvarint(data, offset)
-    bundle_version, offset = decode_uvarint(data, offset)
-    if offset != len(data):
+    unsigned, signature = data[:-SIGNATURE_SIZE], data[-SIGNATURE_SIZE:]
+    held, offset = decode_uvarint(unsigned, 1)
+    gateway_ms, offset = decode_uvarint(unsigned, offset)
+    bundle_version, offset = decode_uvarint(unsigned, offset)
+    if offset != len(unsigned):
         raise ProtocolError("acknowledgement has trailing bytes")
-    return Ack(held, gateway_ms, bundle_version)
+    return Ack(held, gateway_ms, bundle_version, unsigned, signature)
+
+
+def verify_ack(ack: Ack, gateway_key: Ed25519PublicKey, batch: bytes) -> None:
+    try:
+        gateway_key.verify(ack.signature, _ack_message(batch, ack.signed))
+    except InvalidSignature:
+        raise SignatureError("acknowledgement is not the gateway's answer to this batch") from None
 
 
 # ---------------------------------------------------------------- enrolment

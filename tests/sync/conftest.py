@@ -182,3 +182,56 @@ def make_box(tmp_path):
     yield make
     for box in made:
         box.close()
+
+
+# ---------------------------------------------------------------- gateway processes
+
+REPO = Path(__file__).resolve().parents[2]
+GATEWAY_BIN = Path(os.sys.executable).parent / "edge-gateway"
+
+
+def gateway_command(home: Path, *args: str, db_url: str | None = None) -> list[str]:
+    command = [str(GATEWAY_BIN), "--home", str(home)]
+    if db_url:
+        command += ["--db", db_url]
+    return command + list(args)
+
+
+class GatewayProcess:
+    """A real `edge-gateway serve` process that a test can kill and restart."""
+
+    def __init__(self, home: Path, port: int | None = None, db_url: str | None = None):
+        self.home, self.db_url = home, db_url
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "GatewayProcess":
+        import requests
+        self.process = subprocess.Popen(
+            gateway_command(self.home, "serve", "--port", str(self.port), db_url=self.db_url),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+        wait_until(lambda: _healthy(requests, self.url) or self.process.poll() is not None,
+                   timeout=20)
+        assert self.process.poll() is None, "gateway process did not start"
+        return self
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def _healthy(requests, url: str) -> bool:
+    try:
+        return requests.get(url + "/v1/health", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False

@@ -82,8 +82,18 @@ def test_every_flipped_byte_of_a_batch_is_caught():
             p.verify_batch(batch, DEVICE.public_key())
 
 
-def test_ack_round_trip():
-    assert p.decode_ack(p.encode_ack(12, 1_760_000_000_000, 3)) == p.Ack(12, 1_760_000_000_000, 3)
+def test_ack_is_signed_and_bound_to_its_batch():
+    wire = p.encode_ack(DEVICE, b"batch", 12, 1_760_000_000_000, 3)
+    ack = p.decode_ack(wire)
+    assert (ack.held_seq, ack.gateway_ms, ack.bundle_version) == (12, 1_760_000_000_000, 3)
+    p.verify_ack(ack, DEVICE.public_key(), b"batch")
+    with pytest.raises(p.SignatureError):
+        p.verify_ack(ack, DEVICE.public_key(), b"other batch")
+    for index in range(len(wire)):
+        garbled = bytearray(wire)
+        garbled[index] ^= 0x04
+        with pytest.raises(p.ProtocolError):
+            p.verify_ack(p.decode_ack(bytes(garbled)), DEVICE.public_key(), b"batch")
 
 
 @given(st.integers(min_value=0, max_value=(1 << 64) - 1))
