@@ -169,17 +169,22 @@ def demo(obj: CliContext, host: str, port: int) -> None:
     from edge.serve import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
+        from sync_agent.demo import enroll_demo_box, start_gateway
+        gateway = start_gateway(home / "gateway", box.settings["office.code"],
+                                box.settings["office.name"])
+        enroll_demo_box(box, gateway)
         box.attach_components()
         appliance = _listen(box, host, port, box.settings["http.threads"])
 
         def announce() -> None:
             click.echo(f"Pishkhan Edge demo: data folder {home}")
             click.echo(f"  portal  {appliance.url}/login")
+            click.echo(f"  gateway {gateway.url}/v1/feed  (Authorization: Bearer {gateway.api_key})")
             for username, password in credentials.items():
                 click.echo(f"  login   {username} / {password}")
             click.echo("  Ctrl-C stops the demo")
 
-        run_until_signalled([appliance], on_ready=announce)
+        run_until_signalled([gateway, appliance], on_ready=announce)
 
 
 def _register_subcommands() -> None:

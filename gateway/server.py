@@ -18,8 +18,13 @@ class ServerThread:
         self.thread.start()
 
     def stop(self) -> None:
-        # Finish running requests first, so no task pulls a closed trigger.
+        # Finish running requests first, so no task pulls a closed trigger;
+        # then close every socket from inside the loop's own thread, so the
+        # loop never selects on a closed descriptor, and it ends by itself.
         self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        self.server.trigger.pull_trigger(self._close_all)
+        self.thread.join(timeout=5)
+
+    def _close_all(self) -> None:
         for dispatcher in list(self.server._map.values()):
             dispatcher.close()
-        self.thread.join(timeout=5)

@@ -164,6 +164,9 @@ class Gateway:
         except IntegrityError:
             raise GatewayError(f"office {code} exists already") from None
 
+    def office_exists(self, code: str) -> bool:
+        return Office.select().where(Office.code == code).exists()
+
     def office(self, code: str) -> Office:
         office = Office.get_or_none(Office.code == code)
         if office is None:
@@ -359,11 +362,15 @@ class Gateway:
         return row.version if row else 0
 
     def publish(self, path: Path) -> int:
+        """`edge-gateway publish BUNDLE.toml`; returns the new version."""
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise GatewayError(f"cannot read bundle {path}: {error}") from None
-        document = _jsonable(document)
+        return self.publish_document(document)
+
+    def publish_document(self, document: dict) -> int:
+        document = _jsonable(dict(document))
         now = self.clock_ms()
         issued = datetime.fromtimestamp(now / 1000, timezone.utc)
         days = document.pop("expires_days", 30)
