@@ -34,7 +34,7 @@ from edge.fields import utc_text
 from edge.models import OutboxRecord
 from sync_agent import bundle as bundles
 from sync_agent import protocol, sealing, state
-from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
+from sync_agent.client import GatewayClient, GatewayUnreachable, SyncError
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +76,15 @@ class SyncAgent:
     """One per box; `start()`/`stop()` make it a worker of `edge run`."""
 
     def __init__(self, box, client_factory: Callable[[str, float], GatewayClient] | None = None,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic):
         self.box = box
+        self.monotonic = monotonic
         self.settings = box.settings
         self.client_factory = client_factory or (lambda url, timeout: GatewayClient(url, timeout))
         self.backoff = Backoff(self.settings["sync.backoff_min_seconds"],
                                self.settings["sync.backoff_max_seconds"], rng or random.Random())
         self.state = AgentState.IDLE
-        self.next_attempt_at: float | None = None     # time.monotonic()
+        self.next_attempt_at: float | None = None     # on self.monotonic
         self._client: GatewayClient | None = None
         self._client_url = ""
         self._wake = threading.Event()
@@ -121,7 +122,7 @@ class SyncAgent:
                 result = SyncResult(ok=False, error="internal error, see the log")
                 self._failures += 1
             wait = self._next_wait(result)
-            self.next_attempt_at = time.monotonic() + wait
+            self.next_attempt_at = self.monotonic() + wait
             self._wake.wait(wait)
             self._wake.clear()
 
@@ -206,13 +207,13 @@ class SyncAgent:
                             force: bool) -> None:
         have = self._read(bundles.current_version)
         offered = self._read(lambda: state.get(state.GATEWAY_BUNDLE, 0))
-        due = (time.monotonic() - self._last_bundle_check >= self.settings["sync.bundle_check_seconds"]
+        due = (self.monotonic() - self._last_bundle_check >= self.settings["sync.bundle_check_seconds"]
                or self._last_bundle_check == 0.0)
         if not (force or due or offered > have):
             return
         result.talked = True
         envelope, gateway_ms = client.fetch_bundle(enrolment.device_id, have)
-        self._last_bundle_check = time.monotonic()
+        self._last_bundle_check = self.monotonic()
         if gateway_ms is not None:
             skew = gateway_ms - _ms(self.box.clock.now())
             self._write(lambda: state.put(state.SKEW_MS, skew))

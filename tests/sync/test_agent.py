@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
-from edge.errors import Forbidden
-from edge.models import Intake, OutboxRecord
+from edge.models import OutboxRecord
 from sync_agent import protocol, state
 from sync_agent.agent import AgentState
 from tests.sync.conftest import wait_until

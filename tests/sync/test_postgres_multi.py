@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 import requests
 
 from gateway.service import init_home
@@ -43,7 +42,6 @@ def test_two_gateway_processes_share_one_postgresql(postgres, tmp_path):
 
     def upload(device: SimDevice):
         try:
-            session = requests.Session()
             for first_seq in range(1, 200, 10):
                 wire = device.batch_of(first_seq, first_seq + 9)
                 answers = []
