@@ -276,8 +276,8 @@ class Gateway:
                 log.info("ingest race on device %s, retrying", batch.device_id)
         else:
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
-        return protocol.encode_ack(self.keys.centre, data, held, self.clock_ms(),
-                                   self.latest_bundle_version())
+        key = protocol.ack_key(self.keys.exchange, bytes(device.exchange_key))
+        return protocol.encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version())
 
     def _store(self, device_pk: int, batch: protocol.Batch, data: bytes,
                opened: list[tuple[protocol.Event, str]]) -> int:

@@ -171,7 +171,7 @@ class SyncAgent:
             before = self.box.clock.now()
             result.talked = True
             try:
-                ack = client.send_batch(wire, protocol.load_ed25519_public(bytes(enrolment.centre_key)),
+                ack = client.send_batch(wire, self._ack_key(enrolment),
                                         timeout=self.settings["sync.timeout_seconds"])
             except GatewayUnreachable as error:
                 if error.timed_out:     # the link is slower than this batch: halve it
@@ -199,6 +199,7 @@ class SyncAgent:
             state.put(state.SENT_RECORDS, state.get(state.SENT_RECORDS, 0)
                       + max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1))
         self._write(record)
+        self._last_bundle_check = self.monotonic()   # the ack told the newest bundle version
         result.batches += 1
         result.sent += max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1)
         result.acked_seq = ack.held_seq
@@ -261,6 +262,9 @@ class SyncAgent:
             OutboxRecord.sealing == protocol.SEALING_PLAIN).exists())
         if stragglers:
             self._write(lambda: sealing.reseal_plain_records(sealer))
+
+    def _ack_key(self, enrolment) -> bytes:
+        return protocol.ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))
 
     def _client_for(self, url: str) -> GatewayClient:
         if self._client is None or self._client_url != url:

@@ -75,13 +75,13 @@ class GatewayClient:
                               headers={"Content-Type": "application/json"})
         return _json(response)
 
-    def send_batch(self, wire: bytes, gateway_key, timeout: float | None = None) -> protocol.Ack:
+    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None) -> protocol.Ack:
         """The gateway's verified answer; a garbled or forged one counts as no answer."""
         limits = (self.timeout[0], timeout) if timeout else None
         response = self._call("POST", "/v1/batches", timeout=limits, data=wire)
         try:
             ack = protocol.decode_ack(response.content)
-            protocol.verify_ack(ack, gateway_key, wire)
+            protocol.verify_ack(ack, ack_key, wire)
         except protocol.ProtocolError as error:
             raise GatewayUnreachable(f"garbled acknowledgement: {error}") from None
         return ack

@@ -71,6 +71,15 @@ def test_batch_round_trip_and_signature():
         p.verify_batch(batch, Ed25519PrivateKey.generate().public_key())
 
 
+def test_hex_device_ids_travel_as_bytes():
+    body = p.seal(plaintext(), GATEWAY.public_key(), "ab" * 16, 1)
+    hexed = p.encode_batch(DEVICE, "ab" * 16, 1, 1, [body])
+    texted = p.encode_batch(DEVICE, "AB" * 16, 1, 1, [body])
+    assert len(texted) - len(hexed) == 16
+    assert p.decode_batch(hexed).device_id == "ab" * 16
+    assert p.decode_batch(texted).device_id == "AB" * 16
+
+
 def test_every_flipped_byte_of_a_batch_is_caught():
     body = p.seal(plaintext(), GATEWAY.public_key(), "d", 1)
     wire = p.encode_batch(DEVICE, "d", 1, 1, [body])
@@ -83,17 +92,24 @@ def test_every_flipped_byte_of_a_batch_is_caught():
 
 
 def test_ack_is_signed_and_bound_to_its_batch():
-    wire = p.encode_ack(DEVICE, b"batch", 12, 1_760_000_000_000, 3)
+    box_exchange = X25519PrivateKey.generate()
+    gateway_side = p.ack_key(GATEWAY, p.public_bytes(box_exchange.public_key()))
+    box_side = p.ack_key(box_exchange, p.public_bytes(GATEWAY.public_key()))
+    assert gateway_side == box_side
+    wire = p.encode_ack(gateway_side, b"batch", 12, 1_760_000_000_000, 3)
     ack = p.decode_ack(wire)
     assert (ack.held_seq, ack.gateway_ms, ack.bundle_version) == (12, 1_760_000_000_000, 3)
-    p.verify_ack(ack, DEVICE.public_key(), b"batch")
+    p.verify_ack(ack, box_side, b"batch")
     with pytest.raises(p.SignatureError):
-        p.verify_ack(ack, DEVICE.public_key(), b"other batch")
+        p.verify_ack(ack, box_side, b"other batch")
+    with pytest.raises(p.SignatureError):
+        p.verify_ack(ack, p.ack_key(box_exchange, p.public_bytes(
+            X25519PrivateKey.generate().public_key())), b"batch")
     for index in range(len(wire)):
         garbled = bytearray(wire)
         garbled[index] ^= 0x04
         with pytest.raises(p.ProtocolError):
-            p.verify_ack(p.decode_ack(bytes(garbled)), DEVICE.public_key(), b"batch")
+            p.verify_ack(p.decode_ack(bytes(garbled)), box_side, b"batch")
 
 
 @given(st.integers(min_value=0, max_value=(1 << 64) - 1))
