@@ -244,7 +244,7 @@ def drain_backlog(root: Path) -> dict:
 def ingest_rate(root: Path, db_url: str | None, devices: int = 4, batches: int = 10,
                 per_batch: int = 500) -> tuple[float, float]:
     """(records/s through Gateway.ingest, records/s of plain inserts of the same rows)."""
-    from gateway.db import Record, write
+    from gateway.db import Record, insert_records, write
     from gateway.service import init_home
     from sync_agent import protocol
     from sync_agent.enrolment import enroll_request, read_answer
@@ -277,14 +277,12 @@ def ingest_rate(root: Path, db_url: str | None, devices: int = 4, batches: int =
         for wire in order:
             gateway.ingest(wire)
         ours = devices * batches * per_batch / (time.perf_counter() - started)
-        rows = [{"device": 1, "seq": 10**6 + i, "type": "intake.created", "hlc": i,
-                 "created_at": "2026-12-01T08:00:00.000000Z", "payload": json.dumps({"i": i}),
-                 "digest": "0" * 64, "batch": 1, "received_ms": 0}
-                for i in range(devices * batches * per_batch)]
+        stored = list(Record.select().order_by(Record.id).limit(len(wires) * per_batch).tuples())
+        rows = [(r[1], 10**7 + i) + tuple(r[3:]) for i, r in enumerate(stored)]
         started = time.perf_counter()
         for start in range(0, len(rows), per_batch):
             with write(gateway.db):
-                Record.insert_many(rows[start:start + per_batch]).execute()
+                insert_records(gateway.db, rows[start:start + per_batch])
         plain = len(rows) / (time.perf_counter() - started)
         return ours, plain
     finally:

@@ -307,12 +307,11 @@ class Gateway:
                                   held_after=new_held, digest=protocol.batch_digest(data),
                                   body=data)
             if fresh:
-                Record.insert_many([
-                    {"device": device_pk, "seq": event.seq, "type": event.type, "hlc": event.hlc,
-                     "created_at": event.created_at,
-                     "payload": json.dumps(event.payload, ensure_ascii=False, sort_keys=True),
-                     "digest": digest, "batch": row.id, "received_ms": now}
-                    for event, digest in fresh]).execute()
+                gdb.insert_records(self.db, [
+                    (device_pk, event.seq, event.type, event.hlc, event.created_at,
+                     json.dumps(event.payload, ensure_ascii=False, sort_keys=True), digest,
+                     row.id, now)
+                    for event, digest in fresh])
             for event, digest, held_digest in clashes:
                 Conflict.create(device=device_pk, seq=event.seq, held_digest=held_digest,
                                 new_digest=digest, type=event.type,
