@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sync_agent.agent import SyncAgent
 from sync_agent.enroll import install_sealer
+from sync_agent.status import status
 
 
 def attach(box, client_factory=None) -> SyncAgent:
@@ -12,6 +13,7 @@ def attach(box, client_factory=None) -> SyncAgent:
     install_sealer(box)
     agent = SyncAgent(box, client_factory=client_factory)
     box.sync_agent = agent
+    box.sync_status = lambda: status(box)      # GET /api/v1/sync and the /sync page
     if box.settings["sync.enabled"]:
         # New records wait for the interval rather than waking the agent:
         # one contact per interval carries them all, and contacts cost bytes.
