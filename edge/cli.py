@@ -71,6 +71,7 @@ def run(obj: CliContext, host: str | None, port: int | None) -> None:
     from edge.serve import Appliance, run_until_signalled
     box = obj.box(attach=True)
     settings = box.settings
+    logging.getLogger().setLevel(settings["log.level"])
     appliance = _listen(box, host or settings["http.host"], port or settings["http.port"],
                         settings["http.threads"])
     run_until_signalled([appliance], on_ready=lambda: click.echo(f"serving on {appliance.url}"))
@@ -169,6 +170,7 @@ def demo(obj: CliContext, host: str, port: int) -> None:
     from edge.serve import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
+        logging.getLogger().setLevel(box.settings["log.level"])
         from sync_agent.demo import enroll_demo_box, start_gateway
         gateway = start_gateway(home / "gateway", box.settings["office.code"],
                                 box.settings["office.name"])

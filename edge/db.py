@@ -43,7 +43,11 @@ def open_database(path: Path) -> SqliteDatabase:
 
 
 class Store:
-    """One SQLite file with its writer lock. Construct one per data folder."""
+    """One SQLite file with its writer lock.
+
+    peewee models are bound to one database at a time, so the models passed
+    in are bound to this store: a process works with one box store at a time
+    (tests that need two boxes run the second one as its own process)."""
 
     def __init__(self, path: Path, models: Sequence[type] = ()):
         self.path = Path(path)
@@ -110,5 +114,4 @@ def run_sql(*statements: str) -> Migration:
     def migration(db: SqliteDatabase) -> None:
         for statement in statements:
             db.execute_sql(statement)
-    migration.__doc__ = statements[0][:60] if statements else ""
     return migration

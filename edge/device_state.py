@@ -1,21 +1,29 @@
-"""Small durable values of the box: counters and the last clock reading."""
+"""Small durable values of the box: counters and the last clock reading.
+
+Plain SQL: these run several times in every intake's transaction."""
 
 from __future__ import annotations
 
 from edge.models import DeviceState
 
 
+def _db():
+    return DeviceState._meta.database
+
+
 def get(key: str, default: str | None = None) -> str | None:
-    row = DeviceState.get_or_none(DeviceState.key == key)
-    return row.value if row else default
+    row = _db().execute_sql("SELECT value FROM device_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
 
 
 def put(key: str, value: str) -> None:
-    DeviceState.insert(key=key, value=value).on_conflict_replace().execute()
+    _db().execute_sql("INSERT INTO device_state (key, value) VALUES (?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 def next_number(key: str) -> int:
     """1, 2, 3, ... per key; call inside a write transaction."""
-    number = int(get(key, "0")) + 1
-    put(key, str(number))
-    return number
+    row = _db().execute_sql(
+        "INSERT INTO device_state (key, value) VALUES (?, '1') ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value", (key,)).fetchone()
+    return int(row[0])

@@ -16,7 +16,7 @@ class EdgeError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, field: str | None = None, **params: Any):
+    def __init__(self, code: str, field: str | None = None, /, **params: Any):
         super().__init__(code)
         self.code = code
         self.field = field

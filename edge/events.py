@@ -26,16 +26,19 @@ class EventLog:
         self.outbox = outbox
 
     def stamp(self) -> Stamp:
-        """Now, by the wall clock and by the hybrid clock (which never goes back)."""
-        now = self.clock.now()
-        value = hlc.tick(int(device_state.get(HLC_KEY, "0")), now)
+        """Now, by the hybrid clock. Its wall part is the latest time the box
+        has seen, so a clock that jumps back (no real-time clock, a power cut)
+        neither reorders events nor dates them before what came earlier."""
+        value = hlc.tick(int(device_state.get(HLC_KEY, "0")), self.clock.now())
         device_state.put(HLC_KEY, str(value))
-        return Stamp(now, value)
+        return Stamp(hlc.wall_time(value), value)
 
     def record(self, actor: str, action: str, subject: str, details: dict,
-               event_type: str | None = None, payload: dict | None = None) -> Stamp:
-        """Audit (and, with `event_type`, queue for the centre) one change."""
-        stamp = self.stamp()
+               event_type: str | None = None, payload: dict | None = None,
+               stamp: Stamp | None = None) -> Stamp:
+        """Audit (and, with `event_type`, queue for the centre) one change,
+        at `stamp` when the change already took its time."""
+        stamp = stamp or self.stamp()
         audit.append(actor, action, subject, details, stamp.at, stamp.hlc)
         if event_type:
             self.outbox.append(event_type, payload or {}, stamp.hlc, stamp.at)

@@ -39,6 +39,10 @@ def merge(last: int, remote: int, now: datetime) -> int:
     return tick(max(last, remote), now)
 
 
+def wall_time(value: int) -> datetime:
+    return datetime.fromtimestamp(unpack(value)[0] / 1000, timezone.utc)
+
+
 def describe(value: int) -> str:
     """2026-12-01T08:00:00.000Z+3 — readable in logs and audits."""
     wall, counter = unpack(value)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from edge import device_state, nationalcode, phone, tracking
+from edge import device_state, nationalcode, phone, rows, tracking
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -65,7 +65,7 @@ class CleanIntake:
 
 def clean_request(request: IntakeRequest) -> CleanIntake:
     """Check every value; InvalidInput names the first field that is wrong."""
-    service = Service.get_or_none(Service.code == request.service_code)
+    service = rows.first(Service, "SELECT * FROM service WHERE code = ?", request.service_code)
     if service is None:
         raise InvalidInput("service.unknown", "service_code")
     if not service.offered:
@@ -132,9 +132,8 @@ def _payment_reference(method, reference) -> str:
 
 
 def tariff_in_force(service: Service, at: datetime) -> Tariff:
-    tariff = (Tariff.select().where((Tariff.service == service) &
-                                    (Tariff.effective_from <= at))
-              .order_by(Tariff.effective_from.desc()).first())
+    tariff = rows.first(Tariff, "SELECT * FROM tariff WHERE service_id = ? AND effective_from <= ?"
+                                " ORDER BY effective_from DESC LIMIT 1", service.id, utc_text(at))
     if tariff is None:
         raise InvalidInput("tariff.none", "service_code")
     return tariff
@@ -142,7 +141,7 @@ def tariff_in_force(service: Service, at: datetime) -> Tariff:
 
 def check_licence(at: datetime) -> None:
     """New intakes stop when the office's licence is not active (law article 9)."""
-    office = Office.select().first()
+    office = rows.first(Office, "SELECT * FROM office ORDER BY id LIMIT 1")
     if office is None:
         return
     status = office.licence_status
@@ -188,7 +187,8 @@ class IntakeService:
             check_licence(stamp.at)
             tariff = tariff_in_force(clean.service, stamp.at)
             code = tracking.make_code(self.device_tag, device_state.next_number(COUNTER_KEY))
-            intake = Intake.create(
+            intake = rows.create(
+                Intake,
                 tracking_code=code, service=clean.service, tariff=tariff,
                 fee_rials=tariff.fee_rials, tariff_version=tariff.version,
                 national_code=clean.national_code, full_name=clean.full_name,
@@ -199,7 +199,7 @@ class IntakeService:
             self._history(intake, None, "received", "", operator, stamp)
             self.events.record(operator.username, "intake.created", code,
                                {"service": clean.service.code, "fee_rials": tariff.fee_rials},
-                               "intake.created", intake_payload(intake))
+                               "intake.created", intake_payload(intake), stamp)
             for hook in self.hooks:
                 hook(intake)
         return intake
@@ -240,8 +240,9 @@ class IntakeService:
     @staticmethod
     def _history(intake: Intake, before: str | None, after: str, reason: str,
                  operator: User, stamp: Stamp) -> None:
-        IntakeStatusChange.create(intake=intake, from_status=before, to_status=after,
-                                  reason=reason, user=operator, at=stamp.at, hlc=stamp.hlc)
+        rows.insert(IntakeStatusChange, {"intake": intake, "from_status": before,
+                                         "to_status": after, "reason": reason,
+                                         "user": operator, "at": stamp.at, "hlc": stamp.hlc})
 
 
 @dataclass

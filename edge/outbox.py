@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Protocol
 
-from edge import device_state
+from edge import device_state, rows
 from edge.models import OutboxRecord
 
 NEXT_SEQ_KEY = "outbox.last_seq"
@@ -45,8 +45,8 @@ class Outbox:
         plaintext = canonical_json({"type": event_type, "seq": seq, "hlc": hlc,
                                     "payload": payload})
         sealing, body = self.sealer.seal(seq, event_type, plaintext)
-        return OutboxRecord.create(seq=seq, event_type=event_type, hlc=hlc, created_at=at,
-                                   sealing=sealing, body=body)
+        return rows.create(OutboxRecord, seq=seq, event_type=event_type, hlc=hlc,
+                           created_at=at, sealing=sealing, body=body)
 
     @staticmethod
     def pending():

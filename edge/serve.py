@@ -42,9 +42,17 @@ class Appliance:
 
     def stop(self) -> None:
         self.box.stop_workers()
-        self.server.close()
-        self._thread.join(timeout=5)
+        self.close_server()
         self.box.store.close()
+
+    def close_server(self) -> None:
+        """Stop listening, drop idle keep-alive connections (the loop would
+        otherwise wait for their timeout) and let running requests finish."""
+        self.server.close()
+        for channel in list(self.server._map.values()):
+            channel.close()
+        self.server.task_dispatcher.shutdown()
+        self._thread.join(timeout=5)
 
 
 def run_until_signalled(appliances: list, on_ready=None) -> None:

@@ -24,30 +24,27 @@ class SettingsError(ValueError):
     """A setting that cannot be used; the message names it and says why."""
 
 
-def parse_int(low: int, high: int) -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
+def _parse_number(kind: type, words: str, low, high) -> Callable[[Any], Any]:
+    def parse(value: Any):
+        problem = f"must be {words} from {low} to {high}"
         if isinstance(value, bool):
-            raise ValueError(f"must be a whole number from {low} to {high}")
+            raise ValueError(problem)
         try:
-            number = int(str(value).strip())
+            number = kind(str(value).strip())
         except ValueError:
-            raise ValueError(f"must be a whole number from {low} to {high}") from None
+            raise ValueError(problem) from None
         if not low <= number <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}")
+            raise ValueError(problem)
         return number
     return parse
+
+
+def parse_int(low: int, high: int) -> Callable[[Any], int]:
+    return _parse_number(int, "a whole number", low, high)
 
 
 def parse_float(low: float, high: float) -> Callable[[Any], float]:
-    def parse(value: Any) -> float:
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            raise ValueError(f"must be a number from {low} to {high}") from None
-        if not low <= number <= high:
-            raise ValueError(f"must be a number from {low} to {high}")
-        return number
-    return parse
+    return _parse_number(float, "a number", low, high)
 
 
 def parse_bool(value: Any) -> bool:

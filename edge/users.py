@@ -31,7 +31,7 @@ def add_user(store, events: EventLog, username: str, full_name: str, role: str,
         stamp = events.stamp()
         user = User.create(username=username, full_name=full_name, role=role,
                            password_hash=password_hash, created_at=stamp.at)
-        events.record(actor, "user.added", username, {"role": role})
+        events.record(actor, "user.added", username, {"role": role}, stamp=stamp)
     return user
 
 

@@ -2,9 +2,166 @@
 
 from __future__ import annotations
 
+import importlib
+import json
+import logging
+
 import click
+
+log = logging.getLogger(__name__)
+
+# Each device's part of `edge hw status`: (name, "module:function"), the
+# function taking the box and returning a dict with at least "state" (words).
+# Modem, card reader and GPIO: add your line here.
+STATUS_PARTS: list[tuple[str, str]] = [
+    ("printer", "hardware.printer:status"),
+]
 
 
 @click.group("hw")
 def hw() -> None:
     """Hardware: printer, modem, card reader, GPIO."""
+
+
+def _status_part(box, target: str) -> dict:
+    module_name, _, function = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        return {"state": f"not available: {error}"}
+    try:
+        return getattr(module, function)(box)
+    except Exception as error:  # one broken device must not hide the others
+        log.debug("status of %s failed", target, exc_info=True)
+        return {"state": f"cannot tell: {error}"}
+
+
+@hw.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def status_command(obj, as_json: bool) -> None:
+    """Each device's state in words."""
+    box = obj.box()
+    try:
+        parts = {name: _status_part(box, target) for name, target in STATUS_PARTS}
+    finally:
+        box.close()
+    if as_json:
+        click.echo(json.dumps(parts, ensure_ascii=False, sort_keys=True))
+        return
+    for name, part in parts.items():
+        click.echo(f"{name}: {part.get('state', 'unknown')}{_extra(part)}")
+
+
+def _extra(part: dict) -> str:
+    bits = []
+    if part.get("url"):
+        bits.append(part["url"])
+    queue = part.get("queue")
+    if isinstance(queue, dict):
+        bits.append(f"{queue.get('queued', 0)} waiting, "
+                    f"{queue.get('failed-will-retry', 0)} failed, {queue.get('done', 0)} printed")
+    return f" ({'; '.join(bits)})" if bits else ""
+
+
+def _printer_url(obj, url: str | None) -> str:
+    from hardware.printer.transport import PrinterUrlError, validate_url
+    from edge.cli import EdgeCommandError
+    url = url or obj.settings()["printer.url"]
+    try:
+        return validate_url(url)
+    except PrinterUrlError as error:
+        raise EdgeCommandError(str(error)) from None
+
+
+def _intake(tracking_code: str):
+    """The intake of a typed tracking code (the box must be open), or a one-line error."""
+    from edge.cli import EdgeCommandError
+    from edge.errors import InvalidInput, NotFound
+    from edge.intake import IntakeService
+    try:
+        return IntakeService.get(tracking_code)
+    except NotFound:
+        raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
+    except InvalidInput as error:
+        raise EdgeCommandError(f"{tracking_code}: {error}") from None
+
+
+@hw.command("print-test")
+@click.option("--printer", "url", default=None, metavar="URL",
+              help="Printer URL (default: the printer.url setting).")
+@click.pass_obj
+def print_test(obj, url: str | None) -> None:
+    """Print a sample receipt (Persian text, a QR code) straight to the printer."""
+    from edge.cli import EdgeCommandError
+    from hardware.printer.appliance import SIM_FOLDER
+    from hardware.printer.receipt import encode_test_page
+    from hardware.printer.transport import PrinterError, open_printer
+    from hardware.printer.worker import print_bytes
+    url = _printer_url(obj, url)
+    settings = obj.settings()
+    data = encode_test_page(settings["printer.width_dots"], settings["language"])
+    try:
+        connection = open_printer(url, sim_dir=obj.home / SIM_FOLDER)
+        try:
+            answer = print_bytes(connection, data, settings["printer.status_timeout"])
+        finally:
+            connection.close()
+    except PrinterError as error:
+        raise EdgeCommandError(f"test receipt not printed: {error}") from None
+    click.echo(f"test receipt sent to {url} ({len(data)} bytes; printer: {answer.state})")
+    if url.startswith("sim:"):
+        click.echo(f"preview: {obj.home / SIM_FOLDER / 'latest.png'}")
+
+
+@hw.command("print-receipt")
+@click.argument("tracking_code")
+@click.option("--printer", "url", default=None, metavar="URL",
+              help="Printer URL (default: the printer.url setting).")
+@click.pass_obj
+def print_receipt(obj, tracking_code: str, url: str | None) -> None:
+    """Print (again) the receipt of an intake. The print is a queued job: if it
+    fails here, the box's print worker retries it."""
+    from edge.cli import EdgeCommandError
+    from hardware.printer.appliance import make_worker
+    from hardware.printer.receipt import receipt_for_intake
+    url = _printer_url(obj, url)
+    box = obj.box()
+    try:
+        intake = _intake(tracking_code)
+        worker = make_worker(box, url)
+        with box.store.write():   # one transaction: the box's own worker cannot take it first
+            job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
+            job = worker.queue.claim(job.id)
+        if not worker.print_job(job):
+            from hardware.printer.schema import PrintJob
+            reason = PrintJob.get_by_id(job.id).last_error
+            raise EdgeCommandError(f"receipt {intake.tracking_code} not printed: {reason}; "
+                                   f"print job {job.id} is kept and will be retried")
+    finally:
+        box.close()
+    click.echo(f"receipt {intake.tracking_code} printed on {url} (print job {job.id})")
+    if url.startswith("sim:"):
+        from hardware.printer.appliance import SIM_FOLDER
+        click.echo(f"preview: {obj.home / SIM_FOLDER / 'latest.png'}")
+
+
+@hw.command("print-form")
+@click.argument("tracking_code")
+@click.option("--queue", default=None, help="CUPS queue (default: the printer.cups_queue setting).")
+@click.pass_obj
+def print_form(obj, tracking_code: str, queue: str | None) -> None:
+    """Print an intake's A4 form through CUPS (lp)."""
+    from edge.cli import EdgeCommandError
+    from hardware.printer.cups import CupsError, print_intake_form
+    box = obj.box()
+    try:
+        intake = _intake(tracking_code)
+        settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
+        try:
+            request = print_intake_form(intake, settings, box.home / "forms")
+        except CupsError as error:
+            raise EdgeCommandError(f"form {intake.tracking_code} not printed: {error}") from None
+    finally:
+        box.close()
+    click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")

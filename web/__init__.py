@@ -12,7 +12,8 @@ MAX_REQUEST_BYTES = 64 * 1024
 def create_app(box, config: dict | None = None) -> Flask:
     """The Flask app of one box; everything it needs is passed in."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, BOX=box)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, BOX=box,
+                      DEFAULT_LANGUAGE=box.settings["language"])
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False

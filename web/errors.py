@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from edge.errors import EdgeError
@@ -17,11 +17,13 @@ _HTTP_CODES = {404: "route.not_found", 405: "method.not_allowed", 413: "body.too
                400: "body.not_json"}
 
 
-def request_language(default: str = "fa") -> str:
+def request_language() -> str:
+    """?lang=, else the portal's choice, else Accept-Language, else the box's setting."""
     chosen = request.args.get("lang") or getattr(g, "lang", None)
     if chosen in ("fa", "en"):
         return chosen
-    return pick_language(request.headers.get("Accept-Language"), default)
+    return pick_language(request.headers.get("Accept-Language"),
+                         current_app.config.get("DEFAULT_LANGUAGE", "fa"))
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:
@@ -31,7 +33,7 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"error": error}
 
 
-def json_error(status: int, code: str, field: str | None = None, **params):
+def json_error(status: int, code: str, field: str | None = None, /, **params):
     lang = request_language()
     return jsonify(error_body(code, text(code, lang, **params), field)), status
 
@@ -43,7 +45,7 @@ def wants_json() -> bool:
 def init_app(app: Flask, html_renderer=None) -> None:
     """`html_renderer(status, code, message)` renders errors of portal pages."""
 
-    def render(status: int, code: str, field=None, **params):
+    def render(status: int, code: str, field=None, /, **params):
         if wants_json() or html_renderer is None:
             return json_error(status, code, field, **params)
         return html_renderer(status, code, text(code, request_language(), **params))

@@ -1,0 +1,73 @@
+"""What the benchmarks share: processes on free ports, percentiles, rows."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> float:
+    """Seconds until `url` answers 200."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return time.perf_counter() - start
+        except requests.ConnectionError:
+            time.sleep(0.005)
+    raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+
+def start_edge(home: Path, port: int, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "EDGE_HOME": str(home)}
+    return subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port), *extra],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def row(name: str, unit: str, ours: float, baseline: float, baseline_name: str,
+        target: str) -> dict:
+    return {"name": name, "unit": unit, "ours": round(ours, 4), "baseline": round(baseline, 4),
+            "baseline_name": baseline_name, "ratio": round(ours / baseline, 3) if baseline else None,
+            "target": target}

@@ -1,0 +1,169 @@
+"""The durable print job queue, in the box's SQLite store.
+
+    queued -> printing -> done
+                       -> failed-will-retry -> printing -> ...
+
+A job is never dropped: a failure keeps it with its reason in words and a
+time for the next attempt (exponential backoff, capped); a job found in
+`printing` at start-up was cut short by a power cut or a restart and is
+retried. A reprint is a new job made from the stored receipt.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable
+
+from peewee import fn
+
+from hardware.printer.receipt import Receipt
+from hardware.printer.schema import DONE, FAILED, PRINTING, QUEUED, PrintJob
+
+log = logging.getLogger(__name__)
+
+# Persian words for the printer's states (escpos.STATE_CODES) and the other
+# reasons a job can fail, for the portal.
+STATE_FA = {
+    "ready": "آماده",
+    "paper_near_end": "آماده؛ کاغذ رو به پایان است",
+    "paper_out": "کاغذ چاپگر تمام شده است",
+    "cover_open": "درِ چاپگر باز است",
+    "offline": "چاپگر آفلاین است",
+    "error": "چاپگر خطا دارد",
+    "no_answer": "چاپگر پاسخ نمی‌دهد",
+    "unreachable": "چاپگر در دسترس نیست",
+    "stalled": "چاپگر داده نمی‌پذیرد",
+    "render_failed": "رسید رسم نشد",
+    "interrupted": "چاپ نیمه‌کاره ماند (خاموشی یا راه‌اندازی دوباره)",
+    "printing": "در حال چاپ",
+    "idle": "بیکار",
+    "failed": "رسیدهای چاپ‌نشده در انتظار تلاش دوباره",
+}
+
+STATE_WORDS = {
+    QUEUED: "waiting to print",
+    PRINTING: "printing",
+    DONE: "printed",
+    FAILED: "failed, will retry",
+}
+
+
+class JobNotFound(LookupError):
+    def __init__(self, job_id: int):
+        super().__init__(f"no print job number {job_id}")
+
+
+class PrintQueue:
+    def __init__(self, store, now: Callable[[], datetime],
+                 retry_first_seconds: float = 5, retry_max_seconds: float = 300):
+        self.store = store
+        self.now = now
+        self.retry_first = retry_first_seconds
+        self.retry_max = retry_max_seconds
+
+    @classmethod
+    def for_box(cls, box) -> "PrintQueue":
+        return cls(box.store, box.clock.now,
+                   box.settings["printer.retry_first_seconds"],
+                   box.settings["printer.retry_max_seconds"])
+
+    def enqueue(self, receipt: Receipt, kind: str = "receipt",
+                reprint_of: int | None = None) -> PrintJob:
+        """A new queued job; joins the caller's write transaction if any."""
+        now = self.now()
+        with self.store.write():
+            job = PrintJob.create(kind=kind, tracking_code=receipt.tracking_code,
+                                  receipt=receipt.to_json(), state=QUEUED, created_at=now,
+                                  updated_at=now, next_attempt_at=now, reprint_of=reprint_of)
+        log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
+        return job
+
+    def claim(self, job_id: int | None = None) -> PrintJob | None:
+        """The oldest job due now (or job `job_id` if waiting), moved to
+        `printing`; None when none is due."""
+        now = self.now()
+        waiting = PrintJob.state.in_((QUEUED, FAILED))
+        with self.store.write():
+            if job_id is not None:
+                job = PrintJob.select().where(PrintJob.id == job_id, waiting).first()
+            else:
+                job = (PrintJob.select().where(waiting, PrintJob.next_attempt_at <= now)
+                       .order_by(PrintJob.next_attempt_at, PrintJob.id).first())
+            if job is None:
+                return None
+            job.state, job.attempts, job.updated_at = PRINTING, job.attempts + 1, now
+            job.save()
+        return job
+
+    def mark_done(self, job: PrintJob) -> None:
+        now = self.now()
+        with self.store.write():
+            PrintJob.update(state=DONE, printed_at=now, updated_at=now, last_error="",
+                            last_error_code="") \
+                .where(PrintJob.id == job.id).execute()
+        log.info("print job %d printed", job.id)
+
+    def mark_failed(self, job: PrintJob, reason: str, code: str = "unreachable") -> datetime:
+        """Keep the job for a retry; returns when it will be tried again."""
+        now = self.now()
+        attempts = max(1, job.attempts)
+        wait = min(self.retry_max, self.retry_first * 2 ** (attempts - 1))
+        retry_at = now + timedelta(seconds=wait)
+        with self.store.write():
+            PrintJob.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
+                            next_attempt_at=retry_at).where(PrintJob.id == job.id).execute()
+        log.info("print job %d failed (attempt %d): %s; retry in %.0f s",
+                    job.id, attempts, reason, wait)
+        return retry_at
+
+    def recover_interrupted(self) -> int:
+        """Jobs left in `printing` by a crash go back for a retry now."""
+        now = self.now()
+        with self.store.write():
+            return (PrintJob.update(state=FAILED, updated_at=now, next_attempt_at=now,
+                                    last_error="interrupted while printing (restart or power cut)",
+                                    last_error_code="interrupted")
+                    .where(PrintJob.state == PRINTING).execute())
+
+    def reprint(self, job_id: int) -> PrintJob:
+        original = PrintJob.get_or_none(PrintJob.id == job_id)
+        if original is None:
+            raise JobNotFound(job_id)
+        return self.enqueue(Receipt.from_json(original.receipt), original.kind,
+                            reprint_of=original.id)
+
+    def retry_now(self, job_id: int) -> None:
+        """Try a failed job at once instead of waiting out its backoff."""
+        with self.store.write():
+            changed = (PrintJob.update(next_attempt_at=self.now())
+                       .where(PrintJob.id == job_id, PrintJob.state == FAILED).execute())
+        if not changed and PrintJob.get_or_none(PrintJob.id == job_id) is None:
+            raise JobNotFound(job_id)
+
+    def jobs_for(self, tracking_code: str) -> list[PrintJob]:
+        return list(PrintJob.select().where(PrintJob.tracking_code == tracking_code)
+                    .order_by(PrintJob.id))
+
+    def counts(self) -> dict[str, int]:
+        counts = {state: 0 for state in STATE_WORDS}
+        rows = PrintJob.select(PrintJob.state, fn.COUNT(PrintJob.id)).group_by(PrintJob.state)
+        for state, count in rows.tuples():
+            counts[state] = count
+        return counts
+
+    def failed_jobs(self, limit: int = 50) -> list[PrintJob]:
+        return list(PrintJob.select().where(PrintJob.state == FAILED)
+                    .order_by(PrintJob.id).limit(limit))
+
+
+def job_dict(job: PrintJob) -> dict:
+    return {"id": job.id, "kind": job.kind, "tracking_code": job.tracking_code,
+            "state": job.state, "state_words": STATE_WORDS[job.state],
+            "attempts": job.attempts, "last_error": job.last_error,
+            "last_error_code": job.last_error_code,
+            "last_error_fa": STATE_FA.get(job.last_error_code, "") if job.last_error else "",
+            "created_at": job.created_at.isoformat(),
+            "next_attempt_at": job.next_attempt_at.isoformat(),
+            "printed_at": job.printed_at.isoformat() if job.printed_at else None,
+            "reprint_of": job.reprint_of}

@@ -1,0 +1,218 @@
+"""The JSON API against the real waitress server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from edge.models import Intake
+from edge.serve import Appliance
+from tests.conftest import intake_body, login, make_user
+
+FUZZ = settings(max_examples=120, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def assert_error(response, status: int, code: str, field: str | None = None):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"]
+    if field:
+        assert error["field"] == field
+    return error
+
+
+def test_health_needs_no_login(server):
+    response = requests.get(server.url + "/api/v1/health", timeout=5)
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_login_gives_token_and_wrong_password_is_refused_in_persian(server, operator):
+    wrong = requests.post(server.url + "/api/v1/tokens",
+                          json={"username": "ali", "password": "not it"}, timeout=5)
+    error = assert_error(wrong, 401, "auth.bad_credentials")
+    assert error["message"] == "نام کاربری یا گذرواژه درست نیست."
+    unknown = requests.post(server.url + "/api/v1/tokens",
+                            json={"username": "nobody", "password": "x"}, timeout=5)
+    assert_error(unknown, 401, "auth.bad_credentials")
+    assert login(server.url, "ali").get("/api/v1/services").status_code == 200
+
+
+def test_catalogue_has_fees_in_force(api):
+    services = {s["code"]: s for s in api.get("/api/v1/services").json()["services"]}
+    assert services["HEALTH-INS"]["fee_rials"] == 450_000
+    assert services["POST-PARCEL"]["fields"][0]["name"] == "postcode"
+
+
+def test_intake_round_trip(api):
+    made = api.post("/api/v1/intakes", json=intake_body(mobile="۰۹۱۲۱۲۳۴۵۶۷"))
+    assert made.status_code == 201, made.text
+    intake = made.json()
+    assert intake["fee_rials"] == 450_000 and intake["mobile"] == "+989121234567"
+    code = intake["tracking_code"]
+    fetched = api.get(f"/api/v1/intakes/{code.lower()}").json()
+    assert fetched["tracking_code"] == code and fetched["history"][0]["to"] == "received"
+    assert api.get("/api/v1/intakes", params={"national_code": "0013542419"}).json()["total"] == 1
+    progressed = api.post(f"/api/v1/intakes/{code}/status", json={"status": "in_progress"})
+    assert progressed.json()["status"] == "in_progress"
+    no_reason = api.post(f"/api/v1/intakes/{code}/status", json={"status": "cancelled"})
+    assert_error(no_reason, 400, "intake.reason_required", "reason")
+    cancelled = api.post(f"/api/v1/intakes/{code}/status",
+                         json={"status": "cancelled", "reason": "شهروند منصرف شد"})
+    assert [h["to"] for h in cancelled.json()["history"]] == ["received", "in_progress", "cancelled"]
+    again = api.post(f"/api/v1/intakes/{code}/status", json={"status": "done"})
+    assert_error(again, 409, "intake.bad_transition")
+
+
+@pytest.mark.parametrize("body, status, code, field", [
+    (intake_body(fee_rials=1), 400, "field.unknown", "fee_rials"),
+    (intake_body(national_code="0013542418"), 400, "national_code.checksum", "national_code"),
+    (intake_body(mobile="021-1234"), 400, "mobile.invalid", "mobile"),
+    (intake_body(service_code="NOT-A-SERVICE"), 400, "service.unknown", "service_code"),
+    (intake_body(full_name="ن" * 101), 400, "field.too_long", "full_name"),
+    (intake_body(full_name=7), 400, "field.type", "full_name"),
+    (intake_body(payment={"method": "cheque"}), 400, "field.choice", "payment.method"),
+    (intake_body(payment={"method": "card"}), 400, "payment.reference_required",
+     "payment.reference"),
+    ({k: v for k, v in intake_body().items() if k != "mobile"}, 400, "field.required", "mobile"),
+    ([intake_body()], 400, "body.not_object", None),
+])
+def test_bad_intake_gets_4xx_and_writes_nothing(api, body, status, code, field):
+    before = Intake.select().count()
+    assert_error(api.post("/api/v1/intakes", json=body), status, code, field)
+    assert Intake.select().count() == before
+
+
+def test_not_json_too_large_unknown_route_and_method(api):
+    assert_error(api.post("/api/v1/intakes", data=b"{not json"), 400, "body.not_json")
+    assert_error(api.post("/api/v1/intakes", data=b"\xff\xfe"), 400, "body.not_json")
+    assert_error(api.post("/api/v1/intakes", data=b"x" * 70_000), 413, "body.too_large")
+    assert_error(api.get("/api/v1/nothing-here"), 404, "route.not_found")
+    assert_error(api.session.delete(api.base + "/api/v1/intakes"), 405, "method.not_allowed")
+    assert_error(api.get("/api/v1/intakes/XXXX"), 400, "tracking.invalid")
+    assert_error(api.get("/api/v1/intakes", params={"page": "0"}), 400, "field.range", "page")
+    assert_error(api.get("/api/v1/intakes", params={"from": "tomorrow"}), 400, "field.type", "from")
+
+
+def test_error_language_follows_the_request(server, operator):
+    english = login(server.url, "ali", lang="en")
+    error = assert_error(english.post("/api/v1/intakes", json=intake_body(mobile="1")), 400,
+                         "mobile.invalid")
+    assert error["message"] == "A mobile number looks like 09xxxxxxxxx."
+    persian = login(server.url, "ali")
+    error = assert_error(persian.post("/api/v1/intakes?lang=fa", json=intake_body(mobile="1")),
+                         400, "mobile.invalid")
+    assert error["message"].startswith("شمارهٔ همراه")
+
+
+def test_roles_and_login_are_enforced(server, box):
+    make_user(box, "tech", "technician")
+    anonymous = requests.get(server.url + "/api/v1/intakes", timeout=5)
+    assert_error(anonymous, 401, "auth.required")
+    bogus = requests.get(server.url + "/api/v1/services", timeout=5,
+                         headers={"Authorization": "Bearer not-a-token"})
+    assert_error(bogus, 401, "auth.required")
+    technician = login(server.url, "tech")
+    assert technician.get("/api/v1/services").status_code == 200
+    assert technician.get("/api/v1/sync").status_code == 200
+    assert_error(technician.get("/api/v1/intakes"), 403, "auth.forbidden")
+    assert_error(technician.post("/api/v1/intakes", json=intake_body()), 403, "auth.forbidden")
+
+
+def test_openapi_describes_every_route(server):
+    document = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    routes = {(rule.rule.replace("<code>", "{code}"), method.lower())
+              for rule in server.app.url_map.iter_rules() if rule.rule.startswith("/api/")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == documented
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12),
+                                                                      children, max_size=4),
+    max_leaves=12)
+
+
+@FUZZ
+@given(key=st.sampled_from(list(intake_body()) + ["fields", "location", "extra"]),
+       value=json_values, drop=st.booleans())
+def test_fuzzed_intakes_never_500_and_never_half_write(api, key, value, drop):
+    body = intake_body()
+    if drop:
+        body.pop(key, None)
+    else:
+        body[key] = value
+    before = Intake.select().count()
+    response = api.post("/api/v1/intakes", json=body)
+    assert response.status_code in (201, 400, 403, 409), response.text
+    if response.status_code == 201:
+        assert Intake.select().count() == before + 1
+    else:
+        assert set(response.json()["error"]) <= {"code", "message", "field"}
+        assert Intake.select().count() == before
+
+
+@FUZZ
+@given(raw=st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode()))
+def test_arbitrary_bodies_get_a_json_4xx(api, raw):
+    before = Intake.select().count()
+    response = api.post("/api/v1/intakes", data=raw)
+    assert 400 <= response.status_code < 500, response.text
+    assert "code" in response.json()["error"]
+    assert Intake.select().count() == before
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
+    home = tmp_path / "box"
+    env = {**os.environ, "EDGE_HOME": str(home)}
+    subprocess.run([sys.executable, "-m", "edge", "init"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, process.stderr.read()
+                time.sleep(0.05)
+        assert answer.json()["status"] == "ok"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert f"serving on http://127.0.0.1:{port}" in out
+
+
+def test_box_language_setting_is_the_default_for_messages(box, operator):
+    box.settings = box.settings.replace(language="en")
+    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    appliance.start()
+    try:
+        client = login(appliance.url, "ali")
+        error = assert_error(client.post("/api/v1/intakes", json=intake_body(mobile="1")), 400,
+                             "mobile.invalid")
+        assert error["message"] == "A mobile number looks like 09xxxxxxxxx."
+    finally:
+        appliance.close_server()

@@ -1,0 +1,100 @@
+"""The `edge` command, run as a real process."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+EDGE = [sys.executable, "-m", "edge"]
+
+
+def edge(home, *args, stdin: str | None = None):
+    return subprocess.run([*EDGE, "--home", str(home), *args], input=stdin, capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.fixture
+def initialised(tmp_path):
+    home = tmp_path / "box"
+    result = edge(home, "init")
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def test_init_makes_folder_database_keys_and_is_safe_to_repeat(initialised):
+    assert (initialised / "edge.db").exists() and (initialised / "edge.toml").exists()
+    key = initialised / "keys" / "device_ed25519.pem"
+    assert key.stat().st_mode & 0o077 == 0
+    before = key.read_bytes()
+    again = edge(initialised, "init")
+    assert again.returncode == 0 and key.read_bytes() == before
+
+
+def test_user_add_reads_one_line_from_stdin(initialised):
+    result = edge(initialised, "user", "add", "maryam", "--role", "supervisor",
+                  "--password-stdin", stdin="a long password\n")
+    assert result.returncode == 0, result.stderr
+    again = edge(initialised, "user", "add", "maryam", "--role", "operator",
+                 "--password-stdin", stdin="a long password\n")
+    assert again.returncode == 1
+    assert again.stderr == "edge: A user with this name already exists.\n"
+
+
+def test_user_add_without_terminal_or_stdin_says_what_to_do(initialised):
+    result = edge(initialised, "user", "add", "reza", "--role", "operator", stdin="")
+    assert result.returncode == 1
+    assert "--password-stdin" in result.stderr and "Traceback" not in result.stderr
+    short = edge(initialised, "user", "add", "reza", "--role", "operator", "--password-stdin",
+                 stdin="short\n")
+    assert short.returncode == 1 and "at least 8" in short.stderr
+
+
+def test_commands_on_a_missing_folder_fail_with_one_line(tmp_path):
+    result = edge(tmp_path / "nowhere", "check")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.rstrip().endswith(" init")
+
+
+def test_bad_setting_stops_start_up_with_one_line(initialised):
+    (initialised / "edge.toml").write_text("[http]\nport = 0\n")
+    result = edge(initialised, "run")
+    assert result.returncode == 2
+    assert result.stderr == ("edge: setting http.port (from edge.toml): must be a whole number "
+                             "from 1 to 65535, got 0\n")
+
+
+def test_check_finds_the_first_tampered_audit_entry(initialised):
+    for name in ("one", "two", "three"):
+        assert edge(initialised, "user", "add", name + "x", "--role", "operator",
+                    "--password-stdin", stdin="a long password\n").returncode == 0
+    healthy = edge(initialised, "check")
+    assert healthy.returncode == 0 and "audit chain: ok" in healthy.stdout
+    with sqlite3.connect(initialised / "edge.db") as db:
+        db.execute("UPDATE audit_entry SET actor = 'someone else' WHERE id = 3")
+    broken = edge(initialised, "check", "--json")
+    assert broken.returncode == 1
+    assert '"first_broken_entry": 3' in broken.stdout
+
+
+def test_check_finds_a_deleted_audit_entry(initialised):
+    edge(initialised, "user", "add", "onex", "--role", "operator", "--password-stdin",
+         stdin="a long password\n")
+    with sqlite3.connect(initialised / "edge.db") as db:
+        db.execute("DELETE FROM audit_entry WHERE id = 1")
+    broken = edge(initialised, "check")
+    assert broken.returncode == 1 and "broken at entry 2: entry 1 is missing" in broken.stdout
+
+
+def test_backup_is_a_complete_consistent_copy(initialised, tmp_path):
+    edge(initialised, "user", "add", "copyme", "--role", "operator", "--password-stdin",
+         stdin="a long password\n")
+    target = tmp_path / "copies" / "box.db"
+    result = edge(initialised, "backup", "--to", str(target))
+    assert result.returncode == 0, result.stderr
+    assert not target.with_name("box.db.partial").exists()
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT username FROM users").fetchall() == [("copyme",)]

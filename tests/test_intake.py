@@ -1,0 +1,176 @@
+"""The intake service: fee from the tariff, one transaction, status rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from edge import audit
+from edge.errors import Conflict, Forbidden, InvalidInput
+from edge.intake import IntakeQuery, IntakeRequest, search
+from edge.models import AuditEntry, Intake, IntakeStatusChange, Office, OutboxRecord, Service, Tariff
+from tests.conftest import make_user
+
+
+def request(**overrides) -> IntakeRequest:
+    values = dict(service_code="HEALTH-INS", national_code="0013542419",
+                  full_name="زهرا احمدی", mobile="۰۹۱۲۱۲۳۴۵۶۷")
+    values.update(overrides)
+    return IntakeRequest(**values)
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (Intake.select().count(), IntakeStatusChange.select().count(),
+            AuditEntry.select().count(), OutboxRecord.select().count())
+
+
+def test_intake_writes_row_history_audit_and_outbox_together(box, operator):
+    before = counts()
+    intake = box.intakes.create(request(), operator)
+    assert counts() == tuple(n + 1 for n in before)
+    assert intake.status == "received" and intake.mobile == "+989121234567"
+    record = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
+    assert record.event_type == "intake.created" and intake.tracking_code.encode() in record.body
+    assert record.hlc == intake.hlc
+
+
+def test_fee_is_the_tariff_in_force_at_intake_time(box, clock, operator):
+    service = Service.get(Service.code == "HEALTH-INS")
+    rise = clock.now() + timedelta(days=1)
+    Tariff.create(service=service, fee_rials=600_000, effective_from=rise, version="v-next")
+    today = box.intakes.create(request(), operator)
+    clock.set(rise + timedelta(minutes=1))
+    tomorrow = box.intakes.create(request(), operator)
+    assert (today.fee_rials, today.tariff_version) == (450_000, "demo-1405-01")
+    assert (tomorrow.fee_rials, tomorrow.tariff_version) == (600_000, "v-next")
+
+
+def test_service_without_tariff_or_not_offered_is_refused(box, operator):
+    Service.create(code="NEW", name_fa="تازه", name_en="New", agency="x", sla_hours=1)
+    with pytest.raises(InvalidInput) as caught:
+        box.intakes.create(request(service_code="NEW"), operator)
+    assert caught.value.code == "tariff.none"
+    Service.update(offered=False).where(Service.code == "HEALTH-INS").execute()
+    with pytest.raises(InvalidInput, match="not offered"):
+        box.intakes.create(request(), operator)
+    with pytest.raises(InvalidInput, match="not in the catalogue"):
+        box.intakes.create(request(service_code="NOPE"), operator)
+
+
+@pytest.mark.parametrize("fields, code, field", [
+    ({}, "field.required", "fields.postcode"),
+    ({"postcode": "1234567890", "weight_grams": "500", "colour": "red"}, "field.unknown",
+     "fields.colour"),
+    ({"postcode": "12345678901", "weight_grams": "500"}, "field.too_long", "fields.postcode"),
+    ({"postcode": "12ab", "weight_grams": "500"}, "field.type", "fields.postcode"),
+])
+def test_service_fields_are_checked(box, operator, fields, code, field):
+    with pytest.raises(InvalidInput) as caught:
+        box.intakes.create(request(service_code="POST-PARCEL", fields=fields), operator)
+    assert (caught.value.code, caught.value.field) == (code, field)
+
+
+def test_service_digit_fields_accept_persian_digits(box, operator):
+    intake = box.intakes.create(request(service_code="POST-PARCEL",
+                                        fields={"postcode": "۱۲۳۴۵۶۷۸۹۰", "weight_grams": "٥٠٠"}),
+                                operator)
+    assert intake.fields == {"postcode": "1234567890", "weight_grams": "500"}
+
+
+def test_card_payment_needs_reference(box, operator):
+    with pytest.raises(InvalidInput) as caught:
+        box.intakes.create(request(payment_method="card"), operator)
+    assert caught.value.field == "payment.reference"
+    paid = box.intakes.create(request(payment_method="card", payment_reference="123456"), operator)
+    assert paid.payment_reference == "123456"
+
+
+def test_a_failing_hook_leaves_nothing_half_written(box, operator):
+    before = counts()
+
+    def printer_on_fire(intake):
+        raise RuntimeError("printer queue unavailable")
+
+    box.intake_hooks.append(printer_on_fire)
+    with pytest.raises(RuntimeError):
+        box.intakes.create(request(), operator)
+    assert counts() == before
+
+
+def test_hooks_see_the_intake_inside_its_transaction(box, operator):
+    seen = []
+    box.intake_hooks.append(lambda intake: seen.append((intake.tracking_code,
+                                                        box.store.db.in_transaction())))
+    intake = box.intakes.create(request(), operator)
+    assert seen == [(intake.tracking_code, True)]
+
+
+def test_status_goes_received_in_progress_done(box, operator):
+    intake = box.intakes.create(request(), operator)
+    box.intakes.change_status(intake.tracking_code, "in_progress", operator)
+    done = box.intakes.change_status(intake.tracking_code.lower(), "done", operator)
+    assert done.status == "done"
+    history = [(c.from_status, c.to_status) for c in
+               IntakeStatusChange.select().where(IntakeStatusChange.intake == intake)
+               .order_by(IntakeStatusChange.id)]
+    assert history == [(None, "received"), ("received", "in_progress"), ("in_progress", "done")]
+    with pytest.raises(Conflict) as caught:
+        box.intakes.cancel(intake.tracking_code, operator, "too late")
+    assert caught.value.code == "intake.bad_transition"
+    assert "«انجام‌شده»" in caught.value.message("fa")
+
+
+def test_cancel_needs_a_reason_and_is_audited(box, operator):
+    intake = box.intakes.create(request(), operator)
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        box.intakes.cancel(intake.tracking_code, operator, "  ")
+    box.intakes.cancel(intake.tracking_code, operator, "شهروند منصرف شد")
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert entry.action == "intake.status_changed"
+    assert entry.details == {"from": "received", "to": "cancelled", "reason": "شهروند منصرف شد"}
+    assert audit.first_broken() is None
+
+
+def test_revoked_or_expired_licence_stops_new_intakes(box, clock, operator):
+    Office.update(licence_status="revoked").execute()
+    with pytest.raises(Forbidden) as caught:
+        box.intakes.create(request(), operator)
+    assert "لغوشده" in caught.value.message("fa")
+    Office.update(licence_status="active",
+                  licence_expires=clock.now() - timedelta(days=1)).execute()
+    with pytest.raises(Forbidden, match="expired"):
+        box.intakes.create(request(), operator)
+
+
+def test_tracking_codes_are_unique_and_carry_the_device_tag(box, operator):
+    codes = {box.intakes.create(request(), operator).tracking_code for _ in range(30)}
+    assert len(codes) == 30
+    assert all(code.replace("-", "").startswith(box.keys.tag) for code in codes)
+
+
+def test_search_by_each_criterion_and_jalali_day(box, clock, operator):
+    supervisor = make_user(box, "sara", "supervisor")
+    first = box.intakes.create(request(), operator)
+    clock.advance(days=2)
+    second = box.intakes.create(request(national_code="4608968882", mobile="09351112233",
+                                        service_code="SANA-REG"), supervisor)
+    assert search(IntakeQuery(tracking_code=first.tracking_code))[0] == [first]
+    assert search(IntakeQuery(national_code="۴۶۰۸۹۶۸۸۸۲"))[0] == [second]
+    assert search(IntakeQuery(mobile="+989351112233"))[0] == [second]
+    assert search(IntakeQuery(service_code="HEALTH-INS"))[0] == [first]
+    from edge.jalali import IRAN
+    day_of_first = first.created_at.astimezone(IRAN).date()
+    assert search(IntakeQuery(date_from=day_of_first, date_to=day_of_first))[0] == [first]
+    page, total = search(IntakeQuery(per_page=1, page=2))
+    assert total == 2 and page == [first]
+
+
+def test_no_new_intakes_while_mains_power_is_down(box, operator):
+    box.intakes.accepting = False
+    before = counts()
+    with pytest.raises(Conflict) as caught:
+        box.intakes.create(request(), operator)
+    assert caught.value.code == "intake.power_fail" and counts() == before
+    box.intakes.accepting = True
+    assert box.intakes.create(request(), operator).status == "received"
