@@ -2,10 +2,10 @@
 acks and compaction, downlink bundles. `sync_agent.protocol` is the wire
 format shared with the gateway.
 
-For the portal: `sync_agent.status(box) -> dict` (see sync_agent.status).
+For the portal: `sync_agent.status(box) -> dict` (see sync_agent.report).
 """
 
 
 def status(box) -> dict:
-    from sync_agent.status import status as _status
+    from sync_agent.report import status as _status
     return _status(box)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync_agent.agent import SyncAgent
 from sync_agent.enroll import install_sealer
-from sync_agent.status import status
+from sync_agent.report import status
 
 
 def attach(box, client_factory=None) -> SyncAgent:

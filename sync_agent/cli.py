@@ -60,7 +60,7 @@ def sync_now(obj: CliContext, as_json: bool) -> None:
 @click.pass_obj
 def sync_status(obj: CliContext, as_json: bool) -> None:
     """Queue depth, oldest unsent record, last success and last error."""
-    from sync_agent.status import status
+    from sync_agent.report import status
     box = obj.box()
     try:
         report = status(box)
