@@ -181,3 +181,17 @@ def test_enrol_signature_proves_the_key():
     p.verify_enroll(signature, "tok", "dev", sign_pub, exch_pub)
     with pytest.raises(p.SignatureError):
         p.verify_enroll(signature, "other", "dev", sign_pub, exch_pub)
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap():
+    import random
+    from sync_agent.agent import Backoff
+    backoff = Backoff(1.0, 60.0, random.Random(3))
+    assert backoff.delay(0) == 0
+    for failures in range(1, 12):
+        ceiling = min(60.0, 2 ** (failures - 1))
+        delays = [backoff.delay(failures) for _ in range(50)]
+        assert all(0.5 <= d <= max(ceiling, 0.5) for d in delays)
+        if ceiling >= 8:
+            assert len(set(delays)) > 40          # jittered, not in lockstep
+            assert max(delays) > ceiling / 2
