@@ -7,6 +7,8 @@ migrations written once with two spellings of the few types that differ.
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import time
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
 
+from peewee import __exception_wrapper__  # noqa: F401  (turns driver errors into peewee's)
 from peewee import (BigIntegerField, BlobField, BooleanField, CharField, Database,
                     ForeignKeyField, IntegerField, Model, PostgresqlDatabase, SqliteDatabase,
                     TextField)
@@ -246,17 +249,20 @@ RECORD_COLUMNS = ("device_id", "seq", "type", "hlc", "created_at", "payload", "d
 
 
 def insert_records(db: Database, rows: list[tuple]) -> None:
-    """Many feed rows at once, in RECORD_COLUMNS order: one statement per page
-    on PostgreSQL, executemany on SQLite (peewee's insert_many spends more
-    time building SQL than the database spends storing)."""
+    """Many feed rows at once, in RECORD_COLUMNS order: COPY on PostgreSQL,
+    executemany on SQLite (peewee's insert_many spends more time building SQL
+    than the database spends storing). Errors come out as peewee's."""
     columns = ", ".join(RECORD_COLUMNS)
-    if is_postgres(db):
-        from psycopg2.extras import execute_values
-        with db.cursor() as cursor:
-            execute_values(cursor, f"INSERT INTO record ({columns}) VALUES %s", rows, page_size=1000)
-        return
-    marks = ", ".join("?" * len(RECORD_COLUMNS))
-    db.cursor().executemany(f"INSERT INTO record ({columns}) VALUES ({marks})", rows)
+    with __exception_wrapper__:
+        if is_postgres(db):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            buffer.seek(0)
+            with db.cursor() as cursor:
+                cursor.copy_expert(f"COPY record ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+            return
+        marks = ", ".join("?" * len(RECORD_COLUMNS))
+        db.cursor().executemany(f"INSERT INTO record ({columns}) VALUES ({marks})", rows)
 
 
 def now_ms() -> int:
