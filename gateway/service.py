@@ -289,7 +289,10 @@ class Gateway:
             for event, digest in opened:
                 if event.seq <= held:
                     existing = Record.get_or_none((Record.device == device_pk) & (Record.seq == event.seq))
-                    if existing is not None and existing.digest != digest:
+                    if existing is not None and existing.digest != digest and not (
+                            Conflict.select().where((Conflict.device == device_pk)
+                                                    & (Conflict.seq == event.seq)
+                                                    & (Conflict.new_digest == digest)).exists()):
                         clashes.append((event, digest, existing.digest))
                 elif event.seq == held + 1 + len(fresh):
                     fresh.append((event, digest))
