@@ -171,7 +171,7 @@ def demo(obj: CliContext, host: str, port: int) -> None:
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
         logging.getLogger().setLevel(box.settings["log.level"])
-        from sync_agent.demo import enroll_demo_box, start_gateway
+        from sync_agent.demo import enroll_demo_box, pause_on_signal, start_gateway
         gateway = start_gateway(home / "gateway", box.settings["office.code"],
                                 box.settings["office.name"])
         enroll_demo_box(box, gateway)
@@ -182,6 +182,7 @@ def demo(obj: CliContext, host: str, port: int) -> None:
             click.echo(f"Pishkhan Edge demo: data folder {home}")
             click.echo(f"  portal  {appliance.url}/login")
             click.echo(f"  gateway {gateway.url}/v1/feed  (Authorization: Bearer {gateway.api_key})")
+            click.echo(f"          {pause_on_signal(gateway)}")
             for username, password in credentials.items():
                 click.echo(f"  login   {username} / {password}")
             click.echo("  Ctrl-C stops the demo")

@@ -18,6 +18,7 @@ FEED_LIMIT = 1000
 def create_app(gateway: Gateway) -> Flask:
     app = Flask("gateway")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json.ensure_ascii = False      # Persian names as text, not \u escapes
 
     @app.before_request
     def connect() -> None:

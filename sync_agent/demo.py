@@ -63,6 +63,24 @@ def start_gateway(home: Path, office_code: str, office_name: str,
     return handle
 
 
+def pause_on_signal(handle: DemoGateway, signum: int | None = None) -> str:
+    """`kill -USR1 PID` pauses the demo gateway, the next one resumes it: the
+    queue on /sync grows, then drains. Returns the line to print."""
+    import os
+    import signal
+    signum = signum or signal.SIGUSR1
+
+    def toggle(*_):
+        if handle.server is None:
+            handle.resume()
+            log.warning("demo gateway back on %s", handle.url)
+        else:
+            handle.pause()
+            log.warning("demo gateway paused: the box's queue will grow")
+    signal.signal(signum, toggle)
+    return f"kill -USR1 {os.getpid()} pauses the gateway, again resumes it"
+
+
 def enroll_demo_box(box, handle: DemoGateway) -> None:
     """Enrol the demo box (once) and make it sync every few seconds."""
     from sync_agent import state

@@ -33,3 +33,20 @@ def test_demo_gateway_enrolled_box_queue_grows_and_drains(make_box, tmp_path):
 def _codes(handle) -> list[str]:
     return [r["payload"]["tracking_code"] for r in handle.gateway.feed(0, 1000)["records"]
             if r["type"] == "intake.created"]
+
+
+def test_demo_gateway_pauses_and_resumes_on_a_signal(tmp_path):
+    import os
+    import signal
+    from sync_agent.demo import pause_on_signal
+    handle = start_gateway(tmp_path / "gateway", "DEMO-0001", "office", port=0)
+    previous = signal.getsignal(signal.SIGUSR2)
+    try:
+        assert "pauses the gateway" in pause_on_signal(handle, signal.SIGUSR2)
+        os.kill(os.getpid(), signal.SIGUSR2)
+        wait_until(lambda: handle.server is None)
+        os.kill(os.getpid(), signal.SIGUSR2)
+        wait_until(lambda: handle.server is not None)
+    finally:
+        signal.signal(signal.SIGUSR2, previous)
+        handle.close()
