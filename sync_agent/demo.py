@@ -34,7 +34,11 @@ class DemoGateway:
 
     def start(self) -> None:
         if self.server is None:
-            self.server = ServerThread(create_app(self.gateway), self.host, self.port)
+            try:
+                self.server = ServerThread(create_app(self.gateway), self.host, self.port)
+            except OSError as error:
+                raise OSError(error.errno, f"cannot serve the demo gateway on "
+                                           f"{self.host}:{self.port}: {error.strerror}") from None
             self.port = self.server.port
 
     def stop(self) -> None:
