@@ -173,7 +173,8 @@ def demo(obj: CliContext, host: str, port: int) -> None:
         logging.getLogger().setLevel(box.settings["log.level"])
         from sync_agent.demo import enroll_demo_box, pause_on_signal, start_gateway
         gateway = start_gateway(home / "gateway", box.settings["office.code"],
-                                box.settings["office.name"])
+                                box.settings["office.name"],
+                                port=box.settings["sync.demo_gateway_port"])
         enroll_demo_box(box, gateway)
         box.attach_components()
         appliance = _listen(box, host, port, box.settings["http.threads"])

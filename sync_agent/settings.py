@@ -23,4 +23,6 @@ SETTINGS = (
             parse_float(0.01, 3600)),
     Setting("sync.backoff_max_seconds", 900.0, "Longest wait between failed syncs.",
             parse_float(0.01, 24 * 3600)),
+    Setting("sync.demo_gateway_port", 8800, "Port of the local gateway that `edge demo` starts "
+            "(0: any free port).", parse_int(0, 65535)),
 )
