@@ -188,26 +188,59 @@ def test_randomised_campaign_of_a_thousand_batches(gateway, link, box, process, 
                                         sync_timeout_seconds=5.0)
     box.box.settings = settings
     agent = box.agent()
+    # A second device speaks the protocol through the same faulty link.
+    from tests.sync.devices import SimDevice
+    other = SimDevice()
+    other.pin(gateway.enroll(other.enroll_request(gateway.issue_token("KHR-0042"))))
+    other_written, other_acked = 0, 0
+    other_session = requests.Session()
     codes, attempts, failures, kills, started = [], 0, 0, 0, time.monotonic()
     while BatchRow.select().count() < 1000:
         for _ in range(rng.randint(1, 3)):
             codes.append(box.intake().tracking_code)
+        other_written += rng.randint(0, 2)
         if rng.random() < 0.01:
             process.kill()
             kills += 1
         result = agent.sync_once()
         attempts += 1
         failures += not result.ok
+        if other_written > other_acked:
+            other_acked = sim_upload(other, other_session, link.url, other_acked, other_written)
         if process.process.poll() is not None:
             process.start()
         assert time.monotonic() - started < 600, "campaign too slow"
     link.fault = lambda index, head: "pass"
     drain(agent)
+    while other_acked < other_written:
+        other_acked = sim_upload(other, other_session, link.url, other_acked, other_written)
     assert_feed_exactly_once(gateway, codes)
+    theirs = [r for r in gateway.feed(0, 100_000)["records"] if r["device"] == other.device_id]
+    assert [r["seq"] for r in theirs] == list(range(1, other_written + 1))
     figures = {"seed": seed, "batches_stored": BatchRow.select().count(),
                "sync_attempts": attempts, "failed_syncs": failures, "gateway_kills": kills,
                "requests": link.counters.requests, "faults": link.counters.faults,
                "intakes": len(codes), "records": gateway.devices()[0]["held_seq"],
+               "second_device_records": other_written,
                "seconds": round(time.monotonic() - started, 1)}
     (tmp_path / "campaign.json").write_text(json.dumps(figures, indent=1))
     print("CAMPAIGN", json.dumps(figures))
+
+
+def sim_upload(device, session, url: str, acked: int, written: int) -> int:
+    """One upload of the second device's unacknowledged records; the new acked seq."""
+    last = min(written, acked + 5)
+    wire = device.batch(acked + 1, [device.record(seq, event_type="rating.created")
+                                    for seq in range(acked + 1, last + 1)])
+    try:
+        answer = session.post(url + "/v1/batches", data=wire, timeout=5)
+    except requests.RequestException:
+        return acked
+    if answer.status_code != 200:
+        return acked
+    try:
+        ack = protocol.decode_ack(answer.content)
+        protocol.verify_ack(ack, protocol.ack_key(device.exchange, device.pinned.exchange_key), wire)
+    except protocol.ProtocolError:
+        return acked
+    return max(acked, ack.held_seq)
