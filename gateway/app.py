@@ -47,6 +47,14 @@ def create_app(gateway: Gateway) -> Flask:
         log.warning("refused a message: %s", error)
         return _error(status, code, str(error))
 
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        from werkzeug.exceptions import HTTPException
+        if isinstance(error, HTTPException):
+            return _error(error.code or 500, "http", error.description or error.name)
+        log.exception("unexpected error")
+        return _error(500, "internal", "internal error; the gateway's log has the details")
+
     @app.errorhandler(413)
     def too_large(_error):
         return _error(413, "too_large", "request body too large")

@@ -22,11 +22,6 @@ from sync_agent.schema import SyncEnrolment
 from tests.sync.conftest import REPO, GatewayProcess, wait_until
 
 
-@pytest.fixture(params=["sqlite"])
-def db_url(request):
-    return None
-
-
 @pytest.fixture
 def process(gateway):
     running = GatewayProcess(gateway.home).start()
@@ -177,6 +172,7 @@ def test_box_killed_mid_send_resumes(gateway, link, box):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", [None], ids=["sqlite"])     # once is enough
 def test_randomised_campaign_of_a_thousand_batches(gateway, link, box, process, tmp_path):
     """Random faults on 40% of requests, the gateway killed now and then; at
     least 1,000 batches reach the gateway. Figures go to campaign.json."""

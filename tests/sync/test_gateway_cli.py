@@ -51,3 +51,19 @@ def test_ingest_of_any_bytes_is_a_clean_refusal(gateway, data):
     except (GatewayError, protocol.ProtocolError):
         pass
     assert gateway.feed(0, 10)["records"] == []
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=8)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["token", "device", "signing_key", "exchange_key",
+                                        "signature", "x"]), json_values) | json_values)
+def test_enrol_of_any_json_is_a_clean_refusal(gateway, document):
+    try:
+        gateway.enroll(document)
+    except (GatewayError, protocol.ProtocolError):
+        pass
+    assert gateway.devices() == []
