@@ -95,7 +95,7 @@ class TestBox:
         from edge.models import User
         home.mkdir(parents=True, exist_ok=True)
         (home / "edge.toml").write_text(SYNC_TEST_SETTINGS + extra_settings, encoding="utf-8")
-        self.box, _ = prepare_demo_box(home, clock)
+        self.box, self.credentials = prepare_demo_box(home, clock)
         self.operator = User.get(User.username == "operator")
         self.count = 0
 

@@ -158,3 +158,17 @@ def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_ur
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
     real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
     assert abs(state.get(state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+
+
+def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
+    from web import create_app
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    tb.agent()                       # attach: installs box.sync_status
+    tb.intake()
+    client = create_app(tb.box).test_client()
+    token = client.post("/api/v1/tokens", json={
+        "username": "operator", "password": tb.credentials["operator"]}).get_json()["token"]
+    report = client.get("/api/v1/sync", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert report["enrolled"] and report["queue_depth"] == 1
+    assert report["gateway"] == gateway_url and "waiting" in report["summary"]
