@@ -68,7 +68,7 @@ def init(obj: CliContext) -> None:
 @click.pass_obj
 def run(obj: CliContext, host: str | None, port: int | None) -> None:
     """Serve the portal and API, with the sync agent and hardware workers."""
-    from edge.serve import Appliance, run_until_signalled
+    from edge.serve import run_until_signalled
     box = obj.box(attach=True)
     settings = box.settings
     logging.getLogger().setLevel(settings["log.level"])
@@ -166,11 +166,12 @@ def backup(obj: CliContext, target: Path | None) -> None:
 @click.pass_obj
 def demo(obj: CliContext, host: str, port: int) -> None:
     """A demo box with the demo catalogue and accounts; Ctrl-C stops it."""
-    from edge.demo import DemoFolder, prepare_demo_box
+    from edge.demo import DemoFolder, prepare_demo_box, with_simulated_hardware
     from edge.serve import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
         logging.getLogger().setLevel(box.settings["log.level"])
+        box.settings = with_simulated_hardware(box.settings)
         from sync_agent.demo import enroll_demo_box, pause_on_signal, start_gateway
         gateway = start_gateway(home / "gateway", box.settings["office.code"],
                                 box.settings["office.name"],

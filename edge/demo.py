@@ -46,6 +46,13 @@ def prepare_demo_box(home: Path, clock=None):
     return box, credentials
 
 
+def with_simulated_hardware(settings):
+    """Printer, modem and card reader run on their simulators by default; the
+    demo also drives the GPIO front panel on gpiozero's mock pins (and never
+    powers anything off)."""
+    return settings.replace(gpio_enabled=True, gpio_pin_factory="mock", gpio_shutdown_command="")
+
+
 class DemoFolder:
     """The demo's data folder: the one given, or a fresh one removed at the end."""
 

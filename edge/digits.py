@@ -23,3 +23,8 @@ def group_thousands(number: int, lang: str = "fa") -> str:
     if lang == "fa":
         return to_persian_digits(grouped.replace(",", "٬"))
     return grouped
+
+
+def is_ascii_number(text: str) -> bool:
+    """Only 0-9: str.isdigit() also takes '²' and other digits int() refuses."""
+    return text.isascii() and text.isdigit()

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import jdatetime
 
-from edge.digits import to_ascii_digits, to_persian_digits
+from edge.digits import is_ascii_number, to_ascii_digits, to_persian_digits
 
 # Iran has kept +03:30 all year since daylight saving ended in 2022.
 IRAN = timezone(timedelta(hours=3, minutes=30), "IRST")
@@ -48,7 +48,7 @@ def numeric_date(moment: datetime, lang: str = "fa") -> str:
 def parse_date(text: str) -> date:
     """'۱۴۰۵/۰۹/۱۰' or '1405-9-10' -> the Gregorian date; ValueError if not a date."""
     parts = to_ascii_digits(text.strip()).replace("-", "/").split("/")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    if len(parts) != 3 or not all(is_ascii_number(part) for part in parts):
         raise ValueError(f"not a Jalali date: {text!r}")
     year, month, day = (int(part) for part in parts)
     return jdatetime.date(year, month, day).togregorian()

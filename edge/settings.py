@@ -8,6 +8,7 @@ a `settings.py` holding `SETTINGS` (see `edge.components`).
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -200,7 +201,7 @@ def _flatten(document: Mapping[str, Any], prefix: str = ""):
 def render_file(declared: Iterable[Setting] | None = None) -> str:
     """A commented `edge.toml` listing every setting at its default."""
     declared = all_settings() if declared is None else declared
-    lines = [f"# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
+    lines = ["# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
              f"settings_version = {SETTINGS_VERSION}", ""]
     section = None
     for setting in sorted(declared, key=lambda s: s.name.rpartition(".")[0]):
@@ -219,4 +220,5 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # a JSON string is a valid TOML basic string: quotes, backslashes and newlines escaped
+    return json.dumps(str(value), ensure_ascii=False)

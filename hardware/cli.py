@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 
 import click
 
+from hardware.status import device_statuses
+
 log = logging.getLogger(__name__)
-
-# Each device's part of `edge hw status`: (name, "module:function"), the
-# function taking the box and returning a dict with at least "state" (words).
-# Modem, card reader and GPIO: add your line here.
-STATUS_PARTS: list[tuple[str, str]] = [
-    ("printer", "hardware.printer:status"),
-]
-
 
 @click.group("hw")
 def hw() -> None:
     """Hardware: printer, modem, card reader, GPIO."""
-
-
-def _status_part(box, target: str) -> dict:
-    module_name, _, function = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        return {"state": f"not available: {error}"}
-    try:
-        return getattr(module, function)(box)
-    except Exception as error:  # one broken device must not hide the others
-        log.debug("status of %s failed", target, exc_info=True)
-        return {"state": f"cannot tell: {error}"}
 
 
 @hw.command("status")
@@ -43,14 +23,16 @@ def status_command(obj, as_json: bool) -> None:
     """Each device's state in words."""
     box = obj.box()
     try:
-        parts = {name: _status_part(box, target) for name, target in STATUS_PARTS}
+        parts = device_statuses(box)
     finally:
         box.close()
     if as_json:
         click.echo(json.dumps(parts, ensure_ascii=False, sort_keys=True))
         return
     for name, part in parts.items():
-        click.echo(f"{name}: {part.get('state', 'unknown')}{_extra(part)}")
+        # modem, card and gpio give "state" as a code and "words" for people
+        state = part.get("words", {}).get("en") or part.get("state", "unknown")
+        click.echo(f"{name}: {state}{_extra(part)}")
 
 
 def _extra(part: dict) -> str:
@@ -165,3 +147,13 @@ def print_form(obj, tracking_code: str, queue: str | None) -> None:
     finally:
         box.close()
     click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")
+
+
+def _register_devices() -> None:
+    from hardware.card.cli import card_group
+    from hardware.modem.cli import modem_group
+    hw.add_command(modem_group)
+    hw.add_command(card_group)
+
+
+_register_devices()

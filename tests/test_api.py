@@ -101,6 +101,7 @@ def test_not_json_too_large_unknown_route_and_method(api):
     assert_error(api.session.delete(api.base + "/api/v1/intakes"), 405, "method.not_allowed")
     assert_error(api.get("/api/v1/intakes/XXXX"), 400, "tracking.invalid")
     assert_error(api.get("/api/v1/intakes", params={"page": "0"}), 400, "field.range", "page")
+    assert_error(api.get("/api/v1/intakes", params={"page": "²"}), 400, "field.range", "page")
     assert_error(api.get("/api/v1/intakes", params={"from": "tomorrow"}), 400, "field.type", "from")
 
 

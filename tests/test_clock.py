@@ -62,3 +62,14 @@ def test_intakes_keep_their_order_through_clock_jumps(box, clock, operator):
     assert stored == [intake.tracking_code for intake in made]
     # a clock a year slow does not date an intake before the one taken earlier
     assert made[1].created_at >= made[0].created_at
+
+
+def test_system_clock_follows_network_time_only_when_far_off():
+    from edge.clock import SystemClock
+    clock = SystemClock()
+    real = clock.now()
+    assert not clock.offer(real + timedelta(minutes=1))
+    assert abs(clock.now() - real) < timedelta(seconds=5)
+    assert clock.offer(real + timedelta(days=400), source="gsm")
+    assert abs(clock.now() - (real + timedelta(days=400))) < timedelta(seconds=5)
+    assert clock.source == "gsm"

@@ -55,3 +55,9 @@ def test_every_setting_has_help_and_is_in_the_readme():
     for setting in settings.all_settings():
         assert setting.help.strip(), setting.name
         assert f"`{setting.name}`" in readme, f"{setting.name} is not documented in README.md"
+
+
+def test_rendered_file_keeps_text_with_quotes_and_newlines(tmp_path):
+    odd = settings.Setting("office.motto", 'two\nlines "quoted" \\ slash', "A motto.")
+    (tmp_path / "edge.toml").write_text(settings.render_file([odd]).replace("# motto", "motto"))
+    assert settings.load(tmp_path, environ={}, declared=[odd])["office.motto"] == odd.default

@@ -7,7 +7,9 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from edge import catalogue, intake as intake_rules, jalali, users
+from edge import catalogue, jalali, users
+from edge import intake as intake_rules
+from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
@@ -146,7 +148,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not is_ascii_number(raw) or not low <= int(raw) <= high:
         raise InvalidInput("field.range", name, field=name)
     return int(raw)
 

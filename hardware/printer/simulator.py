@@ -18,14 +18,15 @@ import os
 import select
 import socket
 import threading
-import tty
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from edge.digits import is_ascii_number
 from hardware.printer import escpos
 from hardware.printer.raster import from_raster
+from hardware.pty import PtyPair
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _save(out_dir: Path, receipt: PrintedReceipt) -> Path:
     """NNNNNN.bin and NNNNNN.png, numbered after what is already there, and
     latest.png, written whole (temporary file then rename)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.stem) for p in out_dir.glob("*.bin") if p.stem.isdigit()]
+    numbers = [int(p.stem) for p in out_dir.glob("*.bin") if is_ascii_number(p.stem)]
     stem = f"{max(numbers, default=0) + 1:06d}"
     (out_dir / f"{stem}.bin").write_bytes(receipt.raw)
     png = out_dir / f"{stem}.png"
@@ -274,10 +275,8 @@ class PtyPrinter(_Server):
 
     def __init__(self, simulator: PrinterSimulator):
         super().__init__(simulator)
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._master)
-        tty.setraw(self._slave)
-        self.port = os.ttyname(self._slave)
+        self._pty = PtyPair()
+        self._master, self.port = self._pty.master, self._pty.port
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -294,11 +293,7 @@ class PtyPrinter(_Server):
                 os.write(self._master, answer)
 
     def _close(self) -> None:
-        for fd in (self._master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self._pty.close()
 
 
 class TcpPrinter(_Server):

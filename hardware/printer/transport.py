@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from edge.digits import is_ascii_number
 from hardware.printer import escpos
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def _serial_options(query: str, url: str) -> dict:
     for key, values in parse_qs(query).items():
         value = values[-1]
         if key == "baudrate":
-            if not value.isdigit() or int(value) not in (2400, 4800, 9600, 19200, 38400,
+            if not is_ascii_number(value) or int(value) not in (2400, 4800, 9600, 19200, 38400,
                                                           57600, 115200):
                 raise PrinterUrlError(f"printer URL {url!r}: baudrate {value!r} is not "
                                       "one of 2400 ... 115200")

@@ -1,0 +1,33 @@
+"""Card readers: PC/SC (pyscard) and serial readers that send one number per line.
+
+`status(box)` is the reader's state in words; `hardware.card.accounts` has
+`bind_card` and `user_for_card` for card login.
+"""
+
+from __future__ import annotations
+
+
+def status(box) -> dict:
+    service = getattr(box, "card_reader", None)
+    spec = box.settings["card.reader"]
+    if spec.strip() in ("", "none"):
+        return {"device": "card", "reader": spec, "state": "disabled", "ok": True,
+                "words": {"en": "no card reader configured", "fa": "کارت‌خوانی تنظیم نشده است"}}
+    if service is None:
+        return {"device": "card", "reader": spec, "state": "unknown", "ok": False,
+                "words": {"en": "the box is not running, card reader state unknown",
+                          "fa": "دستگاه در حال اجرا نیست؛ وضعیت کارت‌خوان نامعلوم است"}}
+    return service.status()
+
+
+def wait_for_card(box, timeout: float = 15.0, after: int | None = None) -> dict:
+    """The next card presented on the box's reader (for the intake form's
+    card-number field and the login page): {"uid", "reader", "number", "at"}.
+    `after` is the `number` of the last card the caller saw. Raises
+    hardware.card.errors.CardReaderError (NoCard on timeout) with `.words()`."""
+    from hardware.card.errors import CardReaderError
+    service = getattr(box, "card_reader", None)
+    if service is None:
+        raise CardReaderError("no card reader is running", "کارت‌خوانی فعال نیست", code="no_reader")
+    seen = service.wait_for_card(timeout, after)
+    return {"uid": seen.uid, "reader": seen.reader, "number": seen.number, "at": seen.at.isoformat()}

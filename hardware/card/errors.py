@@ -1,0 +1,20 @@
+"""Card reader failures, as messages a person understands (never a crash)."""
+
+from __future__ import annotations
+
+
+class CardReaderError(Exception):
+    def __init__(self, message: str, message_fa: str, code: str = "card_error"):
+        super().__init__(message)
+        self.message = message
+        self.message_fa = message_fa
+        self.code = code
+
+    def words(self) -> dict[str, str]:
+        return {"en": self.message, "fa": self.message_fa}
+
+
+class NoCard(CardReaderError, TimeoutError):
+    def __init__(self, seconds: float):
+        super().__init__(f"no card was presented within {seconds:g} s",
+                         f"در {seconds:g} ثانیه کارتی نزدیک نشد", code="no_card")
