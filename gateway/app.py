@@ -88,7 +88,7 @@ def create_app(gateway: Gateway) -> Flask:
     def bundle():
         device = request.args.get("device", "")
         have = _int_arg("have", 0)
-        envelope = gateway.bundle_for(device)
+        envelope = gateway.bundle_for(device, have, request.args.get("tag", ""))
         if envelope is None or envelope["bundle"]["version"] <= have:
             return Response(status=204)
         return jsonify(envelope)

@@ -400,11 +400,15 @@ class Gateway:
                           published_ms=now)
         return version
 
-    def bundle_for(self, device_id: str) -> dict[str, Any] | None:
-        """The signed bundle for this device's office, or None before any publish."""
+    def bundle_for(self, device_id: str, have: int = 0, tag: str | None = None) -> dict[str, Any] | None:
+        """The signed bundle for this device's office, or None before any publish.
+        Over HTTP the request carries the device's tag (see protocol.bundle_request_tag)."""
         device = Device.get_or_none(Device.device_id == device_id)
         if device is None:
             raise NotEnrolled(f"device {device_id} is not enrolled")
+        if tag is not None:
+            key = protocol.ack_key(self.keys.exchange, bytes(device.exchange_key))
+            protocol.check_bundle_request(key, device_id, have, tag)
         row = Bundle.select().order_by(Bundle.version.desc()).first()
         if row is None:
             return None

@@ -213,7 +213,8 @@ class SyncAgent:
         if not (force or due or offered > have):
             return
         result.talked = True
-        envelope, gateway_ms = client.fetch_bundle(enrolment.device_id, have)
+        envelope, gateway_ms = client.fetch_bundle(enrolment.device_id, have,
+                                                   self._ack_key(enrolment))
         self._last_bundle_check = self.monotonic()
         if gateway_ms is not None:
             skew = gateway_ms - _ms(self.box.clock.now())

@@ -86,8 +86,11 @@ class GatewayClient:
             raise GatewayUnreachable(f"garbled acknowledgement: {error}") from None
         return ack
 
-    def fetch_bundle(self, device_id: str, have: int) -> tuple[dict | None, int | None]:
-        response = self._call("GET", "/v1/bundle", params={"device": device_id, "have": have})
+    def fetch_bundle(self, device_id: str, have: int, key: bytes) -> tuple[dict | None, int | None]:
+        """The signed bundle if the gateway has one newer than `have`, and the gateway's time."""
+        tag = protocol.bundle_request_tag(key, device_id, have)
+        response = self._call("GET", "/v1/bundle",
+                              params={"device": device_id, "have": have, "tag": tag})
         gateway_ms = _header_ms(response)
         if response.status_code == 204:
             return None, gateway_ms

@@ -90,6 +90,7 @@ _BATCH_CONTEXT = b"pishkhan-edge/batch/v1\x00"
 _BUNDLE_CONTEXT = b"pishkhan-edge/bundle/v1\x00"
 _ENROLL_CONTEXT = b"pishkhan-edge/enroll/v1\x00"
 _ACK_CONTEXT = b"pishkhan-edge/ack/v1\x00"
+_BUNDLE_REQUEST_CONTEXT = b"pishkhan-edge/bundle-request/v1\x00"
 
 
 class ProtocolError(ValueError):
@@ -427,6 +428,19 @@ def decode_ack(data: bytes) -> Ack:
 def verify_ack(ack: Ack, key: bytes, batch: bytes) -> None:
     if not hmac.compare_digest(ack.signature, _ack_tag(key, batch, ack.signed)):
         raise SignatureError("acknowledgement is not the gateway's answer to this batch")
+
+
+def bundle_request_tag(key: bytes, device_id: str, have: int) -> str:
+    """Authenticates a device's bundle request (22 characters): only the
+    enrolled box, which shares `key` with the gateway, can read its office's bundle."""
+    message = _BUNDLE_REQUEST_CONTEXT + device_id.encode("utf-8") + b"\x00" + encode_uvarint(have)
+    tag = hmac.new(key, message, hashlib.sha256).digest()[:ACK_TAG_SIZE]
+    return base64.urlsafe_b64encode(tag).decode("ascii").rstrip("=")
+
+
+def check_bundle_request(key: bytes, device_id: str, have: int, tag: str) -> None:
+    if not hmac.compare_digest(bundle_request_tag(key, device_id, have), str(tag)):
+        raise SignatureError("bundle request is not from this device")
 
 
 # ---------------------------------------------------------------- enrolment

@@ -160,3 +160,22 @@ def test_publish_signs_bundles_with_rising_versions(gateway, tmp_path):
     path.write_text(BUNDLE.replace('"active"', '"revoked"'), encoding="utf-8")
     assert gateway.publish(path) == 2
     assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 1))).bundle_version == 2
+
+
+def test_bundle_request_needs_the_devices_tag(gateway, gateway_url, tmp_path):
+    device = enrolled(gateway)
+    (tmp_path / "b.toml").write_text(BUNDLE, encoding="utf-8")
+    gateway.publish(tmp_path / "b.toml")
+    key = protocol.ack_key(device.exchange, device.pinned.exchange_key)
+    good = protocol.bundle_request_tag(key, device.device_id, 0)
+    answer = requests.get(gateway_url + "/v1/bundle", timeout=5,
+                          params={"device": device.device_id, "have": 0, "tag": good})
+    assert answer.status_code == 200 and answer.json()["bundle"]["version"] == 1
+    assert requests.get(gateway_url + "/v1/bundle", timeout=5,
+                        params={"device": device.device_id, "have": 1,
+                                "tag": protocol.bundle_request_tag(key, device.device_id, 1)}
+                        ).status_code == 204
+    for tag in ("", "x" * 22, good[:-1] + ("A" if good[-1] != "A" else "B")):
+        refused = requests.get(gateway_url + "/v1/bundle", timeout=5,
+                               params={"device": device.device_id, "have": 0, "tag": tag})
+        assert refused.status_code == 403
