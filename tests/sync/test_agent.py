@@ -172,3 +172,20 @@ def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_bo
     report = client.get("/api/v1/sync", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert report["enrolled"] and report["queue_depth"] == 1
     assert report["gateway"] == gateway_url and "waiting" in report["summary"]
+
+
+def test_the_box_assembly_attaches_the_agent_and_sealer(gateway, gateway_url, make_box):
+    from edge.box import open_box
+    from sync_agent.agent import SyncAgent
+    from sync_agent.sealing import HpkeSealer
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    home = tb.box.home
+    tb.close()
+    box = open_box(home, attach=True)          # what `edge run` does
+    try:
+        assert any(isinstance(worker, SyncAgent) for worker in box.workers)
+        assert isinstance(box.outbox.sealer, HpkeSealer)
+        assert box.sync_status()["enrolled"]
+    finally:
+        box.close()
