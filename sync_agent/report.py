@@ -36,6 +36,7 @@ def status(box) -> dict:
         "oldest_unsent_at": _text(oldest.created_at) if oldest else None,
         "oldest_unsent_age_seconds": oldest_age,
         "acked_seq": acked,
+        "records_sent_total": state.get(state.SENT_RECORDS, 0),
         "last_success_at": _text(last_success),
         "last_success_age_seconds": _age(now, last_success) if last_success else None,
         "last_attempt_at": state.get(state.LAST_ATTEMPT),

@@ -14,7 +14,6 @@ LAST_ERROR = "last_error"              # words, or empty
 LAST_ERROR_AT = "last_error_at"
 SKEW_MS = "skew_ms"                    # gateway time minus box time
 BUNDLE_ERROR = "bundle_error"          # why the last offered bundle was refused, or empty
-BUNDLE_CHECKED = "bundle_checked"
 GATEWAY_BUNDLE = "gateway_bundle_version"
 FAILURES = "failures"
 BATCH_SIZE = "batch_size"
