@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install Pishkhan Edge on a Raspberry Pi (64-bit Raspberry Pi OS / Debian 12)
+# from a checkout of this repository: system packages, the service user, a
+# virtual environment in /opt/pishkhan-edge, the data folder and the service.
+# Run as root: sudo bash provisioning/install.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "install: run as root (sudo)" >&2; exit 1; }
+
+apt-get update -q
+apt-get install -y -q python3-venv libraqm0 pcscd libpcsclite-dev swig
+
+id pishkhan >/dev/null 2>&1 || useradd --system --home-dir /var/lib/pishkhan-edge \
+    --shell /usr/sbin/nologin pishkhan
+for group in dialout lp gpio; do
+    getent group "$group" >/dev/null && usermod -aG "$group" pishkhan
+done
+
+python3 -m venv /opt/pishkhan-edge/venv
+/opt/pishkhan-edge/venv/bin/pip install -q ".[pcsc]"
+
+install -d -o pishkhan -g pishkhan -m 0750 /var/lib/pishkhan-edge
+runuser -u pishkhan -- env EDGE_HOME=/var/lib/pishkhan-edge /opt/pishkhan-edge/venv/bin/edge init
+
+install -m 0644 provisioning/systemd/pishkhan-edge.service /etc/systemd/system/
+systemctl daemon-reload
+systemctl enable --now pishkhan-edge
+echo "install: done. Add accounts with:"
+echo "  sudo -u pishkhan EDGE_HOME=/var/lib/pishkhan-edge /opt/pishkhan-edge/venv/bin/edge user add NAME --role supervisor"
