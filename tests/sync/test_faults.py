@@ -240,3 +240,19 @@ def sim_upload(device, session, url: str, acked: int, written: int) -> int:
     except protocol.ProtocolError:
         return acked
     return max(acked, ack.held_seq)
+
+
+def test_a_timeout_halves_the_batch_and_success_doubles_it(gateway, link, box):
+    from sync_agent import state
+    codes = [box.intake().tracking_code for _ in range(12)]
+    box.box.settings = box.box.settings.replace(sync_timeout_seconds=0.3, sync_batch_min=8)
+    agent = box.agent()
+    link.fault = one_shot("delay")
+    link.delay_seconds = 1.0
+    result = agent.sync_once()
+    assert not result.ok and "in time" in result.error
+    assert state.get(state.BATCH_SIZE) == 4                  # 8 halved after the timeout
+    time.sleep(1.0)                                          # the delayed request lands meanwhile
+    drain(agent)
+    assert state.get(state.BATCH_SIZE) >= 8                  # grown again after successes
+    assert_feed_exactly_once(gateway, codes)
