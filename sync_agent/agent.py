@@ -34,7 +34,7 @@ from edge.fields import utc_text
 from edge.models import OutboxRecord
 from sync_agent import bundle as bundles
 from sync_agent import protocol, sealing, state
-from sync_agent.client import GatewayClient, GatewayUnreachable, SyncError
+from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class SyncResult:
     batches: int = 0
     bundle: str = ""
     error: str = ""
+    error_code: str = ""
     talked: bool = False
 
 
@@ -119,7 +120,8 @@ class SyncAgent:
                 result = self.sync_once()
             except Exception:    # a bug must not kill the worker; the store is unharmed
                 log.exception("sync failed unexpectedly")
-                result = SyncResult(ok=False, error="internal error, see the log")
+                result = SyncResult(ok=False, error="internal error, see the log",
+                                    error_code="internal")
                 self._failures += 1
             wait = self._next_wait(result)
             self.next_attempt_at = self.monotonic() + wait
@@ -145,7 +147,8 @@ class SyncAgent:
             enrolment = self._read(state.enrolment)
             if enrolment is None:
                 self.state = AgentState.NOT_ENROLLED
-                return SyncResult(ok=False, error="this box is not enrolled with a gateway")
+                return SyncResult(ok=False, error="this box is not enrolled with a gateway",
+                                  error_code="not_enrolled")
             self._seal_stragglers(enrolment)
             client = self._client_for(enrolment.gateway_url)
             result = SyncResult(ok=True)
@@ -153,7 +156,7 @@ class SyncAgent:
                 self._send_pending(client, enrolment, result)
                 self._maybe_fetch_bundle(client, enrolment, result, force_bundle)
             except SyncError as error:
-                result.ok, result.error = False, str(error)
+                result.ok, result.error, result.error_code = False, str(error), _code(error)
             self._finish(result)
             return result
 
@@ -238,6 +241,7 @@ class SyncAgent:
                 state.put(state.FAILURES, 0)
             else:
                 state.put(state.LAST_ERROR, result.error)
+                state.put(state.LAST_ERROR_CODE, result.error_code or "refused")
                 state.put(state.LAST_ERROR_AT, now)
                 state.put(state.FAILURES, state.get(state.FAILURES, 0) + 1)
         self._write(record)
@@ -282,6 +286,15 @@ class SyncAgent:
     def _write(self, function):
         with self.box.store.write():
             return function()
+
+
+def _code(error: SyncError) -> str:
+    """What kind of failure, for the portal to say in the operator's language."""
+    if isinstance(error, GatewayUnreachable):
+        return "timeout" if error.timed_out else "unreachable"
+    if isinstance(error, GatewayRefused) and error.code == "not_enrolled":
+        return "not_enrolled"
+    return "refused"
 
 
 def _consecutive(records: list) -> list:

@@ -41,6 +41,9 @@ def status(box) -> dict:
         "last_success_age_seconds": _age(now, last_success) if last_success else None,
         "last_attempt_at": state.get(state.LAST_ATTEMPT),
         "last_error": last_error,
+        "last_error_code": state.get(state.LAST_ERROR_CODE, "") if last_error else "",
+        "last_error_fa": _in_persian(state.get(state.LAST_ERROR_CODE, ""), last_error)
+        if last_error else "",
         "last_error_at": state.get(state.LAST_ERROR_AT) if last_error else None,
         "consecutive_failures": state.get(state.FAILURES, 0),
         "clock_skew_ms": state.get(state.SKEW_MS),
@@ -50,6 +53,20 @@ def status(box) -> dict:
         "licence_status": bundle["office"]["licence_status"] if bundle else None,
         "summary": summary(enrolment is not None, depth, oldest_age, last_error, agent_state),
     }
+
+
+ERRORS_FA = {
+    "unreachable": "دسترسی به درگاه مرکزی ممکن نشد؛ دوباره تلاش می‌شود.",
+    "timeout": "درگاه مرکزی به‌موقع پاسخ نداد؛ دوباره تلاش می‌شود.",
+    "not_enrolled": "این دستگاه در درگاه مرکزی ثبت نشده است؛ کارشناس فنی باید آن را ثبت کند.",
+    "internal": "خطای داخلی در ارسال؛ جزئیات در گزارش سامانه است.",
+    "refused": "درگاه مرکزی ارسال را نپذیرفت",
+}
+
+
+def _in_persian(code: str, words: str) -> str:
+    text = ERRORS_FA.get(code or "refused", ERRORS_FA["refused"])
+    return f"{text}: {words}" if code in ("refused", "") else text
 
 
 def summary(enrolled: bool, depth: int, oldest_age: int | None, last_error: str,

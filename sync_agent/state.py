@@ -12,6 +12,7 @@ LAST_SUCCESS = "last_success"          # ISO time of the last sync that reached 
 LAST_ATTEMPT = "last_attempt"
 LAST_ERROR = "last_error"              # words, or empty
 LAST_ERROR_AT = "last_error_at"
+LAST_ERROR_CODE = "last_error_code"     # unreachable, timeout, refused, not_enrolled, internal
 SKEW_MS = "skew_ms"                    # gateway time minus box time
 BUNDLE_ERROR = "bundle_error"          # why the last offered bundle was refused, or empty
 GATEWAY_BUNDLE = "gateway_bundle_version"
