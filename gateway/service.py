@@ -24,6 +24,7 @@ from peewee import Database, IntegrityError
 
 from gateway import db as gdb
 from gateway.db import ApiKey, BatchRow, Bundle, Conflict, Device, EnrollToken, Office, Record
+from edge.tracking import device_tag   # the prefix of the box's tracking codes
 from sync_agent import protocol
 
 log = logging.getLogger(__name__)
@@ -47,21 +48,6 @@ class GatewayError(Exception):
 
 class NotEnrolled(GatewayError):
     status, code = 403, "not_enrolled"
-
-
-def device_tag(public_key: bytes) -> str:
-    """The lead's `edge.tracking.device_tag` when present; the same rule otherwise."""
-    try:
-        from edge.tracking import device_tag as lead_tag
-    except ImportError:   # same rule: 6 Crockford base32 chars of SHA-256
-        alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-        number = int.from_bytes(hashlib.sha256(public_key).digest()[:4], "big") >> 2
-        chars = []
-        while number or len(chars) < 6:
-            number, digit = divmod(number, 32)
-            chars.append(alphabet[digit])
-        return "".join(reversed(chars))[-6:]
-    return lead_tag(public_key)
 
 
 def _hash(secret: str) -> str:
