@@ -29,6 +29,7 @@ def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gatewa
     assert {r.sealing for r in OutboxRecord.select()} == {"plain"}
     row = tb.enroll(gateway, gateway_url)
     assert row.office == "KHR-0042"
+    assert row.tag == tb.box.keys.tag == before.tracking_code.replace("-", "")[:6]
     assert bytes(row.exchange_key) == protocol.public_bytes(gateway.keys.exchange.public_key())
     after = tb.intake()
     records = list(OutboxRecord.select())
