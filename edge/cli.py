@@ -172,22 +172,32 @@ def demo(obj: CliContext, host: str, port: int) -> None:
         box, credentials = prepare_demo_box(home)
         logging.getLogger().setLevel(box.settings["log.level"])
         box.settings = with_simulated_hardware(box.settings)
+        from sync_agent.demo import enroll_demo_box, pause_on_signal, start_gateway
+        gateway = start_gateway(home / "gateway", box.settings["office.code"],
+                                box.settings["office.name"],
+                                port=box.settings["sync.demo_gateway_port"])
+        enroll_demo_box(box, gateway)
         box.attach_components()
         appliance = _listen(box, host, port, box.settings["http.threads"])
 
         def announce() -> None:
             click.echo(f"Pishkhan Edge demo: data folder {home}")
             click.echo(f"  portal  {appliance.url}/login")
+            click.echo(f"  gateway {gateway.url}/v1/feed  (Authorization: Bearer {gateway.api_key})")
+            click.echo(f"          {pause_on_signal(gateway)}")
             for username, password in credentials.items():
                 click.echo(f"  login   {username} / {password}")
             click.echo("  Ctrl-C stops the demo")
 
-        run_until_signalled([appliance], on_ready=announce)
+        run_until_signalled([gateway, appliance], on_ready=announce)
 
 
 def _register_subcommands() -> None:
     from hardware.cli import hw
+    from sync_agent.cli import enroll, sync
     cli.add_command(hw)
+    cli.add_command(enroll)
+    cli.add_command(sync)
 
 
 _register_subcommands()

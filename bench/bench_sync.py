@@ -1,0 +1,338 @@
+"""Sync benchmarks: wire bytes per intake, a busy and an idle office day on
+the wire, draining a backlog through a throttled GSM-like link, and gateway
+ingest records/s on SQLite and PostgreSQL. Everything runs on loopback; byte
+counts are HTTP bytes (head and body, both ways) through a counting proxy.
+
+    python bench/bench_sync.py          # prints the rows as JSON
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+
+INTAKES = 300
+BACKLOG = 5000
+LINK_BYTES_PER_SECOND = 128_000 / 8
+LINK_ROUND_TRIP = 0.300
+OFFICE = "KHR-0042"
+GIVEN = ["زهرا", "علی", "مریم", "حسین", "فاطمه", "محمدرضا", "نرگس", "ابوالفضل", "کوثر", "یاسین",
+         "بهاره", "سجاد", "طاهره", "غلامعلی", "پریسا"]
+FAMILY = ["احمدی", "رضایی", "حسینی", "محمدی", "کریمی", "شاه‌محمدی", "بابایی", "قربانی",
+          "نیک‌نام", "دهقان", "طاهرخانی", "ملک‌زاده", "یزدانی", "چراغی", "فرهادی"]
+# A realistic mix of the demo catalogue's services, with the fields each needs.
+SERVICES = [
+    ("SMART-ID", lambda r: {"request_kind": r.choice(["صدور اول", "المثنی"])}),
+    ("DRIVING-RENEW", lambda r: {"licence_number": str(r.randrange(10**9, 10**10))}),
+    ("HEALTH-INS", lambda r: {}),
+    ("SANA-REG", lambda r: {}),
+    ("POST-PARCEL", lambda r: {"postcode": str(r.randrange(10**9, 10**10)),
+                               "weight_grams": str(r.randrange(50, 20000))}),
+    ("SOCIAL-RECORD", lambda r: {"insurance_number": str(r.randrange(10**9, 10**10))}),
+    ("BILL-PAY", lambda r: {"bill_id": str(r.randrange(10**12, 10**13)),
+                            "payment_id": str(r.randrange(10**8, 10**9))}),
+]
+
+
+def row(name, unit, ours, baseline, baseline_name, target):
+    return {"name": name, "unit": unit, "ours": ours, "baseline": baseline,
+            "baseline_name": baseline_name, "ratio": (ours / baseline) if baseline else None,
+            "target": target}
+
+
+def national_code(number: int) -> str:
+    digits = [int(c) for c in f"{number % 10**9:09d}"]
+    remainder = sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+    return "".join(map(str, digits)) + str(remainder if remainder < 2 else 11 - remainder)
+
+
+# ---------------------------------------------------------------- rigs
+
+class Rig:
+    """A gateway on waitress behind a counting link, and one enrolled box."""
+
+    def __init__(self, root: Path, clock=None, link=None, settings: str = "",
+                 monotonic=time.monotonic):
+        from edge.demo import prepare_demo_box
+        from edge.models import User
+        from gateway.app import create_app
+        from gateway.server import ServerThread
+        from gateway.service import init_home
+        from sync_agent.demo import demo_bundle
+        from sync_agent.enroll import enroll
+        from sync_agent.linksim import LinkSim
+        from sync_agent.schema import SyncEnrolment
+        self.gateway = init_home(root / "gateway", None)
+        self.gateway.add_office(OFFICE, "office")
+        self.gateway.publish_document(demo_bundle(OFFICE))
+        self.server = ServerThread(create_app(self.gateway))
+        self.link = LinkSim(self.server.port, link)
+        home = root / "box"
+        home.mkdir(parents=True)
+        (home / "edge.toml").write_text(settings, encoding="utf-8")
+        self.box, _ = prepare_demo_box(home, clock)
+        self.operator = User.get(User.username == "operator")
+        enroll(self.box, self.server.url, self.gateway.issue_token(OFFICE))
+        with self.box.store.write():
+            SyncEnrolment.update(gateway_url=self.link.url).execute()
+        from sync_agent.appliance import attach
+        self.agent = attach(self.box)
+        self.agent.monotonic = monotonic
+        self.count = 0
+        self.rng = random.Random(1405)
+
+    def intake(self):
+        """A citizen with a random name, codes and number, for a random service."""
+        from edge.intake import IntakeRequest
+        self.count += 1
+        rng = self.rng
+        code, fields = rng.choice(SERVICES)
+        card = rng.random() < 0.4
+        return self.box.intakes.create(IntakeRequest(
+            code, national_code(rng.randrange(10**9)),
+            f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+            "09" + str(rng.randrange(10**8, 10**9)), fields(rng),
+            payment_method="card" if card else "cash",
+            payment_reference=str(rng.randrange(10**11, 10**12)) if card else ""),
+            self.operator)
+
+    def drain(self) -> None:
+        from edge.models import OutboxRecord
+        for _ in range(10_000):
+            result = self.agent.sync_once()
+            if not result.ok:
+                raise RuntimeError(result.error)
+            if OutboxRecord.select().count() == 0:
+                return
+
+    def close(self) -> None:
+        self.box.close()
+        self.link.close()
+        self.server.stop()
+        self.gateway.close()
+
+
+# ---------------------------------------------------------------- 1. bytes per intake
+
+def bytes_per_intake(root: Path) -> list[dict]:
+    rig = Rig(root / "bytes", settings="[sync]\nbundle_check_seconds = 86400\n")
+    try:
+        rig.agent.sync_once(force_bundle=True)         # the day's bundle, not counted below
+        before = rig.link.counters.up + rig.link.counters.down
+        intakes = [rig.intake() for _ in range(INTAKES)]
+        rig.drain()
+        ours = (rig.link.counters.up + rig.link.counters.down - before) / INTAKES
+        events = [{"device": rig.box.keys.device_id, "seq": r["seq"], "type": r["type"],
+                   "hlc": r["hlc"], "payload": r["payload"]}
+                  for r in rig.gateway.feed(0, 10_000)["records"]][-INTAKES:]
+        assert len(intakes) == len(events)
+    finally:
+        rig.close()
+    naive = naive_json_posts(events) / INTAKES
+    gzipped = len(gzip.compress(json.dumps(events, ensure_ascii=False).encode("utf-8"))) / INTAKES
+    return [
+        row("sync wire bytes per intake (HTTP+crypto) vs one JSON POST each", "bytes/intake",
+            ours, naive, "one JSON POST per intake (requests)", "<= 0.3"),
+        row("sync wire bytes per intake vs gzip of the plain batch (payload only)", "bytes/intake",
+            ours, gzipped, "gzip of plain JSON batch, no HTTP, no crypto", "report"),
+    ]
+
+
+def naive_json_posts(events: list[dict]) -> int:
+    """Bytes both ways when each event is POSTed as its own JSON with requests."""
+    import requests
+    from flask import Flask, jsonify, request
+    from gateway.server import ServerThread
+    from sync_agent.linksim import LinkSim
+    app = Flask("naive")
+
+    @app.post("/v1/events")
+    def take():
+        document = request.get_json()
+        return jsonify(ok=True, held=document["seq"])
+    server = ServerThread(app)
+    link = LinkSim(server.port)
+    try:
+        session = requests.Session()
+        for event in events:
+            session.post(link.url + "/v1/events", json=event, timeout=10).raise_for_status()
+        session.close()
+        return link.counters.up + link.counters.down
+    finally:
+        link.close()
+        server.stop()
+
+
+# ---------------------------------------------------------------- 2. office days
+
+class FakeMonotonic:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def office_day(root: Path, intakes: int, hours: float, name: str) -> int:
+    """Bytes both ways over a simulated day: intakes at random times, the agent
+    waking every sync.interval_seconds (default 300) with the clock moved on."""
+    from edge.clock import FakeClock
+    from edge.settings import load
+    start = datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)          # 08:30 in Tehran
+    clock, monotonic = FakeClock(start), FakeMonotonic()
+    rig = Rig(root / name, clock=clock, monotonic=monotonic)
+    try:
+        interval = load(rig.box.home)["sync.interval_seconds"]
+        rig.agent.sync_once(force_bundle=True)           # the box starts with the current bundle
+        rig.link.counters.up = rig.link.counters.down = 0
+        rng = random.Random(8)
+        moments = sorted(rng.uniform(0, hours * 3600) for _ in range(intakes))
+        elapsed = 0.0
+        while elapsed < hours * 3600:
+            elapsed += interval
+            while moments and moments[0] <= elapsed:
+                clock.set(start + timedelta(seconds=moments.pop(0)))
+                rig.intake()
+            clock.set(start + timedelta(seconds=elapsed))
+            monotonic.now = 1000.0 + elapsed
+            result = rig.agent.sync_once()
+            if not result.ok:
+                raise RuntimeError(result.error)
+        held = rig.gateway.devices()[0]["held_seq"]
+        assert held >= intakes
+        return rig.link.counters.up + rig.link.counters.down
+    finally:
+        rig.close()
+
+
+# ---------------------------------------------------------------- 3. backlog
+
+def drain_backlog(root: Path) -> dict:
+    from sync_agent.linksim import Link
+    rig = Rig(root / "backlog", link=Link(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2),
+              settings="[sync]\nbundle_check_seconds = 86400\n")
+    try:
+        rig.link.link = type(rig.link.link)()            # fast while setting up
+        rig.agent.sync_once(force_bundle=True)
+        for _ in range(BACKLOG):
+            rig.intake()
+        from sync_agent.linksim import Link as L
+        rig.link.link = L(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2)
+        rig.link.counters.up = rig.link.counters.down = 0
+        started = time.monotonic()
+        rig.drain()
+        seconds = time.monotonic() - started
+        total = rig.link.counters.up + rig.link.counters.down
+        return {"seconds": seconds, "bytes": total, "ideal": total / LINK_BYTES_PER_SECOND,
+                "requests": rig.link.counters.requests}
+    finally:
+        rig.close()
+
+
+# ---------------------------------------------------------------- 4. ingest
+
+def ingest_rate(root: Path, db_url: str | None, devices: int = 4, batches: int = 10,
+                per_batch: int = 500) -> tuple[float, float]:
+    """(records/s through Gateway.ingest, records/s of plain inserts of the same rows)."""
+    from gateway.db import Record, insert_records, write
+    from gateway.service import init_home
+    from sync_agent import protocol
+    from sync_agent.enrolment import enroll_request, read_answer
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    gateway = init_home(root, db_url)
+    try:
+        gateway.add_office(OFFICE, "office")
+        recipient = gateway.keys.exchange.public_key()
+        wires = []
+        for number in range(devices):
+            signing, exchange = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
+            device_id = f"bench-device-{number}"
+            read_answer(gateway.enroll(enroll_request(gateway.issue_token(OFFICE), device_id,
+                                                      signing, exchange)), device_id)
+            seq = 1
+            for _ in range(batches):
+                bodies = []
+                for _ in range(per_batch):
+                    payload = {"tracking_code": f"K7Q2-{seq:04d}-F7", "service_code": "POST-PARCEL",
+                               "fee_rials": 780000, "full_name": "زهرا احمدی",
+                               "national_code": "0013542419", "mobile": "+989121234567",
+                               "created_at": "2026-12-01T08:00:00.000000Z"}
+                    bodies.append(protocol.seal(protocol.encode_event(seq, "intake.created", seq << 16,
+                                                                      payload), recipient, device_id, seq))
+                    seq += 1
+                wires.append(protocol.encode_batch(signing, device_id, 1, seq - per_batch, bodies))
+        order = [wires[d * batches + b] for b in range(batches) for d in range(devices)]
+        started = time.perf_counter()
+        for wire in order:
+            gateway.ingest(wire)
+        ours = devices * batches * per_batch / (time.perf_counter() - started)
+        stored = list(Record.select().order_by(Record.id).limit(len(wires) * per_batch).tuples())
+        rows = [(r[1], 10**7 + i) + tuple(r[3:]) for i, r in enumerate(stored)]
+        started = time.perf_counter()
+        for start in range(0, len(rows), per_batch):
+            with write(gateway.db):
+                insert_records(gateway.db, rows[start:start + per_batch])
+        plain = len(rows) / (time.perf_counter() - started)
+        return ours, plain
+    finally:
+        gateway.close()
+
+
+def run() -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
+        root = Path(folder)
+        rows += bytes_per_intake(root)
+        busy = office_day(root, INTAKES, 8, "busy")
+        rows.append(row("wire bytes both ways, busy office day (300 intakes, 8 h, polls and "
+                        "bundle checks)", "bytes", busy, 90_000, "budget 90 KB", "<= 1 (90 KB)"))
+        idle = office_day(root, 0, 24, "idle")
+        rows.append(row("wire bytes both ways, idle day (24 h, polls and bundle checks)", "bytes",
+                        idle, 10_000, "budget 10 KB", "<= 1 (10 KB)"))
+        backlog = drain_backlog(root)
+        rows.append(row(f"drain {BACKLOG} records at 128 kbit/s, 300 ms RTT", "s",
+                        backlog["seconds"], backlog["ideal"], "total bytes / link rate",
+                        "<= 1.25"))
+        ours, plain = ingest_rate(root / "ingest-sqlite", None)
+        rows.append(row("gateway ingest on SQLite, one process", "records/s", ours, plain,
+                        "plain inserts of the same rows", "report"))
+        rows += postgres_rows(root)
+    return rows
+
+
+def postgres_rows(root: Path) -> list[dict]:
+    from gateway.pgcluster import PostgresCluster, postgres_bindir
+    bindir = postgres_bindir()
+    if bindir is None:
+        return [row("gateway ingest on PostgreSQL, one process", "records/s", 0, 1,
+                    "PostgreSQL not installed (.ci/system/10-postgresql.sh)", ">= 5000 records/s")]
+    cluster = PostgresCluster(bindir)
+    cluster.start()
+    try:
+        ours, plain = ingest_rate(root / "ingest-pg", cluster.new_database())
+    finally:
+        cluster.stop()
+    return [row("gateway ingest on PostgreSQL, one process", "records/s", ours, plain,
+                "plain inserts of the same rows", ">= 5000 records/s")]
+
+
+if __name__ == "__main__":
+    import logging
+    logging.basicConfig(level=logging.ERROR)
+    which = sys.argv[1:]
+    if which:
+        with tempfile.TemporaryDirectory() as folder:
+            print(json.dumps(globals()[which[0]](Path(folder)), indent=1, default=str))
+    else:
+        print(json.dumps(run(), indent=1, ensure_ascii=False))

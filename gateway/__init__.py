@@ -1,0 +1,1 @@
+"""The central gateway: enrolment, batch ingest, signed bundles, the feed."""

@@ -1,0 +1,320 @@
+"""The sync agent: forwards the sealed outbox to the gateway, exactly once
+and in order, and fetches downlink bundles.
+
+A state machine a person can read on `/sync`:
+
+    not_enrolled -> idle <-> sending -> backing_off -> sending ...
+    disabled (sync.enabled = false)
+
+Batches are consecutive records from the first unacknowledged one. Their
+size adapts to the link: it starts small, doubles after each success and
+halves after a timeout. After a failure the agent waits an exponential
+backoff with full jitter. A record stays in the outbox until the gateway's
+acknowledgement covers it, then it is deleted (compaction); the highest
+acknowledged sequence is kept in `sync_state`. Nothing else is kept in
+memory, so a restart (or a kill mid-send) resumes where the store says.
+
+The agent only talks when it has something to say: when records wait, and
+once per `sync.bundle_check_seconds` for bundles (a batch's ack also tells
+the newest bundle version, so a busy box learns of bundles for free).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from edge.fields import utc_text
+from edge.models import OutboxRecord
+from sync_agent import bundle as bundles
+from sync_agent import protocol, sealing, state
+from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
+
+log = logging.getLogger(__name__)
+
+
+class AgentState(enum.Enum):
+    NOT_ENROLLED = "not_enrolled"
+    DISABLED = "disabled"
+    IDLE = "idle"
+    SENDING = "sending"
+    BACKING_OFF = "backing_off"
+
+
+@dataclass
+class SyncResult:
+    ok: bool
+    sent: int = 0
+    acked_seq: int = 0
+    batches: int = 0
+    bundle: str = ""
+    error: str = ""
+    error_code: str = ""
+    talked: bool = False
+
+
+@dataclass
+class Backoff:
+    """Exponential backoff with full jitter: wait U(0, min(max, min * 2**n))."""
+    minimum: float
+    maximum: float
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, failures: int) -> float:
+        if failures <= 0:
+            return 0.0
+        ceiling = min(self.maximum, self.minimum * (2 ** min(failures - 1, 30)))
+        return self.minimum / 2 + self.rng.uniform(0, max(0.0, ceiling - self.minimum / 2))
+
+
+class SyncAgent:
+    """One per box; `start()`/`stop()` make it a worker of `edge run`."""
+
+    def __init__(self, box, client_factory: Callable[[str, float], GatewayClient] | None = None,
+                 rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic):
+        self.box = box
+        self.monotonic = monotonic
+        self.settings = box.settings
+        self.client_factory = client_factory or (lambda url, timeout: GatewayClient(url, timeout))
+        self.backoff = Backoff(self.settings["sync.backoff_min_seconds"],
+                               self.settings["sync.backoff_max_seconds"], rng or random.Random())
+        self.state = AgentState.IDLE
+        self.next_attempt_at: float | None = None     # on self.monotonic
+        self._client: GatewayClient | None = None
+        self._client_url = ""
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()                 # one sync at a time
+        self._failures = 0
+        self._last_bundle_check = 0.0                 # monotonic; 0 means "check at start"
+
+    # ------------------------------------------------------------ worker
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=self.settings["sync.timeout_seconds"] + 5)
+        if self._client:
+            self._client.close()
+
+    def wake(self) -> None:
+        """Sync now (the portal's button, `edge sync now` in-process, a new intake)."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                result = self.sync_once()
+            except Exception:    # a bug must not kill the worker; the store is unharmed
+                log.exception("sync failed unexpectedly")
+                result = SyncResult(ok=False, error="internal error, see the log",
+                                    error_code="internal")
+                self._failures += 1
+            wait = self._next_wait(result)
+            self.next_attempt_at = self.monotonic() + wait
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def _next_wait(self, result: SyncResult) -> float:
+        if self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
+            return self.settings["sync.interval_seconds"]
+        if result.ok:
+            return self.settings["sync.interval_seconds"]
+        self.state = AgentState.BACKING_OFF
+        return self.backoff.delay(self._failures)
+
+    # ------------------------------------------------------------ one sync
+
+    def sync_once(self, force_bundle: bool = False) -> SyncResult:
+        """Send everything pending, then check for a bundle when due."""
+        with self._lock:
+            if not self.settings["sync.enabled"]:
+                self.state = AgentState.DISABLED
+                return SyncResult(ok=True)
+            enrolment = self._read(state.enrolment)
+            if enrolment is None:
+                self.state = AgentState.NOT_ENROLLED
+                return SyncResult(ok=False, error="this box is not enrolled with a gateway",
+                                  error_code="not_enrolled")
+            self._seal_stragglers(enrolment)
+            client = self._client_for(enrolment.gateway_url)
+            result = SyncResult(ok=True)
+            try:
+                self._send_pending(client, enrolment, result)
+                self._maybe_fetch_bundle(client, enrolment, result, force_bundle)
+            except SyncError as error:
+                result.ok, result.error, result.error_code = False, str(error), _code(error)
+            self._finish(result)
+            return result
+
+    def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
+        while not self._stopping.is_set():
+            size = self._read(lambda: state.get(state.BATCH_SIZE)) or self.settings["sync.batch_min"]
+            size = max(1, min(size, self.settings["sync.batch_max"]))
+            records = self._read(lambda: _consecutive(self._pending(size)))
+            if not records:
+                return
+            self.state = AgentState.SENDING
+            wire = protocol.encode_batch(self.box.keys.signing_key, enrolment.device_id,
+                                         _ms(self.box.clock.now()), records[0].seq,
+                                         [bytes(r.body) for r in records])
+            before = self.box.clock.now()
+            result.talked = True
+            try:
+                ack = client.send_batch(wire, self._ack_key(enrolment),
+                                        timeout=self.settings["sync.timeout_seconds"])
+            except GatewayUnreachable as error:
+                if error.timed_out:     # the link is slower than this batch: halve it
+                    self._write(lambda: state.put(state.BATCH_SIZE, max(1, size // 2)))
+                raise
+            after = self.box.clock.now()
+            self._on_ack(ack, records, before, after, size, result)
+            if ack.held_seq < records[0].seq:     # no progress: the gateway refuses to go on
+                raise SyncError(f"gateway holds only up to record {ack.held_seq} and took none "
+                                f"from {records[0].seq} on")
+
+    def _on_ack(self, ack: protocol.Ack, records: list, before: datetime, after: datetime,
+                size: int, result: SyncResult) -> None:
+        midpoint_ms = (_ms(before) + _ms(after)) // 2
+        grown = min(self.settings["sync.batch_max"], size * 2)
+
+        def record() -> None:
+            acked = max(state.get(state.ACKED_SEQ, 0), ack.held_seq)
+            # Compaction: once the gateway holds a record, the box needs it no more.
+            OutboxRecord.delete().where(OutboxRecord.seq <= acked).execute()
+            state.put(state.ACKED_SEQ, acked)
+            state.put(state.SKEW_MS, ack.gateway_ms - midpoint_ms)
+            state.put(state.GATEWAY_BUNDLE, ack.bundle_version)
+            state.put(state.BATCH_SIZE, grown)
+            state.put(state.SENT_RECORDS, state.get(state.SENT_RECORDS, 0)
+                      + max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1))
+        self._write(record)
+        self._last_bundle_check = self.monotonic()   # the ack told the newest bundle version
+        result.batches += 1
+        result.sent += max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1)
+        result.acked_seq = ack.held_seq
+
+    def _maybe_fetch_bundle(self, client: GatewayClient, enrolment, result: SyncResult,
+                            force: bool) -> None:
+        have = self._read(bundles.current_version)
+        offered = self._read(lambda: state.get(state.GATEWAY_BUNDLE, 0))
+        due = (self.monotonic() - self._last_bundle_check >= self.settings["sync.bundle_check_seconds"]
+               or self._last_bundle_check == 0.0)
+        if not (force or due or offered > have):
+            return
+        result.talked = True
+        envelope, gateway_ms = client.fetch_bundle(enrolment.device_id, have,
+                                                   self._ack_key(enrolment))
+        self._last_bundle_check = self.monotonic()
+        if gateway_ms is not None:
+            skew = gateway_ms - _ms(self.box.clock.now())
+            self._write(lambda: state.put(state.SKEW_MS, skew))
+        if envelope is None:
+            return
+        outcome = bundles.apply_envelope(self.box, envelope, enrolment.centre_key,
+                                         self.box.clock.now())
+        result.bundle = outcome
+
+    def _finish(self, result: SyncResult) -> None:
+        now = utc_text(self.box.clock.now())
+
+        def record() -> None:
+            if result.talked or not result.ok:
+                state.put(state.LAST_ATTEMPT, now)
+            if result.ok:
+                if result.talked:
+                    state.put(state.LAST_SUCCESS, now)
+                state.put(state.LAST_ERROR, "")
+                state.put(state.FAILURES, 0)
+            else:
+                state.put(state.LAST_ERROR, result.error)
+                state.put(state.LAST_ERROR_CODE, result.error_code or "refused")
+                state.put(state.LAST_ERROR_AT, now)
+                state.put(state.FAILURES, state.get(state.FAILURES, 0) + 1)
+        self._write(record)
+        if result.ok:
+            self._failures = 0
+            self.state = AgentState.IDLE
+        else:
+            self._failures += 1
+            log.warning("sync failed: %s", result.error)
+
+    # ------------------------------------------------------------ helpers
+
+    def _pending(self, limit: int) -> list:
+        acked = state.get(state.ACKED_SEQ, 0)
+        return list(OutboxRecord.select().where(OutboxRecord.seq > acked)
+                    .order_by(OutboxRecord.seq).limit(limit))
+
+    def _seal_stragglers(self, enrolment) -> None:
+        """A record appended by a process that had not installed the sealer."""
+        sealer = sealing.HpkeSealer(enrolment.device_id,
+                                    protocol.load_x25519_public(bytes(enrolment.exchange_key)))
+        stragglers = self._read(lambda: OutboxRecord.select().where(
+            OutboxRecord.sealing == protocol.SEALING_PLAIN).exists())
+        if stragglers:
+            self._write(lambda: sealing.reseal_plain_records(sealer))
+
+    def _ack_key(self, enrolment) -> bytes:
+        return protocol.ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))
+
+    def _client_for(self, url: str) -> GatewayClient:
+        if self._client is None or self._client_url != url:
+            if self._client:
+                self._client.close()
+            self._client = self.client_factory(url, self.settings["sync.timeout_seconds"])
+            self._client_url = url
+        return self._client
+
+    @staticmethod
+    def _read(function):
+        return function()   # peewee connects lazily, one connection per thread
+
+    def _write(self, function):
+        with self.box.store.write():
+            return function()
+
+
+def _code(error: SyncError) -> str:
+    """What kind of failure, for the portal to say in the operator's language."""
+    if isinstance(error, GatewayUnreachable):
+        return "timeout" if error.timed_out else "unreachable"
+    if isinstance(error, GatewayRefused) and error.code == "not_enrolled":
+        return "not_enrolled"
+    return "refused"
+
+
+def _consecutive(records: list) -> list:
+    """The leading run of consecutive sequence numbers (compaction keeps it so)."""
+    run = records[:1]
+    for record in records[1:]:
+        if record.seq != run[-1].seq + 1:
+            break
+        run.append(record)
+    return run
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None

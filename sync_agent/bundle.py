@@ -1,0 +1,150 @@
+"""Downlink bundles on the box: verify, then apply in one transaction.
+
+A bundle is refused (and the last good one kept) when its signature does not
+verify with the pinned centre key, when it is older than the one applied,
+when it has the same version with other content, or when it has expired.
+The reason is kept in words for `/sync`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+
+from edge.fields import utc_text
+from edge.models import Office, Service, Tariff
+from sync_agent import protocol, state
+from sync_agent.schema import SyncBundle
+
+log = logging.getLogger(__name__)
+
+
+class BundleRefused(protocol.ProtocolError):
+    """A bundle the box will not apply; the text says why."""
+
+
+def current_version() -> int:
+    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+    return row.version if row else 0
+
+
+def current() -> dict | None:
+    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+    return json.loads(row.envelope)["bundle"] if row else None
+
+
+def suppliers() -> list[dict]:
+    bundle = current()
+    return list(bundle.get("suppliers", [])) if bundle else []
+
+
+def apply_envelope(box, envelope, centre_key: bytes, now: datetime) -> str:
+    """Apply a signed bundle; returns what happened, in words. A refusal is
+    recorded (state BUNDLE_ERROR) and returned, never raised."""
+    try:
+        bundle = check(envelope, bytes(centre_key), now)
+        if bundle is None:
+            return "bundle already applied"
+        with box.store.write():
+            apply(box, bundle, envelope, now)
+            state.put(state.BUNDLE_ERROR, "")
+    except BundleRefused as error:
+        _refused(box, str(error))
+        return f"bundle refused: {error}"
+    except protocol.ProtocolError as error:
+        _refused(box, f"bundle refused: {error}")
+        return f"bundle refused: {error}"
+    except (KeyError, TypeError, ValueError) as error:
+        _refused(box, f"bundle refused: content not understood ({error})")
+        return f"bundle refused: content not understood ({error})"
+    log.info("bundle version %d applied", bundle["version"])
+    return f"bundle version {bundle['version']} applied"
+
+
+def _refused(box, reason: str) -> None:
+    log.warning("%s", reason)
+    with box.store.write():
+        state.put(state.BUNDLE_ERROR, reason)
+
+
+def check(envelope, centre_key: bytes, now: datetime) -> dict | None:
+    """The bundle to apply, None when it is the one already applied, or BundleRefused."""
+    bundle = protocol.verify_bundle(envelope, protocol.load_ed25519_public(centre_key))
+    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+    digest = protocol.bundle_digest(bundle)
+    if row is not None:
+        if bundle["version"] < row.version:
+            raise BundleRefused(f"version {bundle['version']} is older than the applied {row.version}")
+        if bundle["version"] == row.version:
+            if digest != row.digest:
+                raise BundleRefused(f"version {row.version} arrived again with other content")
+            return None
+    expires = _moment(bundle["expires_at"], "expires_at")
+    if expires <= now:
+        raise BundleRefused(f"version {bundle['version']} expired at {bundle['expires_at']}")
+    return bundle
+
+
+def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
+    """Catalogue, tariffs, licence and assigned services; inside a write transaction."""
+    office_part = bundle["office"]
+    assigned = set(office_part.get("services") or [])
+    tariff_version = f"bundle-{bundle['version']}"
+    for entry in bundle["services"]:
+        values = {"name_fa": entry["name_fa"], "name_en": entry.get("name_en", entry["name_fa"]),
+                  "agency": entry.get("agency", ""), "fields": entry.get("fields", []),
+                  "confidential": bool(entry.get("confidential", False)),
+                  "sla_hours": int(entry.get("sla_hours", 72)),
+                  "offered": entry["code"] in assigned}
+        service, created = Service.get_or_create(code=entry["code"], defaults=values)
+        if not created:
+            Service.update(**values).where(Service.id == service.id).execute()
+    known = {entry["code"] for entry in bundle["services"]}
+    Service.update(offered=False).where(Service.code.not_in(known)).execute()
+    for entry in bundle["tariffs"]:
+        service = Service.get_or_none(Service.code == entry["service"])
+        if service is None:
+            raise BundleRefused(f"tariff for unknown service {entry['service']}")
+        fee = entry["fee_rials"]
+        if not isinstance(fee, int) or isinstance(fee, bool) or fee < 0:
+            raise BundleRefused(f"tariff of {entry['service']}: fee must be whole rials")
+        (Tariff.insert(service=service, fee_rials=fee,
+                       effective_from=_moment(entry["effective_from"], "effective_from"),
+                       version=str(entry.get("version", tariff_version)))
+         .on_conflict(conflict_target=[Tariff.service, Tariff.effective_from],
+                      update={Tariff.fee_rials: fee,
+                              Tariff.version: str(entry.get("version", tariff_version))})
+         .execute())
+    office = Office.select().first()
+    licence_expires = office_part.get("licence_expires")
+    values = {"licence_status": office_part.get("licence_status", "active"),
+              "licence_number": office_part.get("licence_number", "") or "",
+              "licence_expires": _moment(licence_expires, "licence_expires")
+              if licence_expires else None}
+    if office_part.get("name"):
+        values["name"] = office_part["name"]
+    if office is None:
+        Office.create(code=office_part["code"], **values)
+    else:
+        Office.update(**values).where(Office.id == office.id).execute()
+    SyncBundle.insert(id=1, version=bundle["version"], digest=protocol.bundle_digest(bundle),
+                      issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
+                      envelope=json.dumps(envelope, ensure_ascii=False),
+                      applied_at=utc_text(now)).on_conflict_replace().execute()
+    box.events.record("centre", "bundle.applied", str(bundle["version"]),
+                      {"services": len(bundle["services"]), "tariffs": len(bundle["tariffs"]),
+                       "licence_status": values["licence_status"]})
+
+
+def _moment(text, what: str) -> datetime:
+    """ISO date or date-time; a bare date is midnight UTC."""
+    if not isinstance(text, str):
+        raise BundleRefused(f"{what} is not a date")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BundleRefused(f"{what} {text!r} is not an ISO date") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

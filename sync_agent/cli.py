@@ -1,0 +1,75 @@
+"""`edge enroll` and `edge sync now|status`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from edge.cli import CliContext, EdgeCommandError
+
+
+@click.command("enroll")
+@click.option("--gateway", "gateway_url", required=True, help="Gateway URL, http://HOST:8800")
+@click.option("--token", required=True, help="One-time enrolment token from the centre.")
+@click.pass_obj
+def enroll(obj: CliContext, gateway_url: str, token: str) -> None:
+    """Enrol this box with the central gateway."""
+    from sync_agent.client import SyncError
+    from sync_agent.enroll import EnrollError, enroll as do_enroll
+    box = obj.box()
+    try:
+        row = do_enroll(box, gateway_url, token)
+    except (EnrollError, SyncError) as error:
+        raise EdgeCommandError(f"enrolment failed: {error}") from None
+    finally:
+        box.close()
+    click.echo(f"enrolled with {row.gateway_url} for office {row.office} (device tag {row.tag})")
+
+
+@click.group("sync")
+def sync() -> None:
+    """Forwarding to the central gateway."""
+
+
+@sync.command("now")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def sync_now(obj: CliContext, as_json: bool) -> None:
+    """Send everything waiting now and check for a bundle."""
+    from sync_agent.appliance import attach
+    box = obj.box()
+    try:
+        agent = attach(box)
+        result = agent.sync_once(force_bundle=True)
+    finally:
+        box.close()
+    if as_json:
+        click.echo(json.dumps({"ok": result.ok, "sent": result.sent, "acked_seq": result.acked_seq,
+                               "batches": result.batches, "bundle": result.bundle,
+                               "error": result.error}, ensure_ascii=False))
+    elif result.ok:
+        click.echo(f"sent {result.sent} record(s) in {result.batches} batch(es); "
+                   f"gateway holds up to {result.acked_seq}" + (f"; {result.bundle}" if result.bundle else ""))
+    if not result.ok:
+        raise EdgeCommandError(f"sync failed: {result.error}")
+
+
+@sync.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def sync_status(obj: CliContext, as_json: bool) -> None:
+    """Queue depth, oldest unsent record, last success and last error."""
+    from sync_agent.report import status
+    box = obj.box()
+    try:
+        report = status(box)
+    finally:
+        box.close()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    click.echo(report["summary"])
+    for key in ("state", "gateway", "office", "queue_depth", "oldest_unsent_at", "acked_seq",
+                "last_success_at", "last_error", "clock_skew_ms", "bundle_version", "bundle_error"):
+        click.echo(f"  {key}: {report[key] if report[key] not in (None, '') else '-'}")

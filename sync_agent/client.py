@@ -1,0 +1,132 @@
+"""The box's thin HTTP transport to the gateway (requests, minimal headers).
+
+Every method returns parsed answers or raises `GatewayUnreachable` (link
+trouble: retry later) or `GatewayRefused` (the gateway said no: the reason is
+in words). Headers are cut to the bone because on GSM every byte is paid.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from sync_agent import protocol
+
+
+class SyncError(Exception):
+    """Base of the sync agent's errors; the text is for people."""
+
+
+class GatewayUnreachable(SyncError):
+    """No answer, a cut connection, a timeout or a garbled answer."""
+
+    def __init__(self, message: str, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+class GatewayRefused(SyncError):
+    """The gateway answered with a refusal."""
+
+    def __init__(self, message: str, status: int, code: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class Answer:
+    body: Any
+    gateway_ms: int | None
+    sent_ms: int
+    received_ms: int
+
+
+class GatewayClient:
+    def __init__(self, base_url: str, timeout: float = 30.0, connect_timeout: float = 10.0):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (connect_timeout, timeout)
+        self.session = requests.Session()
+        # requests sends User-Agent, Accept and Accept-Encoding by default: ~90 bytes a request.
+        self.session.headers.clear()
+        self.session.headers["Accept-Encoding"] = "identity"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, timeout: tuple[float, float] | None = None, **kwargs):
+        try:
+            response = self.session.request(method, self.base_url + path,
+                                            timeout=timeout or self.timeout, **kwargs)
+        except requests.Timeout as error:
+            raise GatewayUnreachable(f"gateway did not answer in time ({error.__class__.__name__})",
+                                     timed_out=True) from None
+        except requests.RequestException as error:
+            raise GatewayUnreachable(f"cannot reach the gateway: {_short(error)}") from None
+        if response.status_code >= 400:
+            raise _refusal(response)
+        return response
+
+    def enroll(self, request: dict[str, Any]) -> dict[str, Any]:
+        response = self._call("POST", "/v1/enroll", data=json.dumps(request),
+                              headers={"Content-Type": "application/json"})
+        return _json(response)
+
+    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None) -> protocol.Ack:
+        """The gateway's verified answer; a garbled or forged one counts as no answer."""
+        limits = (self.timeout[0], timeout) if timeout else None
+        response = self._call("POST", "/v1/batches", timeout=limits, data=wire)
+        try:
+            ack = protocol.decode_ack(response.content)
+            protocol.verify_ack(ack, ack_key, wire)
+        except protocol.ProtocolError as error:
+            raise GatewayUnreachable(f"garbled acknowledgement: {error}") from None
+        return ack
+
+    def fetch_bundle(self, device_id: str, have: int, key: bytes) -> tuple[dict | None, int | None]:
+        """The signed bundle if the gateway has one newer than `have`, and the gateway's time."""
+        tag = protocol.bundle_request_tag(key, device_id, have)
+        response = self._call("GET", "/v1/bundle",
+                              params={"device": device_id, "have": have, "tag": tag})
+        gateway_ms = _header_ms(response)
+        if response.status_code == 204:
+            return None, gateway_ms
+        return _json(response), gateway_ms
+
+
+def _header_ms(response: requests.Response) -> int | None:
+    value = response.headers.get("X-Gateway-Time", "")
+    return int(value) if value.isdigit() else None
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise GatewayUnreachable("garbled answer from the gateway (not JSON)") from None
+
+
+def _refusal(response: requests.Response) -> SyncError:
+    try:
+        error = response.json()["error"]
+        message, code = str(error["message"]), str(error["code"])
+    except (ValueError, KeyError, TypeError):
+        if response.status_code >= 500 or response.status_code in (408, 429):
+            return GatewayUnreachable(f"gateway answered HTTP {response.status_code}")
+        return GatewayRefused(f"gateway answered HTTP {response.status_code}",
+                              response.status_code, "http")
+    if response.status_code >= 500:
+        return GatewayUnreachable(f"gateway trouble: {message}")
+    return GatewayRefused(message, response.status_code, code)
+
+
+def _short(error: Exception) -> str:
+    text = str(error)
+    if "Connection refused" in text:
+        return "connection refused"
+    if "reset" in text.lower() or "aborted" in text.lower():
+        return "connection cut"
+    return text.split(":")[-1].strip()[:120] or error.__class__.__name__

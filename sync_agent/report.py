@@ -1,0 +1,100 @@
+"""What `/sync`, `GET /api/v1/sync` and `edge sync status` show, in words and numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from edge.models import OutboxRecord
+from sync_agent import bundle as bundles, state
+from sync_agent.agent import parse_time
+
+
+def status(box) -> dict:
+    """Queue depth, the oldest unsent record's age, last success, last error in words."""
+    now = box.clock.now()
+    enrolment = state.enrolment()
+    acked = state.get(state.ACKED_SEQ, 0)
+    pending = OutboxRecord.select().where(OutboxRecord.seq > acked)
+    depth = pending.count()
+    oldest = pending.order_by(OutboxRecord.seq).first()
+    oldest_age = _age(now, oldest.created_at) if oldest else None
+    last_success = parse_time(state.get(state.LAST_SUCCESS))
+    agent = getattr(box, "sync_agent", None)
+    agent_state = agent.state.value if agent else ("idle" if enrolment else "not_enrolled")
+    if not box.settings["sync.enabled"]:
+        agent_state = "disabled"
+    last_error = state.get(state.LAST_ERROR, "") or ""
+    bundle = bundles.current()
+    return {
+        "state": agent_state,
+        "enrolled": enrolment is not None,
+        "gateway": enrolment.gateway_url if enrolment else None,
+        "office": enrolment.office if enrolment else None,
+        "device": box.keys.device_id,
+        "queue_depth": depth,
+        "oldest_unsent_seq": oldest.seq if oldest else None,
+        "oldest_unsent_at": _text(oldest.created_at) if oldest else None,
+        "oldest_unsent_age_seconds": oldest_age,
+        "acked_seq": acked,
+        "records_sent_total": state.get(state.SENT_RECORDS, 0),
+        "last_success_at": _text(last_success),
+        "last_success_age_seconds": _age(now, last_success) if last_success else None,
+        "last_attempt_at": state.get(state.LAST_ATTEMPT),
+        "last_error": last_error,
+        "last_error_code": state.get(state.LAST_ERROR_CODE, "") if last_error else "",
+        "last_error_fa": _in_persian(state.get(state.LAST_ERROR_CODE, ""), last_error)
+        if last_error else "",
+        "last_error_at": state.get(state.LAST_ERROR_AT) if last_error else None,
+        "consecutive_failures": state.get(state.FAILURES, 0),
+        "clock_skew_ms": state.get(state.SKEW_MS),
+        "bundle_version": bundle["version"] if bundle else 0,
+        "bundle_expires_at": bundle["expires_at"] if bundle else None,
+        "bundle_error": state.get(state.BUNDLE_ERROR, "") or "",
+        "licence_status": bundle["office"]["licence_status"] if bundle else None,
+        "summary": summary(enrolment is not None, depth, oldest_age, last_error, agent_state),
+    }
+
+
+ERRORS_FA = {
+    "unreachable": "دسترسی به درگاه مرکزی ممکن نشد؛ دوباره تلاش می‌شود.",
+    "timeout": "درگاه مرکزی به‌موقع پاسخ نداد؛ دوباره تلاش می‌شود.",
+    "not_enrolled": "این دستگاه در درگاه مرکزی ثبت نشده است؛ کارشناس فنی باید آن را ثبت کند.",
+    "internal": "خطای داخلی در ارسال؛ جزئیات در گزارش سامانه است.",
+    "refused": "درگاه مرکزی ارسال را نپذیرفت",
+}
+
+
+def _in_persian(code: str, words: str) -> str:
+    text = ERRORS_FA.get(code or "refused", ERRORS_FA["refused"])
+    return f"{text}: {words}" if code in ("refused", "") else text
+
+
+def summary(enrolled: bool, depth: int, oldest_age: int | None, last_error: str,
+            agent_state: str) -> str:
+    """One sentence (English) for people; the portal translates from the numbers."""
+    if agent_state == "disabled":
+        return "sync is switched off (sync.enabled = false)"
+    if not enrolled:
+        return "not enrolled with a gateway: run edge enroll --gateway URL --token TOKEN"
+    if depth == 0:
+        return "everything has reached the gateway"
+    waiting = f"{depth} record(s) waiting, the oldest for {_duration(oldest_age or 0)}"
+    return f"{waiting}; last error: {last_error}" if last_error else waiting
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def _age(now: datetime, then: datetime) -> int:
+    return max(0, int((now - then).total_seconds()))   # a clock moved back shows 0, not < 0
+
+
+def _text(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,40 @@
+"""The sealer the outbox uses once the box is enrolled, and the one-time
+reseal of records written before enrolment.
+
+Before enrolment there is no gateway key to seal to, so the lead's plain
+sealer keeps the canonical JSON. At enrolment every plain record is sealed
+in the same transaction that pins the gateway's keys: from then on no plain
+record exists, and nothing queued can be read with what is on the box.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from edge.models import OutboxRecord
+from sync_agent import protocol
+
+
+class HpkeSealer:
+    """Compresses and seals each record to the pinned gateway key, bound to
+    this device and the record's sequence number."""
+
+    name = protocol.SEALING_HPKE
+
+    def __init__(self, device_id: str, recipient: X25519PublicKey):
+        self.device_id = device_id
+        self.recipient = recipient
+
+    def seal(self, seq: int, event_type: str, plaintext: bytes) -> tuple[str, bytes]:
+        return self.name, protocol.seal(plaintext, self.recipient, self.device_id, seq)
+
+
+def reseal_plain_records(sealer: HpkeSealer) -> int:
+    """Seal every still-plain record; call inside the enrolment's write transaction."""
+    count = 0
+    for record in OutboxRecord.select().where(OutboxRecord.sealing == protocol.SEALING_PLAIN):
+        _, body = sealer.seal(record.seq, record.event_type, bytes(record.body))
+        OutboxRecord.update(sealing=sealer.name, body=body).where(
+            OutboxRecord.seq == record.seq).execute()
+        count += 1
+    return count

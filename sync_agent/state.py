@@ -1,0 +1,34 @@
+"""Small durable values of the sync agent (in `sync_state`), typed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sync_agent.schema import SyncEnrolment, SyncState
+
+ACKED_SEQ = "acked_seq"
+LAST_SUCCESS = "last_success"          # ISO time of the last sync that reached the gateway
+LAST_ATTEMPT = "last_attempt"
+LAST_ERROR = "last_error"              # words, or empty
+LAST_ERROR_AT = "last_error_at"
+LAST_ERROR_CODE = "last_error_code"     # unreachable, timeout, refused, not_enrolled, internal
+SKEW_MS = "skew_ms"                    # gateway time minus box time
+BUNDLE_ERROR = "bundle_error"          # why the last offered bundle was refused, or empty
+GATEWAY_BUNDLE = "gateway_bundle_version"
+FAILURES = "failures"
+BATCH_SIZE = "batch_size"
+SENT_RECORDS = "sent_records"
+
+
+def get(key: str, default: Any = None) -> Any:
+    row = SyncState.get_or_none(SyncState.key == key)
+    return json.loads(row.value) if row else default
+
+
+def put(key: str, value: Any) -> None:
+    SyncState.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+
+
+def enrolment() -> SyncEnrolment | None:
+    return SyncEnrolment.get_or_none(SyncEnrolment.id == 1)

@@ -1,0 +1,194 @@
+"""The box side: enrolment, the sealed outbox, the agent, status, bundles, clocks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from edge.clock import FakeClock
+from edge.models import OutboxRecord
+from sync_agent import protocol, state
+from sync_agent.agent import AgentState
+from tests.sync.conftest import wait_until
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request):
+    return None     # the box side is the same on either gateway database
+
+
+def feed(gateway):
+    return gateway.feed(0, 1000)["records"]
+
+
+def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gateway_url, make_box):
+    tb = make_box()
+    before = tb.intake()
+    assert {r.sealing for r in OutboxRecord.select()} == {"plain"}
+    row = tb.enroll(gateway, gateway_url)
+    assert row.office == "KHR-0042"
+    assert row.tag == tb.box.keys.tag == before.tracking_code.replace("-", "")[:6]
+    assert bytes(row.exchange_key) == protocol.public_bytes(gateway.keys.exchange.public_key())
+    after = tb.intake()
+    records = list(OutboxRecord.select())
+    assert {r.sealing for r in records} == {protocol.SEALING_HPKE}
+    for record in records:
+        for secret in (before.tracking_code, after.tracking_code, before.national_code):
+            assert secret.encode() not in bytes(record.body)
+
+
+def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make_box):
+    from cryptography.hazmat.primitives import serialization
+    tb = make_box()
+    tb.enroll(gateway, url=gateway_url)
+    tb.intake()
+    keys = []
+    for path in (tb.box.home).rglob("*"):
+        if path.is_file():
+            try:
+                keys.append(serialization.load_pem_private_key(path.read_bytes(), password=None))
+            except (ValueError, TypeError):
+                pass
+    assert len(keys) == 2      # the box's own two keys are all there is
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    exchange = [k for k in keys if isinstance(k, X25519PrivateKey)]
+    for record in OutboxRecord.select():
+        for key in exchange:
+            with pytest.raises(protocol.SealError):
+                protocol.open_sealed(bytes(record.body), key, tb.box.keys.device_id, record.seq)
+    # ...while the gateway's key opens it.
+    record = OutboxRecord.select().first()
+    opened = protocol.open_sealed(bytes(record.body), gateway.keys.exchange,
+                                  tb.box.keys.device_id, record.seq)
+    assert protocol.decode_event(record.seq, opened).type == record.event_type
+
+
+def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box):
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    codes = [tb.intake().tracking_code for _ in range(10)]
+    bodies_before = {r.seq: bytes(r.body) for r in OutboxRecord.select()}
+    agent = tb.agent()
+    result = agent.sync_once()
+    assert result.ok, result.error
+    sizes = [b["last_seq"] - b["first_seq"] + 1 for b in gateway.batches(0, 100)["batches"]]
+    assert sizes == [4, 6]          # small at first, doubled after success
+    intakes = [r for r in feed(gateway) if r["type"] == "intake.created"]
+    assert [r["payload"]["tracking_code"] for r in intakes] == codes
+    assert OutboxRecord.select().count() == 0
+    assert state.get(state.ACKED_SEQ) == max(bodies_before)
+    assert agent.state is AgentState.IDLE
+
+
+def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, make_box):
+    from tests.sync.conftest import free_port
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)            # then point the box at nothing
+    from sync_agent.schema import SyncEnrolment
+    with tb.box.store.write():
+        SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
+    tb.intake()
+    tb.intake()
+    agent = tb.agent()
+    result = agent.sync_once()
+    assert not result.ok and "connection refused" in result.error
+    from sync_agent import status
+    report = status(tb.box)
+    assert report["queue_depth"] == 2 and "connection refused" in report["last_error"]
+    assert report["last_error_code"] == "unreachable"
+    assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
+    assert report["oldest_unsent_age_seconds"] >= 0
+    assert "waiting" in report["summary"]
+    assert agent.backoff.delay(1) <= agent.backoff.delay(30) <= 0.2
+
+
+def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    agent = tb.agent()
+    agent.start()
+    try:
+        code = tb.intake().tracking_code
+        wait_until(lambda: any(r["payload"].get("tracking_code") == code for r in feed(gateway)))
+        wait_until(lambda: OutboxRecord.select().where(OutboxRecord.seq <= 2).count() == 0)
+    finally:
+        agent.stop()
+
+
+def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
+    from edge.cli import cli
+    tb = make_box()
+    home = str(tb.box.home)
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["--home", home, "enroll", "--gateway", gateway_url,
+                                  "--token", "no-such-token"])
+    assert refused.exit_code == 1
+    assert "enrolment failed: enrolment token unknown" in refused.output
+    done = runner.invoke(cli, ["--home", home, "enroll", "--gateway", gateway_url,
+                               "--token", gateway.issue_token("KHR-0042")])
+    assert done.exit_code == 0, done.output
+    tb.rebind()
+    tb.intake()
+    report = json.loads(runner.invoke(cli, ["--home", home, "sync", "status", "--json"]).output)
+    assert report["enrolled"] and report["queue_depth"] == 1
+    now = runner.invoke(cli, ["--home", home, "sync", "now"])
+    assert now.exit_code == 0, now.output
+    report = json.loads(runner.invoke(cli, ["--home", home, "sync", "status", "--json"]).output)
+    assert report["queue_depth"] == 0 and report["last_success_at"]
+
+
+def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_url, make_box):
+    from datetime import datetime, timezone
+    # Starts a year after the demo tariffs, so a year back still has a tariff in force
+    # (the lead's intake refuses a time before any tariff: noted in the report).
+    clock = FakeClock(datetime(2027, 6, 1, 8, 0, tzinfo=timezone.utc))
+    tb = make_box(clock=clock)
+    tb.enroll(gateway, gateway_url)
+    codes = [tb.intake().tracking_code]
+    clock.advance(days=-365)
+    codes.append(tb.intake().tracking_code)
+    clock.advance(days=3650 + 365)
+    codes.append(tb.intake().tracking_code)
+    clock.advance(days=-3650)
+    codes.append(tb.intake().tracking_code)
+    assert tb.agent().sync_once().ok
+    records = [r for r in feed(gateway) if r["type"] == "intake.created"]
+    assert [r["payload"]["tracking_code"] for r in records] == codes
+    assert [r["seq"] for r in records] == sorted(r["seq"] for r in records)
+    hlcs = [r["hlc"] for r in records]
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
+    real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
+    assert abs(state.get(state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+
+
+def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
+    from web import create_app
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    tb.agent()                       # attach: installs box.sync_status
+    tb.intake()
+    client = create_app(tb.box).test_client()
+    token = client.post("/api/v1/tokens", json={
+        "username": "operator", "password": tb.credentials["operator"]}).get_json()["token"]
+    report = client.get("/api/v1/sync", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert report["enrolled"] and report["queue_depth"] == 1
+    assert report["gateway"] == gateway_url and "waiting" in report["summary"]
+
+
+def test_the_box_assembly_attaches_the_agent_and_sealer(gateway, gateway_url, make_box):
+    from edge.box import open_box
+    from sync_agent.agent import SyncAgent
+    from sync_agent.sealing import HpkeSealer
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    home = tb.box.home
+    tb.close()
+    box = open_box(home, attach=True)          # what `edge run` does
+    try:
+        assert any(isinstance(worker, SyncAgent) for worker in box.workers)
+        assert isinstance(box.outbox.sealer, HpkeSealer)
+        assert box.sync_status()["enrolled"]
+    finally:
+        box.close()

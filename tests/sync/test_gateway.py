@@ -1,0 +1,181 @@
+"""The gateway on SQLite and PostgreSQL: enrolment, ingest, feed, bundles."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from gateway.service import GatewayError
+from sync_agent import protocol
+from tests.sync.devices import SimDevice
+
+OFFICE = "KHR-0042"
+
+
+def enrolled(gateway, device=None) -> SimDevice:
+    device = device or SimDevice()
+    device.pin(gateway.enroll(device.enroll_request(gateway.issue_token(OFFICE))))
+    return device
+
+
+def feed_all(gateway):
+    return gateway.feed(0, 1000)["records"]
+
+
+def test_enrolment_binds_office_and_answers_signed_keys(gateway):
+    device = enrolled(gateway)
+    assert device.pinned.office == OFFICE
+    assert device.pinned.exchange_key == protocol.public_bytes(gateway.keys.exchange.public_key())
+    [row] = gateway.devices()
+    assert (row["device"], row["office"], row["held_seq"]) == (device.device_id, OFFICE, 0)
+
+
+def test_used_unknown_and_expired_tokens_are_refused_in_words(gateway):
+    token = gateway.issue_token(OFFICE)
+    gateway.enroll(SimDevice().enroll_request(token))
+    with pytest.raises(GatewayError, match="already used"):
+        gateway.enroll(SimDevice().enroll_request(token))
+    with pytest.raises(GatewayError, match="unknown"):
+        gateway.enroll(SimDevice().enroll_request("not-a-token"))
+    expired = gateway.issue_token(OFFICE, hours=1)
+    real_clock = gateway.clock_ms
+    gateway.clock_ms = lambda: real_clock() + 2 * 3_600_000
+    with pytest.raises(GatewayError, match="expired"):
+        gateway.enroll(SimDevice().enroll_request(expired))
+
+
+def test_enrolment_with_a_taken_device_tag_is_refused(gateway):
+    first = enrolled(gateway)
+    clone = SimDevice()
+    clone.signing = first.signing        # same public key -> same tag
+    with pytest.raises(GatewayError, match="edge init --new-keys"):
+        gateway.enroll(clone.enroll_request(gateway.issue_token(OFFICE)))
+
+
+def test_enrolment_request_must_be_signed_by_its_key(gateway):
+    device = SimDevice()
+    request = device.enroll_request(gateway.issue_token(OFFICE))
+    request["device"] = "someone-else"
+    with pytest.raises(protocol.SignatureError):
+        gateway.enroll(request)
+
+
+def test_ingest_stores_each_seq_once_and_acks_contiguous(gateway):
+    device = enrolled(gateway)
+    ack = protocol.decode_ack(gateway.ingest(device.batch_of(1, 5)))
+    assert ack.held_seq == 5
+    assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 5))).held_seq == 5  # resealed retry
+    assert protocol.decode_ack(gateway.ingest(device.batch_of(4, 8))).held_seq == 8
+    assert protocol.decode_ack(gateway.ingest(device.batch_of(11, 12))).held_seq == 8  # gap
+    records = feed_all(gateway)
+    assert [r["seq"] for r in records] == list(range(1, 9))
+    assert records[0]["payload"]["tracking_code"] == f"T-{device.device_id}-1"
+    assert records[0]["office"] == OFFICE
+
+
+def test_same_seq_with_other_content_is_a_conflict_kept_aside(gateway, caplog):
+    device = enrolled(gateway)
+    gateway.ingest(device.batch_of(1, 2))
+    other = device.batch(2, [device.record(2, {"tracking_code": "CHANGED"})])
+    assert protocol.decode_ack(gateway.ingest(other)).held_seq == 2
+    gateway.ingest(other)                       # the same clash again is kept once
+    [conflict] = gateway.conflicts()
+    assert (conflict["seq"], conflict["payload"]) == (2, {"tracking_code": "CHANGED"})
+    assert feed_all(gateway)[1]["payload"]["tracking_code"] != "CHANGED"
+    assert "CONFLICT" in caplog.text
+    assert gateway.devices()[0]["conflicts"] == 1
+
+
+def test_unenrolled_foreign_and_tampered_batches_store_nothing(gateway):
+    device = enrolled(gateway)
+    stranger = SimDevice()
+    stranger.pinned = device.pinned
+    with pytest.raises(GatewayError, match="not enrolled"):
+        gateway.ingest(stranger.batch_of(1, 1))
+    foreign = device.batch(1, [device.record(1)], signer=enrolled(gateway).signing)
+    with pytest.raises(protocol.SignatureError):
+        gateway.ingest(foreign)
+    wire = bytearray(device.batch_of(1, 3))
+    wire[len(wire) // 2] ^= 0x01
+    with pytest.raises(protocol.ProtocolError):
+        gateway.ingest(bytes(wire))
+    assert feed_all(gateway) == []
+
+
+def test_http_surface_feed_batches_and_api_key(gateway, gateway_url):
+    device = SimDevice()
+    answer = requests.post(gateway_url + "/v1/enroll",
+                           json=device.enroll_request(gateway.issue_token(OFFICE)), timeout=5)
+    assert answer.status_code == 200, answer.text
+    device.pin(answer.json())
+    response = requests.post(gateway_url + "/v1/batches", data=device.batch_of(1, 3), timeout=5)
+    assert protocol.decode_ack(response.content).held_seq == 3
+    refused = requests.post(gateway_url + "/v1/batches", data=b"\x01garbage" + bytes(64), timeout=5)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "malformed"
+    assert requests.get(gateway_url + "/v1/feed", timeout=5).status_code == 401
+    key = gateway.issue_api_key("central")
+    auth = {"Authorization": f"Bearer {key}"}
+    page = requests.get(gateway_url + "/v1/feed?limit=2", headers=auth, timeout=5).json()
+    assert [r["seq"] for r in page["records"]] == [1, 2]
+    rest = requests.get(gateway_url + f"/v1/feed?after={page['next']}", headers=auth, timeout=5)
+    assert [r["seq"] for r in rest.json()["records"]] == [3]
+    assert "X-Gateway-Time" in rest.headers
+    batches = requests.get(gateway_url + "/v1/feed/batches", headers=auth, timeout=5).json()
+    [batch] = batches["batches"]
+    assert (batch["office"], batch["first_seq"], batch["last_seq"]) == (OFFICE, 1, 3)
+
+
+BUNDLE = """
+expires_days = 30
+[[services]]
+code = "PASSPORT"
+name_fa = "گذرنامه"
+name_en = "Passport"
+[[tariffs]]
+service = "PASSPORT"
+fee_rials = 250000
+effective_from = 2026-12-01
+[[suppliers]]
+code = "POST"
+name = "Post"
+[offices.KHR-0042]
+licence_status = "active"
+licence_expires = 2027-12-01
+services = ["PASSPORT"]
+"""
+
+
+def test_publish_signs_bundles_with_rising_versions(gateway, tmp_path):
+    device = enrolled(gateway)
+    path = tmp_path / "bundle.toml"
+    path.write_text(BUNDLE, encoding="utf-8")
+    assert gateway.publish(path) == 1
+    envelope = gateway.bundle_for(device.device_id)
+    bundle = protocol.verify_bundle(envelope, protocol.load_ed25519_public(device.pinned.centre_key))
+    assert bundle["office"]["licence_status"] == "active"
+    assert bundle["tariffs"][0]["effective_from"] == "2026-12-01"
+    path.write_text("version = 1\n" + BUNDLE, encoding="utf-8")
+    with pytest.raises(GatewayError, match="must rise"):
+        gateway.publish(path)
+    path.write_text(BUNDLE.replace('"active"', '"revoked"'), encoding="utf-8")
+    assert gateway.publish(path) == 2
+    assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 1))).bundle_version == 2
+
+
+def test_bundle_request_needs_the_devices_tag(gateway, gateway_url, tmp_path):
+    device = enrolled(gateway)
+    (tmp_path / "b.toml").write_text(BUNDLE, encoding="utf-8")
+    gateway.publish(tmp_path / "b.toml")
+    key = protocol.ack_key(device.exchange, device.pinned.exchange_key)
+    good = protocol.bundle_request_tag(key, device.device_id, 0)
+    answer = requests.get(gateway_url + "/v1/bundle", timeout=5,
+                          params={"device": device.device_id, "have": 0, "tag": good})
+    assert answer.status_code == 200 and answer.json()["bundle"]["version"] == 1
+    assert requests.get(gateway_url + "/v1/bundle", timeout=5,
+                        params={"device": device.device_id, "have": 1,
+                                "tag": protocol.bundle_request_tag(key, device.device_id, 1)}
+                        ).status_code == 204
+    for tag in ("", "x" * 22, good[:-1] + ("A" if good[-1] != "A" else "B")):
+        refused = requests.get(gateway_url + "/v1/bundle", timeout=5,
+                               params={"device": device.device_id, "have": 0, "tag": tag})
+        assert refused.status_code == 403
