@@ -159,3 +159,36 @@ def test_hardware_page_reads_the_devices_own_report(portal):
         assert device in hardware.text
     assert "پنل GPIO خاموش است" in hardware.text
     assert "پنل GPIO خاموش است" in technician.get("/").text
+
+
+def test_sync_page_reads_the_sync_agents_own_report(portal):
+    """The sync agent's attach installs box.sync_status; the page puts it in words."""
+    from sync_agent.appliance import attach
+    attach(portal.box)
+    technician = logged_in(portal, "technician")
+    page = technician.get("/sync").text
+    assert "sync-not-configured" not in page
+    assert "ارتباط: هنوز نزد مرکز ثبت نشده است" in page
+    assert "<dt>ثبت‌شده نزد مرکز</dt><dd>خیر</dd>" in page
+    assert portal.box.keys.device_id not in page and "not enrolled with a gateway" not in page
+    assert "ارتباط: هنوز نزد مرکز ثبت نشده است" in technician.get("/").text
+    technician.post("/language", {"lang": "en"})
+    assert "Link: not enrolled with the centre yet" in technician.get("/sync").text
+
+
+def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
+    portal.box.sync_status = lambda: {
+        "state": "backing_off", "enrolled": True, "gateway": "https://gw.example/v1",
+        "queue_depth": 4, "oldest_unsent_age_seconds": 5400, "last_success_age_seconds": 90000,
+        "last_error": "connection refused", "last_error_fa": "دسترسی به درگاه مرکزی ممکن نشد",
+        "last_error_at": "2026-12-01T08:00:00+00:00", "licence_status": "active",
+        "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}
+    technician = logged_in(portal, "technician")
+    page = technician.get("/sync").text
+    for words in ("تلاش قبلی ناموفق بود", "۱ ساعت", "۱ روز پیش", "دسترسی به درگاه مرکزی ممکن نشد",
+                  "۱۰ آذر ۱۴۰۵، ۱۱:۳۰", "<dd>فعال</dd>", "۴ رویداد در صف ارسال"):
+        assert words in page, words
+    assert "connection refused" not in page and "record(s)" not in page and "۱۷" not in page
+    technician.post("/language", {"lang": "en"})
+    english = technician.get("/sync").text
+    assert "connection refused" in english and "1 day ago" in english

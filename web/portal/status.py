@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, g, render_template
 
 from edge.fields import UtcDateTimeField
+from edge.messages import STATUS_NAMES_FA
 from web.portal.access import EVERYONE, roles_required
 from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
 
@@ -29,7 +30,28 @@ KNOWN_KEYS = {
     "signal": N_("Signal"), "paper": N_("Paper"), "power": N_("Power"),
     "ok": N_("Working"), "port": N_("Port"), "reader": N_("Reader"), "url": N_("Address"),
     "live": N_("Checked just now"),
+    # the sync agent's report (sync_agent.report.status)
+    "office": N_("Office"), "records_sent_total": N_("Events sent in all"),
+    "last_success_age_seconds": N_("Last successful send"),
+    "last_error_at": N_("Time of the last error"),
+    "consecutive_failures": N_("Failed tries in a row"),
+    "bundle_version": N_("Catalogue version from the centre"),
+    "bundle_expires_at": N_("Catalogue valid until"), "bundle_error": N_("Catalogue problem"),
+    "licence_status": N_("Licence, as the centre last said"),
 }
+
+# States of the sync agent (sync_agent.agent.AgentState), in words.
+AGENT_STATES = {
+    "not_enrolled": N_("not enrolled with the centre yet: a technician must enrol the box"),
+    "disabled": N_("switched off in the settings"),
+    "idle": N_("waiting for the next contact"),
+    "sending": N_("sending now"),
+    "backing_off": N_("the last try failed; trying again soon"),
+}
+# Internal details a person at the counter does not need.
+HIDDEN_KEYS = ("state_code", "device", "summary", "oldest_unsent_seq", "oldest_unsent_at",
+               "acked_seq", "last_success_at", "last_attempt_at", "last_error_code",
+               "clock_skew_ms")
 
 
 def age_words(seconds: int) -> str:
@@ -50,12 +72,23 @@ def word_value(key: str, value):
     """A reported value as a person reads it."""
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if value is None:
+    if value is None or value == "":
         if key.startswith("last_"):
-            return gettext("Never")
+            return gettext("Never") if key != "last_error" else gettext("None")
         return gettext("None waiting") if key.endswith("_seconds") else "—"
     if key.endswith("_seconds") and isinstance(value, (int, float)):
+        if key.startswith("last_"):
+            return gettext("%(age)s ago", age=age_words(value))
         return age_words(value)
+    if key == "state" and value in AGENT_STATES:
+        return gettext(AGENT_STATES[value])
+    if key == "licence_status" and g.get("lang", "fa") == "fa":
+        return STATUS_NAMES_FA.get(value, value)
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return jdatetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         return jdatetime(value)
     if isinstance(value, (list, tuple)):
@@ -70,13 +103,12 @@ def label(key: str) -> str:
     return gettext(known) if known else key.replace("_", " ").replace(".", " ").capitalize()
 
 
-HIDDEN_KEYS = ("state_code", "device")
-
-
 def in_reader_language(report: dict) -> dict:
-    """A report may give its state in words more than once — `state` (English),
-    `state_fa`, or `words` ({"en", "fa"}, as hardware.status gives it): keep
-    the one the reader reads; internal codes are not shown."""
+    """A report may say a thing twice — `state` (English) and `state_fa`,
+    `last_error` and `last_error_fa`, or `words` ({"en", "fa"}, as
+    hardware.status gives it): keep the one the reader reads; internal codes
+    are not shown."""
+    persian = g.get("lang", "fa") == "fa"
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
     words = report.get("words")
     if isinstance(words, dict) and set(words) <= {"en", "fa"}:
@@ -84,10 +116,10 @@ def in_reader_language(report: dict) -> dict:
         chosen = words.get(g.get("lang", "fa")) or words.get("en")
         if chosen:
             report["state"] = chosen
-    if "state_fa" in report:
-        persian = report.pop("state_fa")
-        if g.get("lang", "fa") == "fa" and persian:
-            report["state"] = persian
+    for key in [key for key in report if key.endswith("_fa")]:
+        in_persian = report.pop(key)
+        if persian and in_persian and key[:-3] in report:
+            report[key[:-3]] = in_persian
     return report
 
 
@@ -159,14 +191,19 @@ def link_summary(configured: bool, report: dict) -> str:
     if not configured:
         return gettext("The sync agent is not configured on this box yet.") + " " + queue
     state = report.get("state") or report.get("link")
-    return (gettext("Link: %(state)s.", state=state) + " " + queue) if state else queue
+    if report.get("enrolled") is False:
+        state = "not_enrolled"      # nothing can leave the box before enrolment
+    if not state:
+        return queue
+    return gettext("Link: %(state)s.", state=word_value("state", state)) + " " + queue
 
 
 @blueprint.get("/sync")
 @roles_required(*EVERYONE)
 def sync():
     configured, report = sync_report(current_app.config["BOX"])
-    return render_template("sync.html", configured=configured, rows=rows(report))
+    return render_template("sync.html", configured=configured, rows=rows(report),
+                           headline=link_summary(configured, report))
 
 
 @blueprint.get("/hardware")
