@@ -72,6 +72,9 @@ def test_sync_and_hardware_say_what_is_not_configured(portal):
     assert 'id="sync-not-configured"' in sync and "رویدادهای در انتظار ارسال" in sync
     hardware = technician.get("/hardware").text
     assert 'id="hardware-not-configured"' in hardware
+    assert 'id="sync-now"' not in sync
+    refused = technician.post("/sync/now")
+    assert refused.status_code == 409 and "عامل همگام‌سازی" in refused.text
     assert "چیزی در انتظار نیست" in sync                  # setting up the office is not queued
     make_intake(logged_in(portal, "operator"))
     assert "کمتر از یک دقیقه" in technician.get("/sync").text
@@ -172,6 +175,12 @@ def test_sync_page_reads_the_sync_agents_own_report(portal):
     assert "<dt>ثبت‌شده نزد مرکز</dt><dd>خیر</dd>" in page
     assert portal.box.keys.device_id not in page and "not enrolled with a gateway" not in page
     assert "ارتباط: هنوز نزد مرکز ثبت نشده است" in technician.get("/").text
+    assert 'id="sync-now"' in page
+    agent = portal.box.sync_agent                     # attached, not started: nothing runs
+    assert not agent._wake.is_set()
+    asked = technician.post("/sync/now")
+    assert asked.status_code == 303 and agent._wake.is_set()
+    assert "از عامل همگام‌سازی خواسته شد" in technician.get(asked.headers["Location"]).text
     technician.post("/language", {"lang": "en"})
     assert "Link: not enrolled with the centre yet" in technician.get("/sync").text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from edge.fields import UtcDateTimeField
 from edge.messages import STATUS_NAMES_FA
@@ -201,9 +201,28 @@ def link_summary(configured: bool, report: dict) -> str:
 @blueprint.get("/sync")
 @roles_required(*EVERYONE)
 def sync():
-    configured, report = sync_report(current_app.config["BOX"])
+    box = current_app.config["BOX"]
+    configured, report = sync_report(box)
+    notice = gettext("The sync agent is asked to send now.") \
+        if request.args.get("done") == "asked" else None
     return render_template("sync.html", configured=configured, rows=rows(report),
-                           headline=link_summary(configured, report))
+                           headline=link_summary(configured, report), notice=notice,
+                           can_send=getattr(box, "sync_agent", None) is not None)
+
+
+@blueprint.post("/sync/now")
+@roles_required(*EVERYONE)
+def sync_now():
+    """Ask the sync agent to contact the centre now instead of at its next turn."""
+    agent = getattr(current_app.config["BOX"], "sync_agent", None)
+    if agent is None or not callable(getattr(agent, "wake", None)):
+        configured, report = sync_report(current_app.config["BOX"])
+        return render_template("sync.html", configured=configured, rows=rows(report),
+                               headline=link_summary(configured, report), can_send=False,
+                               problem=gettext("There is no sync agent on this box to ask."
+                                               )), 409
+    agent.wake()
+    return redirect(url_for("status.sync", done="asked"), 303)
 
 
 @blueprint.get("/hardware")
