@@ -52,7 +52,7 @@ def render_error(status: int, code: str, message: str):
     titles = {400: N_("The request could not be used"), 403: N_("Not allowed"),
               404: N_("Page not found"), 405: N_("Not allowed"), 409: N_("Not possible now"),
               413: N_("Too large"), 500: N_("Something went wrong")}
-    if code in ("auth.forbidden",) or status == 403:
+    if status == 403:   # a role's refusal reads the same wherever it comes from
         message = text("auth.forbidden", g.lang)
     title = i18n.gettext(titles.get(status, titles[500]))
     try:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from edge import intake as intake_rules, jalali, nationalcode, phone, tracking
+from edge.catalogue import services_with_fees
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, tariff_in_force
@@ -52,7 +53,6 @@ def matches(service: Service, query: str) -> bool:
 
 
 def offered_services(query: str = "") -> list[tuple[Service, object]]:
-    from edge.catalogue import services_with_fees
     rows = services_with_fees(box().clock.now())
     return [(service, tariff) for service, tariff in rows if not query or matches(service, query)]
 
