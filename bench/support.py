@@ -23,7 +23,7 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> fl
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read() if process.stderr else ''}")
+            raise RuntimeError(f"server exited with status {process.returncode}")
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return time.perf_counter() - start
@@ -32,10 +32,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> fl
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
-def start_edge(home: Path, port: int, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "EDGE_HOME": str(home)}
-    return subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port), *extra],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def start_edge(home: Path, port: int, *extra: str, env: dict | None = None) -> subprocess.Popen:
+    """`edge run` with its log in HOME/edge.log (a pipe nobody reads would fill
+    up and stop the server at its next log line)."""
+    env = {**os.environ, "EDGE_HOME": str(home), **(env or {})}
+    with open(home / "edge.log", "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port), *extra],
+                                env=env, stdout=log, stderr=log)
 
 
 def stop(process: subprocess.Popen) -> None:

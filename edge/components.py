@@ -1,5 +1,6 @@
 """The packages that make up the box. Each may contribute a `settings.py`
-(SETTINGS) and a `schema.py` (NAME and MIGRATIONS) that the core picks up."""
+(SETTINGS), a `schema.py` (NAME, MIGRATIONS and MODELS) and an
+`appliance.py` (`attach(box)`: hooks and workers) that the core picks up."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-COMPONENTS = ("edge", "sync_agent", "hardware.printer", "hardware.modem",
+COMPONENTS = ("edge", "sync_agent", "hardware", "hardware.printer", "hardware.modem",
               "hardware.card", "hardware.gpio", "web")
 
 

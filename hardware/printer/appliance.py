@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from hardware.printer.overview import reprint_intake
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import receipt_for_intake
 from hardware.printer.transport import open_printer
@@ -41,6 +42,15 @@ def attach(box) -> None:
         queue.enqueue(receipt_for_intake(intake, box.settings))
         worker.wake()
 
+    def reprint_receipt(tracking_code: str, user) -> dict:
+        """The intake page's reprint button: a new job, and who asked for it."""
+        with box.store.write():
+            job = reprint_intake(box, tracking_code)
+            box.events.record(user.username, "receipt.reprinted", tracking_code,
+                              {"print_job": job["id"]})
+        return job
+
     box.intake_hooks.append(queue_receipt)
     box.workers.append(worker)
     box.printer_worker = worker
+    box.reprint_receipt = reprint_receipt

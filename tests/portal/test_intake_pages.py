@@ -172,14 +172,16 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
 
 
 def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
-    """How the lead is expected to wire it: the printer's own reprint_intake."""
-    from hardware import printer
+    """The printer's attach offers reprints; each is audited with who asked."""
+    from edge.models import AuditEntry
+    from hardware.printer.appliance import attach
     from hardware.printer.schema import PrintJob
     code = make_intake(operator_client)
-    portal.box.reprint_receipt = lambda tracking_code, user: printer.reprint_intake(
-        portal.box, tracking_code)
+    attach(portal.box)
     assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")
     assert PrintJob.select().count() == 1
+    audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert (audit.action, audit.subject) == ("receipt.reprinted", code)
     assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text

@@ -152,9 +152,9 @@ def test_api_errors_stay_json(failing_app):
 
 
 def test_hardware_page_reads_the_devices_own_report(portal):
-    """How the lead is expected to wire it: box.hardware_status = device_statuses."""
-    from hardware.status import device_statuses
-    portal.box.hardware_status = lambda: device_statuses(portal.box)
+    """hardware's attach installs box.hardware_status; the page puts it in words."""
+    from hardware.appliance import attach
+    attach(portal.box)
     technician = logged_in(portal, "technician")
     hardware = technician.get("/hardware")
     assert hardware.status_code == 200
