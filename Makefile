@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 # pyscard (PC/SC card readers) compiles against libpcsclite with swig; without
 # them the box still installs and card tests skip, saying what is missing.
-EXTRAS := test$(shell command -v swig >/dev/null && test -e /usr/include/PCSC/winscard.h && echo ,pcsc)
+EXTRAS := test,postgres$(shell command -v swig >/dev/null && test -e /usr/include/PCSC/winscard.h && echo ,pcsc)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)

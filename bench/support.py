@@ -32,12 +32,30 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> fl
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
+BOX_VENV = Path(__file__).resolve().parent / ".box-venv"
+ROOT = Path(__file__).resolve().parent.parent
+# As the service unit runs it (provisioning/systemd/pishkhan-edge.service).
+SERVICE_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
+def box_python() -> str:
+    """The Python of a virtual environment holding the box as a Pi has it
+    (`pip install .`, no test or gateway extras), made once and reused."""
+    python = BOX_VENV / "bin" / "python"
+    stamp = BOX_VENV / ".installed"
+    if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
+        subprocess.run([sys.executable, "-m", "venv", str(BOX_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-e", str(ROOT)], check=True)
+        stamp.touch()
+    return str(python)
+
+
 def start_edge(home: Path, port: int, *extra: str, env: dict | None = None) -> subprocess.Popen:
-    """`edge run` with its log in HOME/edge.log (a pipe nobody reads would fill
-    up and stop the server at its next log line)."""
-    env = {**os.environ, "EDGE_HOME": str(home), **(env or {})}
+    """`edge run` as deployed, with its log in HOME/edge.log (a pipe nobody
+    reads would fill up and stop the server at its next log line)."""
+    env = {**os.environ, **SERVICE_ENV, "EDGE_HOME": str(home), **(env or {})}
     with open(home / "edge.log", "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port), *extra],
+        return subprocess.Popen([box_python(), "-m", "edge", "run", "--port", str(port), *extra],
                                 env=env, stdout=log, stderr=log)
 
 

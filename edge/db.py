@@ -28,7 +28,7 @@ PRAGMAS = {
     "synchronous": "full",   # a receipt that was printed must survive a power cut
     "foreign_keys": 1,
     "busy_timeout": 5000,     # other processes (the CLI) wait instead of failing
-    "cache_size": -4000,      # 4 MB: the box may be a Pi Zero
+    "cache_size": -256,       # 256 KiB per connection (one per thread); the OS caches the file too
 }
 
 Migration = Callable[[SqliteDatabase], None]

@@ -39,14 +39,16 @@ class Outbox:
     def __init__(self, sealer: Sealer | None = None):
         self.sealer: Sealer = sealer or PlainSealer()
 
-    def append(self, event_type: str, payload: dict, hlc: int, at: datetime) -> OutboxRecord:
-        """Number, seal and store one event; call inside a write transaction."""
+    def append(self, event_type: str, payload: dict, hlc: int, at: datetime) -> int:
+        """Number, seal and store one event; call inside a write transaction.
+        Returns its sequence number."""
         seq = device_state.next_number(NEXT_SEQ_KEY)
         plaintext = canonical_json({"type": event_type, "seq": seq, "hlc": hlc,
                                     "payload": payload})
         sealing, body = self.sealer.seal(seq, event_type, plaintext)
-        return rows.create(OutboxRecord, seq=seq, event_type=event_type, hlc=hlc,
-                           created_at=at, sealing=sealing, body=body)
+        rows.insert(OutboxRecord, {"seq": seq, "event_type": event_type, "hlc": hlc,
+                                   "created_at": at, "sealing": sealing, "body": body})
+        return seq
 
     @staticmethod
     def pending():

@@ -35,5 +35,20 @@ def create(model, **values):
 
 
 def first(model, sql: str, *params):
-    """The first `model` row that `sql` selects, or None."""
-    return next(iter(model.raw(sql, *params)), None)
+    """The first `model` row that `sql` (a SELECT of whole rows) selects, or None."""
+    cursor = model._meta.database.execute_sql(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    fields = _fields_by_column(model)
+    return model(**{fields[column[0]].name: fields[column[0]].python_value(value)
+                    for column, value in zip(cursor.description, row)})
+
+
+_COLUMNS: dict[type, dict] = {}
+
+
+def _fields_by_column(model) -> dict:
+    if model not in _COLUMNS:
+        _COLUMNS[model] = {field.column_name: field for field in model._meta.sorted_fields}
+    return _COLUMNS[model]

@@ -8,6 +8,7 @@ migrations written once with two spellings of the few types that differ.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import logging
 import time
@@ -193,6 +194,8 @@ def database_for(url: str | None, home: Path) -> Database:
         name = parsed.path.lstrip("/")
         if not name:
             raise GatewayDbError(f"database URL {url!r} names no database")
+        if importlib.util.find_spec("psycopg2") is None:
+            raise GatewayDbError("PostgreSQL needs its driver: pip install 'pishkhan-edge[postgres]'")
         return PostgresqlDatabase(
             name, user=unquote(parsed.username or "") or None,
             password=unquote(parsed.password or "") or None,

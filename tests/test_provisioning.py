@@ -16,6 +16,7 @@ def test_unit_runs_edge_as_the_service_user_on_the_service_folder():
     unit.read(UNIT)
     service = unit["Service"]
     assert service["User"] == paths.SERVICE_USER
-    assert service["Environment"] == f"EDGE_HOME={paths.SERVICE_HOME}"
+    environment = dict(item.split("=", 1) for item in service["Environment"].split())
+    assert environment["EDGE_HOME"] == str(paths.SERVICE_HOME)
     assert service["ExecStart"].split()[1:3] == ["run", "--host"]
     assert service["KillSignal"] == "SIGTERM"
