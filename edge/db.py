@@ -4,6 +4,11 @@ Every write goes through `Store.write()`: one process-wide lock (one writer)
 around a short `BEGIN IMMEDIATE` transaction, so a write never meets
 SQLITE_BUSY half-way and readers in WAL mode are never blocked.
 
+Intakes, the busiest writes, go through `Store.write_together(work)`: a
+writer thread runs each waiting piece of work in its own savepoint of one
+transaction, so several operators' intakes share one fsync (group commit),
+and each caller returns only once its work is committed.
+
 Schema changes are ordered migrations per component (see `edge.components`):
 a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
 `migration(db)`; the version of each component is kept in `schema_version`.
@@ -12,10 +17,11 @@ a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from peewee import SqliteDatabase
 
@@ -53,8 +59,17 @@ class Store:
         self.path = Path(path)
         self.db = open_database(self.path)
         self._write_lock = threading.RLock()
+        self._group = GroupCommit(self)
         if models:
             self.db.bind(list(models), bind_refs=False, bind_backrefs=False)
+
+    def write_together(self, work: Callable[[], Any]) -> Any:
+        """`work()` inside a write transaction shared with other waiting work;
+        returns its result (or raises its error) once that is committed."""
+        if self.db.in_transaction():     # already inside a write: just join it
+            with self.write():
+                return work()
+        return self._group.run(work)
 
     @contextmanager
     def write(self) -> Iterator[SqliteDatabase]:
@@ -106,7 +121,87 @@ class Store:
         return problems
 
     def close(self) -> None:
+        self._group.stop()
         self.db.close()
+
+
+_STOP = object()
+
+
+class _Work:
+    __slots__ = ("call", "done", "result", "error")
+
+    def __init__(self, call: Callable[[], Any]):
+        self.call, self.done, self.result, self.error = call, threading.Event(), None, None
+
+
+class GroupCommit:
+    """The writer thread behind `Store.write_together`. A failing piece of
+    work rolls back only its own savepoint; a failing commit fails them all."""
+
+    MAX_BATCH = 32
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._waiting: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def run(self, call: Callable[[], Any]) -> Any:
+        work = _Work(call)
+        self._ensure_thread()
+        self._waiting.put(work)
+        work.done.wait()
+        if work.error is not None:
+            raise work.error
+        return work.result
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._waiting.put(_STOP)
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _ensure_thread(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="store-writer",
+                                                daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while (first := self._waiting.get()) is not _STOP:
+            batch = [first]
+            try:
+                with self.store.write():
+                    self._run(first)
+                    while len(batch) < self.MAX_BATCH and (more := self._waiting_now()):
+                        batch.append(more)
+                        self._run(more)
+            except Exception as error:   # the commit failed: nothing in the batch is stored
+                for work in batch:
+                    work.error = work.error or error
+            for work in batch:
+                work.done.set()
+        self.store.db.close()            # this thread's connection
+
+    def _waiting_now(self) -> _Work | None:
+        """The next waiting work, or None when there is none (or a stop is next)."""
+        try:
+            work = self._waiting.get_nowait()
+        except queue.Empty:
+            return None
+        if work is _STOP:
+            self._waiting.put(_STOP)     # seen again by the loop, after this batch
+            return None
+        return work
+
+    def _run(self, work: _Work) -> None:
+        try:
+            with self.store.db.savepoint():
+                work.result = work.call()
+        except Exception as error:
+            work.error = error
 
 
 def run_sql(*statements: str) -> Migration:

@@ -174,3 +174,28 @@ def test_no_new_intakes_while_mains_power_is_down(box, operator):
     assert caught.value.code == "intake.power_fail" and counts() == before
     box.intakes.accepting = True
     assert box.intakes.create(request(), operator).status == "received"
+
+
+def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(box, operator):
+    import threading
+    box.intake_hooks.append(lambda intake: intake.full_name == "خطا" and 1 / 0)
+    before = counts()
+    outcomes = []
+
+    def counter(name: str) -> None:
+        try:
+            outcomes.append(box.intakes.create(request(full_name=name), operator).tracking_code)
+        except ZeroDivisionError:
+            outcomes.append("failed")
+
+    threads = [threading.Thread(target=counter, args=(name,))
+               for name in ["زهرا", "علی", "خطا", "مریم", "رضا", "سارا", "حسین", "نرگس"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes).count("failed") == 1
+    assert counts() == tuple(n + 7 for n in before)
+    stored = {intake.tracking_code for intake in Intake.select()}
+    assert {code for code in outcomes if code != "failed"} <= stored
+    assert audit.first_broken() is None
