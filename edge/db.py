@@ -4,10 +4,11 @@ Every write goes through `Store.write()`: one process-wide lock (one writer)
 around a short `BEGIN IMMEDIATE` transaction, so a write never meets
 SQLITE_BUSY half-way and readers in WAL mode are never blocked.
 
-Intakes, the busiest writes, go through `Store.write_together(work)`: a
-writer thread runs each waiting piece of work in its own savepoint of one
-transaction, so several operators' intakes share one fsync (group commit),
-and each caller returns only once its work is committed.
+Intakes, the busiest writes, go through `Store.write_together(work)`: when
+the writer is free the work runs at once in the caller's thread; when it is
+busy, a writer thread runs each waiting piece of work in its own savepoint of
+one transaction, so several operators' intakes share one fsync (group
+commit). Either way the caller returns only once its work is committed.
 
 Schema changes are ordered migrations per component (see `edge.components`):
 a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
@@ -69,6 +70,13 @@ class Store:
         if self.db.in_transaction():     # already inside a write: just join it
             with self.write():
                 return work()
+        if self._write_lock.acquire(blocking=False):
+            try:
+                if self._group.idle():   # nobody to share a commit with: no hand-over
+                    with self.write():
+                        return work()
+            finally:
+                self._write_lock.release()
         return self._group.run(work)
 
     @contextmanager
@@ -155,6 +163,9 @@ class GroupCommit:
         if work.error is not None:
             raise work.error
         return work.result
+
+    def idle(self) -> bool:
+        return self._waiting.empty()
 
     def stop(self) -> None:
         if self._thread is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+import time
 import types
 from pathlib import Path
 
@@ -100,3 +101,37 @@ def test_a_failing_migration_keeps_the_old_version(tmp_path):
     assert store.version("edge") == 1
     columns = {row[1] for row in store.db.execute_sql("PRAGMA table_info(intake)").fetchall()}
     assert "half_done" not in columns
+
+
+def test_writes_that_wait_are_committed_together_by_the_writer(bare_box):
+    from edge import device_state
+    store = bare_box.store
+    ran_on = []
+
+    def work(n: int):
+        ran_on.append(threading.current_thread().name)
+        device_state.put(f"together.{n}", str(n))
+        if n == 2:
+            raise ValueError("this one is refused")
+        return n
+
+    results = {}
+
+    def submit(n: int) -> None:
+        try:
+            results[n] = store.write_together(lambda: work(n))
+        except ValueError as error:
+            results[n] = str(error)
+
+    with store.write():          # the writer is busy: the next writes must wait
+        threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        while store._group.idle():
+            time.sleep(0.01)
+        time.sleep(0.3)          # all four have handed their work over by now
+    for thread in threads:
+        thread.join()
+    assert results == {0: 0, 1: 1, 2: "this one is refused", 3: 3}
+    assert set(ran_on) == {"store-writer"}
+    assert [device_state.get(f"together.{n}") for n in range(4)] == ["0", "1", None, "3"]
