@@ -172,6 +172,9 @@ class GroupCommit:
             self._waiting.put(_STOP)
             self._thread.join(timeout=10)
             self._thread = None
+        while (late := self._waiting_now()) is not None:   # handed over as we stopped
+            late.error = StoreError("the store closed before this write")
+            late.done.set()
 
     def _ensure_thread(self) -> None:
         with self._start_lock:
@@ -211,7 +214,7 @@ class GroupCommit:
         try:
             with self.store.db.savepoint():
                 work.result = work.call()
-        except Exception as error:
+        except BaseException as error:   # whatever it is, it is the caller's to see
             work.error = error
 
 

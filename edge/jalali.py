@@ -51,4 +51,6 @@ def parse_date(text: str) -> date:
     if len(parts) != 3 or not all(is_ascii_number(part) for part in parts):
         raise ValueError(f"not a Jalali date: {text!r}")
     year, month, day = (int(part) for part in parts)
+    if not 1300 <= year <= 1499:     # '05/09/10' is a typo, not the year 5
+        raise ValueError(f"not a Jalali year of this era: {year}")
     return jdatetime.date(year, month, day).togregorian()

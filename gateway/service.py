@@ -215,6 +215,9 @@ class Gateway:
                 raise GatewayError("enrolment token unknown: ask the centre for a new one",
                                    status=403, code="token_unknown")
             if row.used_ms is not None:
+                if self._enrolled_with(row, device_id, signing_key, exchange_key):
+                    # the box never got our answer (a dropped link): give it again
+                    return self._enrolment_answer(device_id, tag, row.office, now)
                 raise GatewayError("enrolment token already used: ask the centre for a new one",
                                    status=403, code="token_used")
             if row.expires_ms <= now:
@@ -227,13 +230,25 @@ class Gateway:
             if taken is not None:
                 raise GatewayError(
                     f"device tag {tag} is taken by another device: regenerate this box's keys "
-                    "(edge init --new-keys) and enrol again", status=409, code="tag_taken")
+                    "(move its data folder's keys/ aside, run edge init) and enrol again",
+                    status=409, code="tag_taken")
             office = row.office
             Device.create(device_id=device_id, tag=tag, office=office, signing_key=signing_key,
                           exchange_key=exchange_key, enrolled_ms=now)
             row.used_ms, row.used_by = now, device_id
             row.save()
         log.info("device %s (tag %s) enrolled for office %s", device_id, tag, office.code)
+        return self._enrolment_answer(device_id, tag, office, now)
+
+    @staticmethod
+    def _enrolled_with(token_row, device_id: str, signing_key: bytes, exchange_key: bytes) -> bool:
+        """Did this very token enrol this very device, with these keys?"""
+        device = Device.get_or_none(Device.device_id == device_id)
+        return (token_row.used_by == device_id and device is not None
+                and bytes(device.signing_key) == signing_key
+                and bytes(device.exchange_key) == exchange_key)
+
+    def _enrolment_answer(self, device_id: str, tag: str, office, now: int) -> dict[str, Any]:
         answer = {"device": device_id, "tag": tag, "office": office.code,
                   "office_name": office.name, "time_ms": now, **self.keys.public()}
         answer["answer_signature"] = protocol.b64(self.keys.centre.sign(protocol.canonical(answer)))
@@ -370,7 +385,11 @@ class Gateway:
             if not isinstance(document.setdefault(name, []), list):
                 raise GatewayError(f"bundle {name} must be a list of tables ([[{name}]])")
         offices = document.setdefault("offices", {})
+        if not isinstance(offices, dict):
+            raise GatewayError("bundle offices must be a table of offices ([offices.CODE])")
         for code, office in offices.items():
+            if not isinstance(office, dict):
+                raise GatewayError(f"office {code}: must be a table ([offices.{code}])")
             status = office.get("licence_status", "active")
             if status not in LICENCE_STATES:
                 raise GatewayError(f"office {code}: licence_status must be one of "

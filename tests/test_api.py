@@ -103,6 +103,7 @@ def test_not_json_too_large_unknown_route_and_method(api):
     assert_error(api.get("/api/v1/intakes", params={"page": "0"}), 400, "field.range", "page")
     assert_error(api.get("/api/v1/intakes", params={"page": "²"}), 400, "field.range", "page")
     assert_error(api.get("/api/v1/intakes", params={"from": "tomorrow"}), 400, "field.type", "from")
+    assert_error(api.get("/api/v1/intakes", params={"to": "05/09/10"}), 400, "field.type", "to")
 
 
 def test_error_language_follows_the_request(server, operator):
@@ -217,3 +218,11 @@ def test_box_language_setting_is_the_default_for_messages(box, operator):
         assert error["message"] == "A mobile number looks like 09xxxxxxxxx."
     finally:
         appliance.close_server()
+
+
+@pytest.mark.parametrize("raw", [b"[" * 5000 + b"]" * 5000,
+                                 b'{"service_code": "\\ud800"}',
+                                 b'{"\\udfff": 1}'])
+def test_bodies_json_cannot_store_are_refused_as_not_json(api, raw):
+    assert_error(api.post("/api/v1/intakes", data=raw), 400, "body.not_json")
+    assert_error(api.post("/api/v1/tokens", data=raw), 400, "body.not_json")

@@ -34,7 +34,9 @@ def json_body(schema: dict) -> dict:
     raw = request.get_data(cache=False)
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        # "\ud800" parses, but no UTF-8 text (nor SQLite) can hold a lone surrogate
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):   # UnicodeError is a ValueError
         raise InvalidInput("body.not_json") from None
     validate(document, schema)
     return document

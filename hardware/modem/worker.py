@@ -123,8 +123,17 @@ class ModemWorker:
             log.exception("modem worker: unexpected error")
             self._started = False
             self.modem.close_port_only()
+            self._release_claimed()
         finally:
             self._publish()
+
+    def _release_claimed(self) -> None:
+        """An SMS this worker had claimed goes back to the queue (this worker
+        is the only sender), so a surprise never leaves it `sending` for good."""
+        try:
+            self.outbox.release_interrupted()
+        except Exception:   # the store may still be busy: the next surprise, or start-up, tries again
+            log.exception("modem worker: could not put a claimed SMS back")
 
     def _waiting_for_sim_recheck(self) -> bool:
         return self.modem.state in SIM_WAITING_STATES and time.monotonic() >= self._retry_at

@@ -88,11 +88,20 @@ class PrintWorker:
                 worked = self.run_once()
             except Exception:  # the worker must outlive any one bad job or store hiccup
                 log.exception("print worker: unexpected failure")
+                self._release_claimed()
                 worked = False
             if not worked:
                 self._check_when_idle()
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
+
+    def _release_claimed(self) -> None:
+        """A job this worker had claimed goes back for a retry (this worker is
+        the only printer), so a surprise never leaves it `printing` for good."""
+        try:
+            self.queue.recover_interrupted()
+        except Exception:  # the store may still be busy: the next round tries again
+            log.exception("print worker: could not put a claimed job back")
 
     def _check_when_idle(self) -> None:
         """Ask the printer now and then while idle, so /hardware shows a

@@ -44,11 +44,21 @@ def test_used_unknown_and_expired_tokens_are_refused_in_words(gateway):
         gateway.enroll(SimDevice().enroll_request(expired))
 
 
+def test_a_box_whose_answer_was_lost_can_enrol_again_with_its_token(gateway):
+    device, token = SimDevice(), gateway.issue_token(OFFICE)
+    gateway.enroll(device.enroll_request(token))          # the answer never arrives
+    device.pin(gateway.enroll(device.enroll_request(token)))
+    assert device.pinned.office == OFFICE and len(gateway.devices()) == 1
+    other = SimDevice()
+    with pytest.raises(GatewayError, match="already used"):
+        gateway.enroll(other.enroll_request(token))
+
+
 def test_enrolment_with_a_taken_device_tag_is_refused(gateway):
     first = enrolled(gateway)
     clone = SimDevice()
     clone.signing = first.signing        # same public key -> same tag
-    with pytest.raises(GatewayError, match="edge init --new-keys"):
+    with pytest.raises(GatewayError, match="run edge init"):
         gateway.enroll(clone.enroll_request(gateway.issue_token(OFFICE)))
 
 
@@ -160,6 +170,14 @@ def test_publish_signs_bundles_with_rising_versions(gateway, tmp_path):
     path.write_text(BUNDLE.replace('"active"', '"revoked"'), encoding="utf-8")
     assert gateway.publish(path) == 2
     assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 1))).bundle_version == 2
+
+
+@pytest.mark.parametrize("offices", ["offices = 3\n", '[offices]\nKHR = "a"\n'])
+def test_publish_refuses_offices_that_are_not_tables(gateway, tmp_path, offices):
+    path = tmp_path / "bundle.toml"
+    path.write_text(offices, encoding="utf-8")
+    with pytest.raises(GatewayError, match="must be a table"):
+        gateway.publish(path)
 
 
 def test_bundle_request_needs_the_devices_tag(gateway, gateway_url, tmp_path):

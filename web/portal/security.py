@@ -180,7 +180,9 @@ def csrf_token() -> str:
 
 def csrf_ok() -> bool:
     sent = request.form.get(CSRF_FIELD, "")
-    return bool(sent) and hmac.compare_digest(sent, csrf_token())
+    # as bytes: compare_digest refuses str with non-ASCII characters (a Persian keyboard)
+    return bool(sent) and hmac.compare_digest(sent.encode("utf-8", "replace"),
+                                              csrf_token().encode())
 
 
 # --- login throttling -------------------------------------------------------
