@@ -164,4 +164,7 @@ def main() -> None:
         if type(error).__module__.startswith(("peewee", "psycopg2", "sqlite3")):
             click.echo(f"edge-gateway: database error: {error}", err=True)
             sys.exit(1)
-        raise
+        # the operator gets one line; the log has the rest
+        logging.getLogger("gateway").debug("unexpected error", exc_info=True)
+        click.echo(f"edge-gateway: unexpected error: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
