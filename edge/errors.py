@@ -47,3 +47,7 @@ class Forbidden(EdgeError, PermissionError):
 
 class Unauthorized(EdgeError, PermissionError):
     status = 401
+
+
+class Throttled(EdgeError):
+    status = 429

@@ -226,3 +226,15 @@ def test_box_language_setting_is_the_default_for_messages(box, operator):
 def test_bodies_json_cannot_store_are_refused_as_not_json(api, raw):
     assert_error(api.post("/api/v1/intakes", data=raw), 400, "body.not_json")
     assert_error(api.post("/api/v1/tokens", data=raw), 400, "body.not_json")
+
+
+def test_password_guessing_through_the_api_is_slowed(server, operator):
+    def attempt(password: str):
+        return requests.post(server.url + "/api/v1/tokens", timeout=5,
+                             json={"username": "ali", "password": password})
+
+    for _ in range(3):
+        assert_error(attempt("wrong guess"), 401, "auth.bad_credentials")
+    error = assert_error(attempt("wrong guess"), 429, "auth.throttled")
+    assert "ثانیه صبر کنید" in error["message"]
+    assert_error(attempt("correct horse 1"), 429, "auth.throttled")   # even the right one waits

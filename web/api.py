@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from edge import catalogue, jalali, users
 from edge import intake as intake_rules
 from edge.digits import is_ascii_number
-from edge.errors import Forbidden, InvalidInput, Unauthorized
+from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake, IntakeStatusChange, User
@@ -76,9 +76,16 @@ def openapi_document():
 @blueprint.post("/tokens")
 def create_token():
     body = json_body(schemas.TOKEN_REQUEST)
+    # the portal's throttle: guessing through the API is no faster than at /login
+    throttle, address = current_app.extensions["login_throttle"], request.remote_addr or "?"
+    wait = throttle.wait_seconds(body["username"], address)
+    if wait:
+        raise Throttled("auth.throttled", seconds=wait)
     user = users.authenticate(body["username"], body["password"])
     if user is None:
+        throttle.failed(body["username"], address)
         raise Unauthorized("auth.bad_credentials")
+    throttle.succeeded(body["username"], address)
     current = box()
     token = users.issue_token(current.store, current.events, user,
                               current.settings["api.token_hours"])

@@ -14,7 +14,8 @@ def _json(schema: dict, description: str) -> dict:
 
 def _errors(*statuses: int) -> dict:
     names = {400: "bad input", 401: "not logged in", 403: "role not allowed",
-             404: "not found", 409: "conflicts with the current state"}
+             404: "not found", 409: "conflicts with the current state",
+             429: "too many failed logins: wait the seconds the message says"}
     return {str(status): _json({"$ref": "#/components/schemas/Error"}, names[status])
             for status in statuses}
 
@@ -52,7 +53,7 @@ PATHS = {
     "/api/v1/tokens": {"post": _operation(
         "Log in: a bearer token for the API",
         (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
-        body=schemas.TOKEN_REQUEST, errors=(400, 401), auth=False)},
+        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
     "/api/v1/services": {"get": _operation(
         "The catalogue with the fee now in force",
         (200, {"type": "object", "properties": {"services": {
