@@ -12,10 +12,10 @@ it is deleted from the SIM, and its parts are joined here.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from edge.phone import normalize_mobile
 from hardware.modem import pdu
 from hardware.modem.at import ModemError
 from hardware.modem.schema import SmsMessage, SmsPart, SmsReceived, SmsReceivedPart
@@ -41,26 +41,9 @@ class RecipientError(ValueError):
 def normalize_recipient(number: str) -> str:
     """`09121234567`, `+989121234567`, `00989121234567` -> `+989121234567`."""
     try:
-        from edge.phone import normalize_mobile   # the foundation's rule, when it is there
-    except ImportError:
-        normalize_mobile = None
-    if normalize_mobile is not None:
-        try:
-            return normalize_mobile(number)
-        except ValueError:
-            raise RecipientError(number) from None
-    digits = re.sub(r"[\s\-()]", "", _ascii_digits(str(number)))
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    elif digits.startswith("0") and len(digits) == 11:
-        digits = "+98" + digits[1:]
-    if not re.fullmatch(r"\+\d{8,15}", digits):
-        raise RecipientError(number)
-    return digits
-
-
-def _ascii_digits(text: str) -> str:
-    return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+        return normalize_mobile(number)
+    except ValueError:
+        raise RecipientError(number) from None
 
 
 def _iso(moment: datetime) -> str:
