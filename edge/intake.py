@@ -151,6 +151,12 @@ def check_licence(at: datetime) -> None:
         raise Forbidden("licence.inactive", status=status)
 
 
+def status_history(intake: Intake) -> list[IntakeStatusChange]:
+    """The intake's status changes, oldest first, with who made each."""
+    return list(IntakeStatusChange.select(IntakeStatusChange, User).join(User)
+                .where(IntakeStatusChange.intake == intake).order_by(IntakeStatusChange.id))
+
+
 def intake_payload(intake: Intake) -> dict:
     """What the centre receives about a new intake."""
     return {

@@ -261,8 +261,7 @@ class SyncAgent:
 
     def _seal_stragglers(self, enrolment) -> None:
         """A record appended by a process that had not installed the sealer."""
-        sealer = sealing.HpkeSealer(enrolment.device_id,
-                                    protocol.load_x25519_public(bytes(enrolment.exchange_key)))
+        sealer = sealing.HpkeSealer.for_enrolment(enrolment)
         stragglers = self._read(lambda: OutboxRecord.select().where(
             OutboxRecord.sealing == protocol.SEALING_PLAIN).exists())
         if stragglers:

@@ -11,7 +11,8 @@ import logging
 
 from edge.fields import utc_text
 from edge.models import Office
-from sync_agent import enrolment as wire, protocol, sealing, state
+from sync_agent import enrolment as wire
+from sync_agent import protocol, sealing, state
 from sync_agent.client import GatewayClient
 from sync_agent.schema import SyncEnrolment
 
@@ -69,6 +70,5 @@ def install_sealer(box) -> bool:
     row = state.enrolment()
     if row is None:
         return False
-    box.outbox.sealer = sealing.HpkeSealer(row.device_id,
-                                           protocol.load_x25519_public(bytes(row.exchange_key)))
+    box.outbox.sealer = sealing.HpkeSealer.for_enrolment(row)
     return True

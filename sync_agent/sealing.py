@@ -28,6 +28,11 @@ class HpkeSealer:
     def seal(self, seq: int, event_type: str, plaintext: bytes) -> tuple[str, bytes]:
         return self.name, protocol.seal(plaintext, self.recipient, self.device_id, seq)
 
+    @classmethod
+    def for_enrolment(cls, enrolment) -> "HpkeSealer":
+        """Sealing to the gateway key pinned in the box's enrolment row."""
+        return cls(enrolment.device_id, protocol.load_x25519_public(bytes(enrolment.exchange_key)))
+
 
 def reseal_plain_records(sealer: HpkeSealer) -> int:
     """Seal every still-plain record; call inside the enrolment's write transaction."""

@@ -13,7 +13,7 @@ from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
-from edge.models import Intake, IntakeStatusChange, User
+from edge.models import Intake
 from web import openapi, schemas
 from web.errors import request_language
 from web.validation import validate
@@ -193,7 +193,5 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
         document["history"] = [
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
-            for change in (IntakeStatusChange.select(IntakeStatusChange, User).join(User)
-                           .where(IntakeStatusChange.intake == item)
-                           .order_by(IntakeStatusChange.id))]
+            for change in intake_rules.status_history(item)]
     return document

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
-from edge import intake as intake_rules, jalali, nationalcode, phone, tracking
+from edge import intake as intake_rules
+from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
-from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, tariff_in_force
-from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, IntakeStatusChange, Service, User
+from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
+from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from web.portal.access import CITIZEN_DATA, roles_required
 from web.portal.forms import FieldErrors, message_for
 from web.portal.i18n import N_, digits, gettext
@@ -152,16 +153,11 @@ def create():
 
 # --- one intake ---------------------------------------------------------------
 
-def history(item) -> list:
-    return list(IntakeStatusChange.select(IntakeStatusChange, User).join(User)
-                .where(IntakeStatusChange.intake == item).order_by(IntakeStatusChange.id))
-
-
 def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
     return render_template(
-        "intake_detail.html", item=item, history=history(item), next_statuses=nexts,
+        "intake_detail.html", item=item, history=status_history(item), next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
         can_reprint=callable(getattr(box(), "reprint_receipt", None)),
