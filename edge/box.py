@@ -14,7 +14,6 @@ from edge.errors import EdgeError
 from edge.events import EventLog
 from edge.intake import IntakeService
 from edge.keys import DeviceKeys
-from edge.models import Office
 from edge.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -51,8 +50,8 @@ class Box:
         self.clock = clock or SystemClock()
         self.store = Store(self.home / DATABASE_FILE, all_models())
         self.keys = DeviceKeys.load(self.home / KEYS_FOLDER)
-        self.outbox = Outbox()
-        self.events = EventLog(self.clock, self.outbox)
+        self.outbox = Outbox(self.store)
+        self.events = EventLog(self.store, self.clock, self.outbox)
         self.intake_hooks: list = []
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
         self.workers: list[Worker] = []
@@ -114,9 +113,10 @@ def init_box(home: Path, clock=None) -> tuple[Box, list[str]]:
 
 
 def _ensure_office(box: Box) -> None:
+    office = box.store.models.Office
     with box.store.write():
-        if Office.select().exists():
+        if office.select().exists():
             return
-        Office.create(code=box.settings["office.code"], name=box.settings["office.name"],
+        office.create(code=box.settings["office.code"], name=box.settings["office.name"],
                       licence_number="", licence_status="active")
         box.events.record("console", "office.created", box.settings["office.code"], {})

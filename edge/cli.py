@@ -16,6 +16,7 @@ import click
 
 from edge import paths
 from edge.errors import EdgeError
+from edge.roles import ROLES
 from edge.settings import Settings, SettingsError, load
 
 
@@ -93,7 +94,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["operator", "supervisor", "technician"]),
+@click.option("--role", type=click.Choice(ROLES),
               required=True)
 @click.option("--full-name", default="", help="Name shown in the portal and on receipts.")
 @click.option("--password-stdin", is_flag=True, help="Read the password as one line of stdin.")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from edge import catalogue, users
 from edge.box import init_box
-from edge.models import Service, User
 
 DEMO_ACCOUNTS = (
     ("operator", "اپراتور نمونه", "operator"),
@@ -30,13 +29,13 @@ def prepare_demo_box(home: Path, clock=None):
     """Initialise (or reuse) `home` with the demo catalogue; returns the box and
     {username: new password} for the demo accounts."""
     box, _ = init_box(home, clock)
-    if not Service.select().exists():
+    if not box.store.models.Service.select().exists():
         catalogue.install_catalogue(box.store, box.events, catalogue.DEMO_SERVICES,
                                     catalogue.DEMO_VERSION, catalogue.DEMO_EFFECTIVE)
     credentials = {}
     for username, full_name, role in DEMO_ACCOUNTS:
         password = demo_password()
-        existing = User.get_or_none(User.username == username)
+        existing = users.find(box.store, username)
         if existing:
             users.set_password(box.store, box.events, existing, password, actor="demo")
         else:

@@ -56,13 +56,12 @@ def _printer_url(obj, url: str | None) -> str:
         raise EdgeCommandError(str(error)) from None
 
 
-def _intake(tracking_code: str):
-    """The intake of a typed tracking code (the box must be open), or a one-line error."""
+def _intake(box, tracking_code: str):
+    """The intake of a typed tracking code in the open `box`, or a one-line error."""
     from edge.cli import EdgeCommandError
     from edge.errors import InvalidInput, NotFound
-    from edge.intake import IntakeService
     try:
-        return IntakeService.get(tracking_code)
+        return box.intakes.get(tracking_code)
     except NotFound:
         raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
     except InvalidInput as error:
@@ -110,14 +109,13 @@ def print_receipt(obj, tracking_code: str, url: str | None) -> None:
     url = _printer_url(obj, url)
     box = obj.box()
     try:
-        intake = _intake(tracking_code)
+        intake = _intake(box, tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
             job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
-            from hardware.printer.schema import PrintJob
-            reason = PrintJob.get_by_id(job.id).last_error
+            reason = worker.queue.get(job.id).last_error
             raise EdgeCommandError(f"receipt {intake.tracking_code} not printed: {reason}; "
                                    f"print job {job.id} is kept and will be retried")
     finally:
@@ -138,7 +136,7 @@ def print_form(obj, tracking_code: str, queue: str | None) -> None:
     from hardware.printer.cups import CupsError, print_intake_form
     box = obj.box()
     try:
-        intake = _intake(tracking_code)
+        intake = _intake(box, tracking_code)
         settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
         try:
             request = print_intake_form(intake, settings, box.home / "forms")

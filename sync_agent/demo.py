@@ -88,18 +88,16 @@ def pause_on_signal(handle: DemoGateway, signum: int | None = None) -> str:
 def enroll_demo_box(box, handle: DemoGateway) -> None:
     """Enrol the demo box (once) and make it sync every few seconds."""
     from sync_agent import state
-    from sync_agent.schema import SyncEnrolment
-    if state.enrolment() is None:
+    if state.enrolment(box.store) is None:
         enroll(box, handle.url, handle.gateway.issue_token(_office_code(box)))
-    elif state.enrolment().gateway_url != handle.url:      # a reused demo folder, another port
+    elif state.enrolment(box.store).gateway_url != handle.url:      # a reused demo folder, another port
         with box.store.write():
-            SyncEnrolment.update(gateway_url=handle.url).execute()
+            box.store.models.SyncEnrolment.update(gateway_url=handle.url).execute()
     box.settings = box.settings.replace(sync_interval_seconds=DEMO_SYNC_SECONDS)
 
 
 def _office_code(box) -> str:
-    from edge.models import Office
-    office = Office.select().first()
+    office = box.store.models.Office.select().first()
     return office.code if office else box.settings["office.code"]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from edge.models import OutboxRecord
 from sync_agent import protocol
 
 
@@ -34,12 +33,19 @@ class HpkeSealer:
         return cls(enrolment.device_id, protocol.load_x25519_public(bytes(enrolment.exchange_key)))
 
 
-def reseal_plain_records(sealer: HpkeSealer) -> int:
+def plain_records(store):
+    """The outbox records still in plain JSON."""
+    records = store.models.OutboxRecord
+    return records.select().where(records.sealing == protocol.SEALING_PLAIN)
+
+
+def reseal_plain_records(store, sealer: HpkeSealer) -> int:
     """Seal every still-plain record; call inside the enrolment's write transaction."""
+    records = store.models.OutboxRecord
     count = 0
-    for record in OutboxRecord.select().where(OutboxRecord.sealing == protocol.SEALING_PLAIN):
+    for record in plain_records(store):
         _, body = sealer.seal(record.seq, record.event_type, bytes(record.body))
-        OutboxRecord.update(sealing=sealer.name, body=body).where(
-            OutboxRecord.seq == record.seq).execute()
+        records.update(sealing=sealer.name, body=body).where(
+            records.seq == record.seq).execute()
         count += 1
     return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sync_agent.schema import SyncEnrolment, SyncState
+from sync_agent.schema import SyncEnrolment
 
 ACKED_SEQ = "acked_seq"
 LAST_SUCCESS = "last_success"          # ISO time of the last sync that reached the gateway
@@ -21,14 +21,16 @@ BATCH_SIZE = "batch_size"
 SENT_RECORDS = "sent_records"
 
 
-def get(key: str, default: Any = None) -> Any:
-    row = SyncState.get_or_none(SyncState.key == key)
+def get(store, key: str, default: Any = None) -> Any:
+    values = store.models.SyncState
+    row = values.get_or_none(values.key == key)
     return json.loads(row.value) if row else default
 
 
-def put(key: str, value: Any) -> None:
-    SyncState.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+def put(store, key: str, value: Any) -> None:
+    store.models.SyncState.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 
-def enrolment() -> SyncEnrolment | None:
-    return SyncEnrolment.get_or_none(SyncEnrolment.id == 1)
+def enrolment(store) -> SyncEnrolment | None:
+    rows = store.models.SyncEnrolment
+    return rows.get_or_none(rows.id == 1)

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
-from edge.fields import UtcDateTimeField
 from edge.messages import STATUS_NAMES_FA
-from web.portal.access import EVERYONE, roles_required
+from edge.roles import ALL_ROLES
+from web.portal.access import roles_required
 from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
 
 blueprint = Blueprint("status", __name__)
@@ -165,11 +165,8 @@ def sync_report(box) -> tuple[bool, dict]:
     reporter = getattr(box, "sync_status", None)
     if callable(reporter):
         return True, reporter()
-    depth, oldest = box.store.db.execute_sql(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
-    age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
-        if oldest else None
-    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": age}
+    return False, {"queue_depth": box.outbox.depth(),
+                   "oldest_unsent_age_seconds": box.outbox.oldest_age_seconds(box.clock.now())}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
@@ -199,7 +196,7 @@ def link_summary(configured: bool, report: dict) -> str:
 
 
 @blueprint.get("/sync")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync():
     box = current_app.config["BOX"]
     configured, report = sync_report(box)
@@ -211,7 +208,7 @@ def sync():
 
 
 @blueprint.post("/sync/now")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync_now():
     """Ask the sync agent to contact the centre now instead of at its next turn."""
     agent = getattr(current_app.config["BOX"], "sync_agent", None)
@@ -226,7 +223,7 @@ def sync_now():
 
 
 @blueprint.get("/hardware")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def hardware():
     configured, report = hardware_report(current_app.config["BOX"])
     cards, general = devices(report)
