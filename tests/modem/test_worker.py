@@ -11,7 +11,6 @@ import pytest
 from edge.settings import load
 from hardware.modem import appliance
 from hardware.modem.driver import Modem
-from hardware.modem.schema import SmsMessage
 from hardware.modem.worker import ModemWorker
 from tests.modem.conftest import wait_until
 
@@ -131,6 +130,7 @@ def make_box(tmp_path, store, clock, **settings):
 
 
 def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path, store, clock):
+    SmsMessage = store.models.SmsMessage
     box = make_box(tmp_path, store, clock, modem_port="sim://")
     worker = appliance.attach(box)
     assert box.workers == [worker] and len(box.intake_hooks) == 1
@@ -180,7 +180,7 @@ def test_real_intake_queues_its_sms(box, operator):
     assert worker in box.workers
     intake = box.intakes.create(IntakeRequest("HEALTH-INS", "0013542419", "زهرا احمدی", "09121234567"),
                                 operator)
-    [row] = SmsMessage.select()
+    [row] = box.store.models.SmsMessage.select()
     assert (row.recipient, row.reference, row.status) == ("+989121234567", intake.tracking_code, "queued")
     assert intake.tracking_code in row.text
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from edge.models import AuditEntry, User
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
 
 def test_supervisor_adds_a_user_who_can_then_log_in(portal, supervisor_client):
+    AuditEntry = portal.box.store.models.AuditEntry
     supervisor_client.get("/users")
     response = supervisor_client.post("/users", {
         "username": "Maryam", "full_name": "مریم رحیمی", "role": "operator",
@@ -38,6 +38,7 @@ def test_adding_a_user_with_mistakes_keeps_the_input(portal, supervisor_client):
 
 
 def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     supervisor_client.post("/users/operator/active", {"active": "0"})
     assert not User.get(User.username == "operator").active
@@ -53,6 +54,7 @@ def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
 
 
 def test_bind_a_card_uid(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     assert supervisor_client.post("/users/operator/card",
                                   {"card_uid": "04:a2:3b:9c"}).status_code == 303
@@ -111,7 +113,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
 
 
 def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, operator_client):
-    from edge.models import Office
+    Office = portal.box.store.models.Office
     portal.box.sync_status = lambda: {"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}
     Office.update(licence_status="suspended").execute()
     html = operator_client.get("/").text
