@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
-from edge.models import OutboxRecord
 from sync_agent import protocol, state
 from sync_agent.agent import AgentState
 from tests.sync.conftest import wait_until
@@ -25,6 +24,7 @@ def feed(gateway):
 
 def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     before = tb.intake()
     assert {r.sealing for r in OutboxRecord.select()} == {"plain"}
     row = tb.enroll(gateway, gateway_url)
@@ -42,6 +42,7 @@ def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gatewa
 def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make_box):
     from cryptography.hazmat.primitives import serialization
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, url=gateway_url)
     tb.intake()
     keys = []
@@ -67,6 +68,7 @@ def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make
 
 def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     codes = [tb.intake().tracking_code for _ in range(10)]
     bodies_before = {r.seq: bytes(r.body) for r in OutboxRecord.select()}
@@ -78,7 +80,7 @@ def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box
     intakes = [r for r in feed(gateway) if r["type"] == "intake.created"]
     assert [r["payload"]["tracking_code"] for r in intakes] == codes
     assert OutboxRecord.select().count() == 0
-    assert state.get(state.ACKED_SEQ) == max(bodies_before)
+    assert state.get(tb.box.store, state.ACKED_SEQ) == max(bodies_before)
     assert agent.state is AgentState.IDLE
 
 
@@ -86,9 +88,8 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     from tests.sync.conftest import free_port
     tb = make_box()
     tb.enroll(gateway, gateway_url)            # then point the box at nothing
-    from sync_agent.schema import SyncEnrolment
     with tb.box.store.write():
-        SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
+        tb.box.store.models.SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
     tb.intake()
     tb.intake()
     agent = tb.agent()
@@ -106,6 +107,7 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
 
 def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     agent = tb.agent()
     agent.start()
@@ -129,7 +131,6 @@ def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
     done = runner.invoke(cli, ["--home", home, "enroll", "--gateway", gateway_url,
                                "--token", gateway.issue_token("KHR-0042")])
     assert done.exit_code == 0, done.output
-    tb.rebind()
     tb.intake()
     report = json.loads(runner.invoke(cli, ["--home", home, "sync", "status", "--json"]).output)
     assert report["enrolled"] and report["queue_depth"] == 1
@@ -160,7 +161,7 @@ def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_ur
     hlcs = [r["hlc"] for r in records]
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
     real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
-    assert abs(state.get(state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+    assert abs(state.get(tb.box.store, state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
 
 
 def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
