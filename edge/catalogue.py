@@ -88,8 +88,9 @@ def _service_values(entry: dict) -> dict:
 def services_with_fees(store, at: datetime) -> list[tuple[Service, Tariff | None]]:
     """Every offered service with the tariff in force at `at`."""
     result = []
-    offered = store.models.Service
-    for service in offered.select().where(offered.offered == True).order_by(offered.id):  # noqa: E712
+    services = store.models.Service
+    offered = services.select().where(services.offered == True)  # noqa: E712 (SQL, not Python)
+    for service in offered.order_by(services.id):
         try:
             result.append((service, tariff_in_force(store, service, at)))
         except InvalidInput:

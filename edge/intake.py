@@ -270,7 +270,8 @@ def search(store, query: IntakeQuery) -> tuple[list[Intake], int]:
     if query.tracking_code:
         selection = selection.where(intake.tracking_code == tracking.normalize(query.tracking_code))
     if query.national_code:
-        selection = selection.where(intake.national_code == nationalcode.validate(query.national_code))
+        national_code = nationalcode.validate(query.national_code)
+        selection = selection.where(intake.national_code == national_code)
     if query.mobile:
         selection = selection.where(intake.mobile == phone.normalize_mobile(query.mobile))
     if query.service_code:

@@ -161,7 +161,8 @@ class SyncAgent:
 
     def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
         while not self._stopping.is_set():
-            size = self._read(lambda: state.get(self.box.store, state.BATCH_SIZE)) or self.settings["sync.batch_min"]
+            size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
+                    or self.settings["sync.batch_min"])
             size = max(1, min(size, self.settings["sync.batch_max"]))
             records = self._read(lambda: _consecutive(self._pending(size)))
             if not records:
@@ -177,7 +178,8 @@ class SyncAgent:
                                         timeout=self.settings["sync.timeout_seconds"])
             except GatewayUnreachable as error:
                 if error.timed_out:     # the link is slower than this batch: halve it
-                    self._write(lambda: state.put(self.box.store, state.BATCH_SIZE, max(1, size // 2)))
+                    halved = max(1, size // 2)
+                    self._write(lambda: state.put(self.box.store, state.BATCH_SIZE, halved))
                 raise
             after = self.box.clock.now()
             self._on_ack(ack, records, before, after, size, result)
@@ -189,15 +191,16 @@ class SyncAgent:
                 size: int, result: SyncResult) -> None:
         midpoint_ms = (_ms(before) + _ms(after)) // 2
         grown = min(self.settings["sync.batch_max"], size * 2)
+        store = self.box.store
 
         def record() -> None:
-            acked = max(state.get(self.box.store, state.ACKED_SEQ, 0), ack.held_seq)
+            acked = max(state.get(store, state.ACKED_SEQ, 0), ack.held_seq)
             self.box.outbox.acknowledge(acked)
-            state.put(self.box.store, state.ACKED_SEQ, acked)
-            state.put(self.box.store, state.SKEW_MS, ack.gateway_ms - midpoint_ms)
-            state.put(self.box.store, state.GATEWAY_BUNDLE, ack.bundle_version)
-            state.put(self.box.store, state.BATCH_SIZE, grown)
-            state.put(self.box.store, state.SENT_RECORDS, state.get(self.box.store, state.SENT_RECORDS, 0)
+            state.put(store, state.ACKED_SEQ, acked)
+            state.put(store, state.SKEW_MS, ack.gateway_ms - midpoint_ms)
+            state.put(store, state.GATEWAY_BUNDLE, ack.bundle_version)
+            state.put(store, state.BATCH_SIZE, grown)
+            state.put(store, state.SENT_RECORDS, state.get(store, state.SENT_RECORDS, 0)
                       + max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1))
         self._write(record)
         self._last_bundle_check = self.monotonic()   # the ack told the newest bundle version
@@ -228,20 +231,21 @@ class SyncAgent:
 
     def _finish(self, result: SyncResult) -> None:
         now = utc_text(self.box.clock.now())
+        store = self.box.store
 
         def record() -> None:
             if result.talked or not result.ok:
-                state.put(self.box.store, state.LAST_ATTEMPT, now)
+                state.put(store, state.LAST_ATTEMPT, now)
             if result.ok:
                 if result.talked:
-                    state.put(self.box.store, state.LAST_SUCCESS, now)
-                state.put(self.box.store, state.LAST_ERROR, "")
-                state.put(self.box.store, state.FAILURES, 0)
+                    state.put(store, state.LAST_SUCCESS, now)
+                state.put(store, state.LAST_ERROR, "")
+                state.put(store, state.FAILURES, 0)
             else:
-                state.put(self.box.store, state.LAST_ERROR, result.error)
-                state.put(self.box.store, state.LAST_ERROR_CODE, result.error_code or "refused")
-                state.put(self.box.store, state.LAST_ERROR_AT, now)
-                state.put(self.box.store, state.FAILURES, state.get(self.box.store, state.FAILURES, 0) + 1)
+                state.put(store, state.LAST_ERROR, result.error)
+                state.put(store, state.LAST_ERROR_CODE, result.error_code or "refused")
+                state.put(store, state.LAST_ERROR_AT, now)
+                state.put(store, state.FAILURES, state.get(store, state.FAILURES, 0) + 1)
         self._write(record)
         if result.ok:
             self._failures = 0

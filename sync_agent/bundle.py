@@ -92,7 +92,7 @@ def check(store, envelope, centre_key: bytes, now: datetime) -> dict | None:
 def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
     """Catalogue, tariffs, licence and assigned services; inside a write transaction."""
     models = box.store.models
-    Service, Tariff, Office = models.Service, models.Tariff, models.Office   # this box's own classes
+    Service, Tariff, Office = models.Service, models.Tariff, models.Office   # this box's own
     office_part = bundle["office"]
     assigned = set(office_part.get("services") or [])
     tariff_version = f"bundle-{bundle['version']}"

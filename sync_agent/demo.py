@@ -90,7 +90,7 @@ def enroll_demo_box(box, handle: DemoGateway) -> None:
     from sync_agent import state
     if state.enrolment(box.store) is None:
         enroll(box, handle.url, handle.gateway.issue_token(_office_code(box)))
-    elif state.enrolment(box.store).gateway_url != handle.url:      # a reused demo folder, another port
+    elif state.enrolment(box.store).gateway_url != handle.url:   # a reused folder, another port
         with box.store.write():
             box.store.models.SyncEnrolment.update(gateway_url=handle.url).execute()
     box.settings = box.settings.replace(sync_interval_seconds=DEMO_SYNC_SECONDS)

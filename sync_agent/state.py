@@ -1,4 +1,5 @@
-"""Small durable values of the sync agent (in `sync_state`), typed."""
+"""Small durable values of the sync agent (in `sync_state`), typed; each
+takes the store of the box it speaks for."""
 
 from __future__ import annotations
 
@@ -32,5 +33,5 @@ def put(store, key: str, value: Any) -> None:
 
 
 def enrolment(store) -> SyncEnrolment | None:
-    rows = store.models.SyncEnrolment
-    return rows.get_or_none(rows.id == 1)
+    enrolments = store.models.SyncEnrolment
+    return enrolments.get_or_none(enrolments.id == 1)

@@ -68,7 +68,8 @@ class SmsOutbox:
                  max_retry_seconds: float = 1800.0):
         self.store = store
         self._messages, self._parts = store.models.SmsMessage, store.models.SmsPart
-        self._received, self._received_parts = store.models.SmsReceived, store.models.SmsReceivedPart
+        self._received = store.models.SmsReceived
+        self._received_parts = store.models.SmsReceivedPart
         self.clock = clock
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
@@ -82,37 +83,42 @@ class SmsOutbox:
         parts = pdu.count_parts(text)    # raises PduError for an impossible text now, not later
         now = _iso(self.clock.now())
         with self.store.write():
-            return self._messages.create(recipient=number, text=text, purpose=purpose, reference=reference,
-                                     status="queued", next_attempt_at=now, parts=parts, created_at=now)
+            return self._messages.create(recipient=number, text=text, purpose=purpose,
+                                         reference=reference, status="queued",
+                                         next_attempt_at=now, parts=parts, created_at=now)
 
     def due(self, limit: int = 10) -> list[SmsMessage]:
         now = _iso(self.clock.now())
-        return list(self._messages.select()
-                    .where((self._messages.status == "queued") & (self._messages.next_attempt_at <= now))
-                    .order_by(self._messages.next_attempt_at, self._messages.id).limit(limit))
+        messages = self._messages
+        return list(messages.select()
+                    .where((messages.status == "queued") & (messages.next_attempt_at <= now))
+                    .order_by(messages.next_attempt_at, messages.id).limit(limit))
 
     def next_due_at(self) -> datetime | None:
-        row = (self._messages.select(self._messages.next_attempt_at).where(self._messages.status == "queued")
-               .order_by(self._messages.next_attempt_at).first())
+        messages = self._messages
+        row = (messages.select(messages.next_attempt_at).where(messages.status == "queued")
+               .order_by(messages.next_attempt_at).first())
         return _parse(row.next_attempt_at) if row else None
 
     def claim(self, message_id: int) -> SmsMessage | None:
         """Mark a queued SMS as being sent; None if someone else has it."""
+        messages = self._messages
         with self.store.write():
-            changed = (self._messages.update(status="sending", attempts=self._messages.attempts + 1)
-                       .where((self._messages.id == message_id) & (self._messages.status == "queued"))
+            changed = (messages.update(status="sending", attempts=messages.attempts + 1)
+                       .where((messages.id == message_id) & (messages.status == "queued"))
                        .execute())
-            return self._messages.get_by_id(message_id) if changed else None
+            return messages.get_by_id(message_id) if changed else None
 
     def mark_sent(self, message_id: int, network_references: list[int]) -> None:
         now = _iso(self.clock.now())
         with self.store.write():
-            self._messages.update(status="sent", sent_at=now, last_error=None, last_error_fa=None).where(
+            self._messages.update(status="sent", sent_at=now, last_error=None,
+                                  last_error_fa=None).where(
                 self._messages.id == message_id).execute()
             self._parts.delete().where(self._parts.message == message_id).execute()
             for sequence, reference in enumerate(network_references, start=1):
-                self._parts.create(message=message_id, sequence=sequence, network_reference=reference,
-                               sent_at=now)
+                self._parts.create(message=message_id, sequence=sequence,
+                                   network_reference=reference, sent_at=now)
 
     def mark_attempt_failed(self, message_id: int, error: ModemError) -> str:
         """Back to the queue with a delay, or `failed`; returns the new status."""
@@ -132,7 +138,8 @@ class SmsOutbox:
         """At start-up: an SMS left `sending` by a crash goes back to the queue
         (sent twice at worst, never lost)."""
         with self.store.write():
-            return self._messages.update(status="queued").where(self._messages.status == "sending").execute()
+            return (self._messages.update(status="queued")
+                    .where(self._messages.status == "sending").execute())
 
     def apply_report(self, report: pdu.StatusReport) -> SmsMessage | None:
         """A delivery report: the newest sent part with that reference and recipient."""
@@ -153,11 +160,13 @@ class SmsOutbox:
             message = self._messages.get_by_id(part.message_id)
             if not report.delivered:
                 words = report.words()
-                self._messages.update(status="failed", last_error=words["en"], last_error_fa=words["fa"]).where(
+                self._messages.update(status="failed", last_error=words["en"],
+                                      last_error_fa=words["fa"]).where(
                     self._messages.id == message.id).execute()
             else:
                 waiting = (self._parts.select().where((self._parts.message == message.id)
-                                                  & (self._parts.report_status.is_null())).count())
+                                                      & (self._parts.report_status.is_null()))
+                           .count())
                 if waiting == 0 and message.status == "sent":
                     self._messages.update(status="delivered", delivered_at=now).where(
                         self._messages.id == message.id).execute()
@@ -182,25 +191,26 @@ class SmsOutbox:
         sent_at = _iso(message.sent_at) if message.sent_at else None
         with self.store.write():
             if message.concat is None or message.concat.total == 1:
-                row = self._received.create(sender=message.sender, text=message.text, sent_at=sent_at,
-                                         received_at=now, parts=1)
+                row = self._received.create(sender=message.sender, text=message.text,
+                                            sent_at=sent_at, received_at=now, parts=1)
                 return Received(row.id, row.sender, row.text, message.sent_at, 1)
-            concat = message.concat
-            key = ((self._received_parts.sender == message.sender)
-                   & (self._received_parts.concat_reference == concat.reference)
-                   & (self._received_parts.total == concat.total))
-            if not self._received_parts.select().where(key & (self._received_parts.sequence == concat.sequence)).exists():
-                self._received_parts.create(sender=message.sender, concat_reference=concat.reference,
-                                       total=concat.total, sequence=concat.sequence, text=message.text,
-                                       sent_at=sent_at, received_at=now)
-            parts = list(self._received_parts.select().where(key).order_by(self._received_parts.sequence))
+            concat, received_parts = message.concat, self._received_parts
+            key = ((received_parts.sender == message.sender)
+                   & (received_parts.concat_reference == concat.reference)
+                   & (received_parts.total == concat.total))
+            if not received_parts.select().where(
+                    key & (received_parts.sequence == concat.sequence)).exists():
+                received_parts.create(sender=message.sender, concat_reference=concat.reference,
+                                      total=concat.total, sequence=concat.sequence,
+                                      text=message.text, sent_at=sent_at, received_at=now)
+            parts = list(received_parts.select().where(key).order_by(received_parts.sequence))
             if len(parts) < concat.total:
                 return None
             text = "".join(part.text for part in parts)
             first_sent = parts[0].sent_at
             row = self._received.create(sender=message.sender, text=text, sent_at=first_sent,
-                                     received_at=now, parts=concat.total)
-            self._received_parts.delete().where(key).execute()
+                                        received_at=now, parts=concat.total)
+            received_parts.delete().where(key).execute()
             return Received(row.id, row.sender, text, _parse(first_sent), concat.total)
 
     def received(self, limit: int = 50) -> list[Received]:

@@ -151,7 +151,8 @@ class PrintQueue:
 
     def counts(self) -> dict[str, int]:
         counts = {state: 0 for state in STATE_WORDS}
-        rows = self._jobs.select(self._jobs.state, fn.COUNT(self._jobs.id)).group_by(self._jobs.state)
+        jobs = self._jobs
+        rows = jobs.select(jobs.state, fn.COUNT(jobs.id)).group_by(jobs.state)
         for state, count in rows.tuples():
             counts[state] = count
         return counts

@@ -102,7 +102,10 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
     assert report["oldest_unsent_age_seconds"] >= 0
     assert "waiting" in report["summary"]
-    assert agent.backoff.delay(1) <= agent.backoff.delay(30) <= 0.2
+    # full jitter: each wait is random, but within a ceiling that grows to the maximum
+    assert all(0.025 <= agent.backoff.delay(1) <= 0.05 for _ in range(50))
+    assert all(0.025 <= agent.backoff.delay(30) <= 0.2 for _ in range(50))
+    assert max(agent.backoff.delay(30) for _ in range(200)) > 0.05
 
 
 def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):

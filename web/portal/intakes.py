@@ -163,7 +163,8 @@ def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", st
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
     return render_template(
-        "intake_detail.html", item=item, history=status_history(box().store, item), next_statuses=nexts,
+        "intake_detail.html", item=item, history=status_history(box().store, item),
+        next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
         can_reprint=callable(getattr(box(), "reprint_receipt", None)),
