@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask, Response, g, jsonify, request
 
-from gateway.service import Gateway, GatewayError
-from sync_agent import protocol
+from gateway.errors import GatewayError
+from gateway.service import Gateway
+from wire.errors import ProtocolError, SignatureError
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,9 @@ def create_app(gateway: Gateway) -> Flask:
     def refused(error: GatewayError):
         return _error(error.status, error.code, str(error))
 
-    @app.errorhandler(protocol.ProtocolError)
-    def malformed(error: protocol.ProtocolError):
-        status = 403 if isinstance(error, protocol.SignatureError) else 400
+    @app.errorhandler(ProtocolError)
+    def malformed(error: ProtocolError):
+        status = 403 if isinstance(error, SignatureError) else 400
         code = "bad_signature" if status == 403 else "malformed"
         log.warning("refused a message: %s", error)
         return _error(status, code, str(error))

@@ -13,8 +13,9 @@ import click
 
 from edge import paths
 from gateway.db import GatewayDbError
-from gateway.service import Gateway, GatewayError, init_home, open_gateway
-from sync_agent.protocol import ProtocolError
+from gateway.errors import GatewayError
+from gateway.service import Gateway, init_home, open_gateway
+from wire.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 

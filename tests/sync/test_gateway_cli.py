@@ -7,8 +7,8 @@ import subprocess
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gateway.service import GatewayError
-from sync_agent import protocol
+from gateway.errors import GatewayError
+from wire.errors import ProtocolError
 from tests.sync.conftest import gateway_command
 from tests.sync.test_gateway import BUNDLE
 
@@ -48,7 +48,7 @@ def test_gateway_admin_commands(tmp_path):
 def test_ingest_of_any_bytes_is_a_clean_refusal(gateway, data):
     try:
         gateway.ingest(data)
-    except (GatewayError, protocol.ProtocolError):
+    except (GatewayError, ProtocolError):
         pass
     assert gateway.feed(0, 10)["records"] == []
 
@@ -64,6 +64,6 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(m
 def test_enrol_of_any_json_is_a_clean_refusal(gateway, document):
     try:
         gateway.enroll(document)
-    except (GatewayError, protocol.ProtocolError):
+    except (GatewayError, ProtocolError):
         pass
     assert gateway.devices() == []
