@@ -12,11 +12,12 @@ from typing import Any
 
 from gateway.db import write
 from gateway.errors import GatewayError, NotEnrolled
+from gateway.job import GatewayJob
 from wire.ack import ack_key
 from wire.bundle import LICENCE_STATES, check_bundle_request, sign_bundle
 
 
-class BundlePublisher:
+class BundlePublisher(GatewayJob):
     """The gateway's bundle job (a part of gateway.service.Gateway)."""
 
     def latest_bundle_version(self) -> int:

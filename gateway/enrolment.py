@@ -9,6 +9,7 @@ from typing import Any
 from gateway.db import iso_ms, write
 from gateway.errors import GatewayError
 from gateway.offices import secret_hash
+from gateway.job import GatewayJob
 from wire.batch import MAX_DEVICE_ID
 from wire.device_tag import device_tag
 from wire.encoding import load_x25519_public, unb64
@@ -17,7 +18,7 @@ from wire.enrolment import sign_answer, verify_enroll
 log = logging.getLogger(__name__)
 
 
-class DeviceEnrolment:
+class DeviceEnrolment(GatewayJob):
     """The gateway's enrolment job (a part of gateway.service.Gateway)."""
 
     def enroll(self, request: Any) -> dict[str, Any]:

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 from gateway.db import iso_ms
+from gateway.job import GatewayJob
 
 
-class Feed:
+class Feed(GatewayJob):
     """The gateway's feed job (a part of gateway.service.Gateway)."""
 
     def feed(self, after: int, limit: int) -> dict[str, Any]:

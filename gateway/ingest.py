@@ -15,6 +15,7 @@ from peewee import IntegrityError
 
 from gateway.db import insert_records, write
 from gateway.errors import GatewayError, NotEnrolled
+from gateway.job import GatewayJob
 from wire.ack import ack_key, encode_ack
 from wire.batch import Batch, batch_digest, decode_batch, verify_batch
 from wire.encoding import load_ed25519_public
@@ -23,7 +24,7 @@ from wire.records import Event, decode_event, open_sealed
 log = logging.getLogger(__name__)
 
 
-class BatchIngest:
+class BatchIngest(GatewayJob):
     """The gateway's ingest job (a part of gateway.service.Gateway)."""
 
     def ingest(self, data: bytes) -> bytes:
@@ -49,6 +50,7 @@ class BatchIngest:
         else:
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
         key = ack_key(self.keys.exchange, bytes(device.exchange_key))
+        # latest_bundle_version is gateway.bundles' (the Gateway has every job)
         return encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version())
 
     def _store(self, device_pk: int, batch: Batch, data: bytes,

@@ -11,6 +11,7 @@ from peewee import IntegrityError, Model
 
 from gateway.db import iso_ms, write
 from gateway.errors import GatewayError
+from gateway.job import GatewayJob
 
 TOKEN_HOURS = 72
 
@@ -20,7 +21,7 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-class OfficeAdmin:
+class OfficeAdmin(GatewayJob):
     """The gateway's admin job (a part of gateway.service.Gateway)."""
 
     def add_office(self, code: str, name: str) -> Model:
