@@ -86,7 +86,8 @@ def test_every_command_takes_home_db_and_json_before_or_after_it(tmp_path, place
     assert not (home / "gateway.sqlite3").exists()
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,   # a real database on a shared CPU: time is not the point
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400))
 def test_ingest_of_any_bytes_is_a_clean_refusal(gateway, data):
     try:
@@ -101,7 +102,8 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(m
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=8)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,   # a real database on a shared CPU: time is not the point
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["token", "device", "signing_key", "exchange_key",
                                         "signature", "x"]), json_values) | json_values)
 def test_enrol_of_any_json_is_a_clean_refusal(gateway, document):
