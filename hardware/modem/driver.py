@@ -299,8 +299,7 @@ class Modem:
                 response = self.command("AT", timeout=timeout)
                 if response.ok:
                     return None
-                refusal = at.ModemError("the modem answers, but not with OK",
-                                        "مودم پاسخ می‌دهد اما نه با OK", code="sync")
+                refusal = response.error
             except at.ModemTimeout as error:
                 refusal = error
         if isinstance(refusal, at.ModemTimeout) and self._heard > heard_before:

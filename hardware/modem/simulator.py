@@ -273,7 +273,8 @@ class ModemSimulator:
             end = buffer.find(b"\r")
             if end < 0:
                 return buffer, prompt_for
-            line = bytes(buffer[:end]).decode("ascii", "replace").strip("\n ")
+            # ESC outside a prompt cancels nothing: modems ignore it
+            line = bytes(buffer[:end]).decode("ascii", "replace").strip("\n \x1b")
             del buffer[:end + 1]
             if not line:
                 continue
