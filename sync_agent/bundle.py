@@ -13,12 +13,15 @@ import logging
 from datetime import datetime, timezone
 
 from edge.fields import utc_text
-from sync_agent import protocol, state
+from sync_agent import state
+from wire.bundle import bundle_digest, verify_bundle
+from wire.encoding import load_ed25519_public
+from wire.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
 
-class BundleRefused(protocol.ProtocolError):
+class BundleRefused(ProtocolError):
     """A bundle the box will not apply; the text says why."""
 
 
@@ -55,7 +58,7 @@ def apply_envelope(box, envelope, centre_key: bytes, now: datetime) -> str:
     except BundleRefused as error:
         _refused(box, str(error))
         return f"bundle refused: {error}"
-    except protocol.ProtocolError as error:
+    except ProtocolError as error:
         _refused(box, f"bundle refused: {error}")
         return f"bundle refused: {error}"
     except (KeyError, TypeError, ValueError) as error:
@@ -73,9 +76,9 @@ def _refused(box, reason: str) -> None:
 
 def check(store, envelope, centre_key: bytes, now: datetime) -> dict | None:
     """The bundle to apply, None when it is the one already applied, or BundleRefused."""
-    bundle = protocol.verify_bundle(envelope, protocol.load_ed25519_public(centre_key))
+    bundle = verify_bundle(envelope, load_ed25519_public(centre_key))
     row = _applied(store)
-    digest = protocol.bundle_digest(bundle)
+    digest = bundle_digest(bundle)
     if row is not None:
         if bundle["version"] < row.version:
             raise BundleRefused(f"version {bundle['version']} is older than the applied {row.version}")
@@ -133,7 +136,7 @@ def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
         Office.create(code=office_part["code"], **values)
     else:
         Office.update(**values).where(Office.id == office.id).execute()
-    models.SyncBundle.insert(id=1, version=bundle["version"], digest=protocol.bundle_digest(bundle),
+    models.SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
                       issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
                       envelope=json.dumps(envelope, ensure_ascii=False),
                       applied_at=utc_text(now)).on_conflict_replace().execute()

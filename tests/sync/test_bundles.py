@@ -7,7 +7,8 @@ import copy
 import pytest
 
 from edge.errors import Forbidden
-from sync_agent import bundle as bundles, protocol, status
+from sync_agent import bundle as bundles, status
+from wire.bundle import sign_bundle
 from tests.sync.test_gateway import BUNDLE
 
 
@@ -80,7 +81,7 @@ def applied(gateway, enrolled_box, tmp_path):
 
 
 def resigned(gateway, bundle):
-    return protocol.sign_bundle(gateway.keys.centre, bundle)
+    return sign_bundle(gateway.keys.centre, bundle)
 
 
 def refusal(gateway, enrolled_box, envelope):
