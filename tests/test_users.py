@@ -4,7 +4,7 @@ which the portal, the API, the CLI and the card reader all call."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from edge import roles, users
 from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -20,6 +20,8 @@ def supervisor(box):
 
 @given(st.binary(min_size=4, max_size=10), st.sampled_from([":", " ", "-", ""]), st.booleans())
 def test_card_numbers_in_any_spelling_are_one(raw, separator, lower):
+    # six bytes whose last is the XOR of the others read as an RDM6300 frame (below)
+    assume(len(raw) != 6 or raw[5] != raw[0] ^ raw[1] ^ raw[2] ^ raw[3] ^ raw[4])
     spelled = separator.join(f"{byte:02x}" if lower else f"{byte:02X}" for byte in raw)
     assert users.card_number(spelled) == raw.hex().upper()
 
