@@ -4,6 +4,7 @@ installed commands. One copy of each, so that "wait" means one thing."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -69,3 +70,11 @@ def installed_command(name: str) -> str:
 
 EDGE = installed_command("edge")
 EDGE_GATEWAY = installed_command("edge-gateway")
+
+
+def run_edge(home: Path, *args: str, stdin: str | None = None,
+             **environment: str) -> subprocess.CompletedProcess:
+    """`edge --home HOME ARGS...` as a real process, with `environment` added
+    to ours; its output as text."""
+    return subprocess.run([EDGE, "--home", str(home), *args], input=stdin, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, **environment})
