@@ -4,6 +4,7 @@ installed commands. One copy of each, so that "wait" means one thing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -37,6 +38,15 @@ def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: floa
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not hold within {timeout:g} s")
         time.sleep(interval)
+
+
+def unix_socket_answers(path: str | Path) -> bool:
+    """A daemon accepts connections on the Unix socket `path` now (the file
+    alone is not enough: it exists between bind() and listen())."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as client:
+        client.connect(str(path))
+        return True
+    return False
 
 
 def answers(url: str) -> bool:

@@ -11,7 +11,6 @@ import contextlib
 import importlib.util
 import fcntl
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from hardware.card.virtual_card import VPCD_PORT, VSMARTCARD_PATH
-from tests.helpers import wait_until
+from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 
 PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
@@ -29,10 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def pcscd_answers() -> bool:
-    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as client:
-        client.connect(PCSCD_SOCKET)
-        return True
-    return False
+    return unix_socket_answers(PCSCD_SOCKET)
 
 
 @contextlib.contextmanager

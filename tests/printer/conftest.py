@@ -15,7 +15,7 @@ from edge.clock import FakeClock
 from edge.intake import IntakeRequest
 from edge.users import add_user
 from hardware.printer.simulator import PrinterSimulator
-from tests.helpers import wait_until
+from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 
 
@@ -111,7 +111,8 @@ def cups():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**os.environ, "CUPS_SERVER": str(root / "cups.sock")}
     try:
-        wait_until((root / "cups.sock").exists, timeout=15, what="cupsd listening")
+        wait_until(lambda: unix_socket_answers(root / "cups.sock"), timeout=15,
+                   what="cupsd listening")
         subprocess.run([lpadmin, "-p", "formsA4", "-E", "-v", "cups-pdf:/",
                         "-P", str(CUPS_PDF_PPD)], env=env, check=True, capture_output=True,
                        timeout=30)
