@@ -1,6 +1,7 @@
-"""What the tests (and the benchmarks) share: a free loopback port, waiting
-for a condition instead of sleeping, a server that answers, and the
-installed commands. One copy of each, so that "wait" means one thing."""
+"""What the tests (and the benchmarks) share: a free loopback port (from
+`devtools`, which the PostgreSQL cluster uses too), waiting for a condition
+instead of sleeping, a server that answers, and the installed commands. One
+copy of each, so that "wait" means one thing."""
 
 from __future__ import annotations
 
@@ -15,14 +16,9 @@ from typing import Callable, TypeVar
 
 import requests
 
+from devtools.ports import free_port  # noqa: F401 (the tests take it from here)
+
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(condition: Callable[[], T], timeout: float = 10.0, interval: float = 0.02,
