@@ -63,12 +63,12 @@ class Rig:
 
     def __init__(self, root: Path, clock=None, link=None, settings: str = "",
                  monotonic=time.monotonic):
-        from edge.demo import prepare_demo_box
+        from appliance.demo import prepare_demo_box
         from edge.models import User
         from gateway.app import create_app
         from gateway.server import ServerThread
         from gateway.service import init_home
-        from sync_agent.demo import demo_bundle
+        from appliance.demo import demo_bundle
         from sync_agent.enroll import enroll
         from sync_agent.linksim import LinkSim
         from sync_agent.schema import SyncEnrolment

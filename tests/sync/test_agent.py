@@ -118,7 +118,7 @@ def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, ma
 
 
 def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
-    from edge.cli import cli
+    from appliance.cli import cli
     tb = make_box()
     home = str(tb.box.home)
     runner = CliRunner()
@@ -167,7 +167,7 @@ def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_bo
     from web import create_app
     tb = make_box()
     tb.enroll(gateway, gateway_url)
-    tb.agent()                       # attach: installs box.sync_status
+    tb.agent()                       # the box's sync part reports to the API
     tb.intake()
     client = create_app(tb.box).test_client()
     token = client.post("/api/v1/tokens", json={
@@ -178,17 +178,38 @@ def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_bo
 
 
 def test_the_box_assembly_attaches_the_agent_and_sealer(gateway, gateway_url, make_box):
-    from edge.box import open_box
+    from appliance.assembly import open_box
+    from sync_agent import protocol
     from sync_agent.agent import SyncAgent
-    from sync_agent.sealing import HpkeSealer
     tb = make_box()
     tb.enroll(gateway, gateway_url)
     home = tb.box.home
     tb.close()
-    box = open_box(home, attach=True)          # what `edge run` does
+    box = open_box(home, with_parts=True)          # what `edge run` does
     try:
         assert any(isinstance(worker, SyncAgent) for worker in box.workers)
-        assert isinstance(box.outbox.sealer, HpkeSealer)
-        assert box.sync_status()["enrolled"]
+        assert box.outbox.sealer.seal(1, "x", b"{}")[0] == protocol.SEALING_HPKE
+        assert box.parts.sync.status()["enrolled"]
     finally:
         box.close()
+
+
+def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gateway_url, make_box):
+    """The sealer is chosen when the box is built and follows the enrolment row:
+    another process enrolling the box (`edge enroll` while `edge run` runs)
+    needs no reopening and no reseal of what comes after."""
+    from appliance.assembly import open_box
+    from edge.models import OutboxRecord
+    from sync_agent import protocol
+    tb = make_box()
+    running = open_box(tb.box.home)
+    try:
+        tb.enroll(gateway, gateway_url)
+        with running.store.write():
+            running.events.record("console", "test.after_enrolment", "x", {})
+        tb.rebind()
+        newest = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
+        assert newest.event_type == "test.after_enrolment"
+        assert newest.sealing == protocol.SEALING_HPKE
+    finally:
+        running.close()

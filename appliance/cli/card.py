@@ -7,7 +7,7 @@ import time
 
 import click
 
-from edge.cli import CliContext, EdgeCommandError
+from appliance.cli.context import CliContext, EdgeCommandError, global_options
 from hardware.card.errors import CardReaderError, NoCard
 
 DEMO_UID = "04A1B2C3D4E5F6"
@@ -68,16 +68,16 @@ def card_group() -> None:
 @click.option("--reader", default=None,
               help='Reader: pcsc, "pcsc:NAME", a serial port or sim:// (default: setting card.reader).')
 @click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds to wait for a card.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def card_read(obj: CliContext, reader: str | None, timeout: float, as_json: bool) -> None:
+def card_read(obj: CliContext, reader: str | None, timeout: float) -> None:
     """Wait for a card and print its number (UID)."""
     settings = obj.settings()
     try:
         read = read_once(reader or settings["card.reader"], timeout, settings["card.baudrate"])
     except CardReaderError as error:
         raise EdgeCommandError(error.message) from None
-    if as_json:
+    if obj.as_json:
         click.echo(json.dumps(read))
     else:
         click.echo(f"card {read['uid']}" + (f" (ATR {read['atr']})" if read["atr"] else "")
