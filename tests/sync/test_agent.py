@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -202,12 +204,18 @@ def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gate
     from edge.models import OutboxRecord
     from sync_agent import protocol
     tb = make_box()
-    running = open_box(tb.box.home)
+    home = tb.box.home
+    tb.close()
+    running = open_box(home)
     try:
-        tb.enroll(gateway, gateway_url)
+        enrolled = subprocess.run(
+            [sys.executable, "-m", "appliance", "enroll", "--home", str(home), "--gateway",
+             gateway_url, "--token", gateway.issue_token("KHR-0042")],
+            capture_output=True, text=True, timeout=60)
+        assert enrolled.returncode == 0, enrolled.stderr
         with running.store.write():
-            running.events.record("console", "test.after_enrolment", "x", {})
-        tb.rebind()
+            running.events.record("console", "test.after_enrolment", "x", {},
+                                  event_type="test.after_enrolment")
         newest = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
         assert newest.event_type == "test.after_enrolment"
         assert newest.sealing == protocol.SEALING_HPKE
