@@ -24,12 +24,11 @@ from edge.keys import DeviceKeys
 from edge.models import Office
 from edge.parts import Parts
 from edge.settings import Settings
-from hardware import appliance as devices
-from hardware.card import appliance as card, settings as card_settings
-from hardware.gpio import appliance as gpio, settings as gpio_settings
-from hardware.modem import appliance as modem, settings as modem_settings
-from hardware.printer import appliance as printer, settings as printer_settings
-from sync_agent import appliance as sync, settings as sync_settings
+from hardware.card import settings as card_settings
+from hardware.gpio import settings as gpio_settings
+from hardware.modem import settings as modem_settings
+from hardware.printer import settings as printer_settings
+from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
 SCHEMAS = (edge.schema, sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
@@ -60,6 +59,14 @@ def assemble(home: Path, settings: Settings, clock=None, with_parts: bool = Fals
 
 def build_parts(box: Box, sync_client_factory=None) -> Parts:
     """Each part the settings ask for, built on the box's core."""
+    # Imported here: one-shot commands (most of `edge`) never build parts,
+    # and the parts bring Pillow, requests and serial, slow to load on a Pi.
+    from hardware import appliance as devices
+    from hardware.card import appliance as card
+    from hardware.gpio import appliance as gpio
+    from hardware.modem import appliance as modem
+    from hardware.printer import appliance as printer
+    from sync_agent import appliance as sync
     sync_part = sync.build(box, sync_client_factory)
     printer_part = printer.build(box)
     modem_part = modem.build(box)
