@@ -8,8 +8,9 @@ rely on, so `web` needs to import nothing but `edge`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 
 class Worker(Protocol):

@@ -91,8 +91,14 @@ def backup(obj: CliContext, target: Path | None) -> None:
 def demo(obj: CliContext, host: str, port: int) -> None:
     """A demo box with the demo catalogue and accounts; Ctrl-C stops it."""
     from appliance.assembly import build_parts
-    from appliance.demo import (DemoFolder, enroll_demo_box, pause_on_signal, prepare_demo_box,
-                                start_gateway, with_simulated_hardware)
+    from appliance.demo import (
+        DemoFolder,
+        enroll_demo_box,
+        pause_on_signal,
+        prepare_demo_box,
+        start_gateway,
+        with_simulated_hardware,
+    )
     from appliance.server import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)

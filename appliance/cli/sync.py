@@ -17,7 +17,8 @@ from appliance.cli.context import CliContext, EdgeCommandError, global_options
 def enroll(obj: CliContext, gateway_url: str, token: str) -> None:
     """Enrol this box with the central gateway."""
     from sync_agent.client import SyncError
-    from sync_agent.enroll import EnrollError, enroll as do_enroll
+    from sync_agent.enroll import EnrollError
+    from sync_agent.enroll import enroll as do_enroll
     with obj.open_box() as box:
         try:
             row = do_enroll(box, gateway_url, token)
