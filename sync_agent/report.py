@@ -8,8 +8,9 @@ from sync_agent import bundle as bundles, state
 from sync_agent.agent import parse_time
 
 
-def status(box) -> dict:
-    """Queue depth, the oldest unsent record's age, last success, last error in words."""
+def status(box, agent=None) -> dict:
+    """Queue depth, the oldest unsent record's age, last success, last error in
+    words; `agent` is the running sync agent, if there is one."""
     now = box.clock.now()
     enrolment = state.enrolment(box.store)
     acked = state.get(box.store, state.ACKED_SEQ, 0)
@@ -17,7 +18,6 @@ def status(box) -> dict:
     oldest = box.outbox.oldest_pending()
     oldest_age = box.outbox.oldest_age_seconds(now)
     last_success = parse_time(state.get(box.store, state.LAST_SUCCESS))
-    agent = getattr(box, "sync_agent", None)
     agent_state = agent.state.value if agent else ("idle" if enrolment else "not_enrolled")
     if not box.settings["sync.enabled"]:
         agent_state = "disabled"

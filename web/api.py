@@ -175,9 +175,8 @@ def _jalali_arg(name: str):
 @login_required(*ALL_ROLES)
 def sync_state():
     current = box()
-    report = getattr(current, "sync_status", None)
-    if report is not None:
-        return jsonify(report())
+    if current.parts.sync is not None:
+        return jsonify(current.parts.sync.status())
     age = current.outbox.oldest_age_seconds(current.clock.now())
     return jsonify(queue_depth=current.outbox.depth(), oldest_unsent_age_seconds=age or 0,
                    last_success=None, enrolled=False)
