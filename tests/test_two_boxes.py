@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from edge import audit, users
-from edge.box import init_box, open_box
+from appliance.assembly import init_box, open_box
 from edge.errors import NotFound
-from edge.demo import prepare_demo_box
+from appliance.demo import prepare_demo_box
 from edge.intake import IntakeRequest
 from edge.models import Intake, MODELS
 from tests.conftest import PASSWORD
