@@ -112,6 +112,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "user.bad_role": {
         "fa": "نقش باید اپراتور، سرپرست یا فنی باشد.",
         "en": "The role must be operator, supervisor or technician."},
+    "user.unknown": {
+        "fa": "کاربری به نام «{username}» نیست.",
+        "en": "There is no user named '{username}'."},
     "user.weak_password": {
         "fa": "گذرواژه باید دست‌کم {min} نویسه باشد.",
         "en": "The password must have at least {min} characters."},

@@ -38,6 +38,7 @@ class User(BaseModel):
     active = BooleanField(default=True)
     created_at = UtcDateTimeField()
     card_uid = CharField(null=True, unique=True)
+    login_epoch = IntegerField(default=0)   # moves on when every login of the user ends
 
     class Meta:
         table_name = "users"

@@ -111,4 +111,11 @@ _V2_LOCATION_CARDS_TOKENS = run_sql(
         expires_at TEXT NOT NULL)""",
 )
 
-MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS]
+# Version 3: a new password or a deactivation ends every login of the user:
+# tokens are deleted, and portal sessions hold the epoch they began in.
+_V3_LOGIN_EPOCH = run_sql(
+    "ALTER TABLE users ADD COLUMN login_epoch INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX api_token_user ON api_token (user_id)",
+)
+
+MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS, _V3_LOGIN_EPOCH]

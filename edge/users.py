@@ -79,14 +79,63 @@ def user_for_token(store, token: str, now) -> User | None:
     return row.user
 
 
+def revoke_token(store, events: EventLog, user: User, token: str) -> None:
+    """The API's logout: this one token of `user` stops working at once."""
+    tokens = store.models.ApiToken
+    with store.write():
+        tokens.delete().where((tokens.token_hash == token_hash(token))
+                              & (tokens.user == user.id)).execute()
+        events.record(user.username, "api.token_revoked", user.username, {})
+
+
+def end_logins(store, user: User) -> None:
+    """Inside the caller's write: every API token and portal session of `user`
+    ends at once. Tokens are deleted; a session belongs to the user's login
+    epoch, which moves on, so no old session (nor token) comes back when the
+    account is reactivated."""
+    people, tokens = store.models.User, store.models.ApiToken
+    tokens.delete().where(tokens.user == user.id).execute()
+    people.update(login_epoch=people.login_epoch + 1).where(people.id == user.id).execute()
+    user.login_epoch = people.get_by_id(user.id).login_epoch
+
+
 def set_password(store, events: EventLog, user: User, password: str,
                  actor: str = "console") -> None:
+    """A new password; the user's old logins (tokens and sessions) end with the old one."""
     if len(password) < passwords.MIN_LENGTH:
         raise InvalidInput("user.weak_password", "password", min=passwords.MIN_LENGTH)
-    user.password_hash = passwords.hash_password(password)
+    password_hash = passwords.hash_password(password)
+    people = store.models.User
     with store.write():
-        user.save()
+        people.update(password_hash=password_hash).where(people.id == user.id).execute()
+        user.password_hash = password_hash
+        end_logins(store, user)
         events.record(actor, "user.password_set", user.username, {})
+
+
+def set_active(store, events: EventLog, user: User, active: bool, actor: str = "console") -> None:
+    """Let the user log in, or not; a deactivation ends every login at once."""
+    people = store.models.User
+    with store.write():
+        people.update(active=active).where(people.id == user.id).execute()
+        user.active = active
+        if not active:
+            end_logins(store, user)
+        events.record(actor, "user.activated" if active else "user.deactivated",
+                      user.username, {})
+
+
+def existing(store, username: str) -> User:
+    """The user named `username`, or NotFound for the reader."""
+    user = find(store, username)
+    if user is None:
+        raise NotFound("user.unknown", "username", username=username)
+    return user
+
+
+def everyone(store) -> list[User]:
+    people = store.models.User
+    return list(people.select().order_by(people.username))
 
 
 # --- login cards ----------------------------------------------------------------

@@ -45,6 +45,16 @@ def test_login_gives_token_and_wrong_password_is_refused_in_persian(server, oper
     assert login(server.url, "ali").get("/api/v1/services").status_code == 200
 
 
+def test_delete_tokens_revokes_the_callers_own_token(server, operator):
+    leaving, staying = login(server.url, "ali"), login(server.url, "ali")
+    response = leaving.session.delete(server.url + "/api/v1/tokens", timeout=5)
+    assert response.status_code == 204
+    assert_error(leaving.get("/api/v1/services"), 401, "auth.required")
+    assert_error(leaving.session.delete(server.url + "/api/v1/tokens", timeout=5),
+                 401, "auth.required")
+    assert staying.get("/api/v1/services").status_code == 200
+
+
 def test_catalogue_has_fees_in_force(api):
     services = {s["code"]: s for s in api.get("/api/v1/services").json()["services"]}
     assert services["HEALTH-INS"]["fee_rials"] == 450_000

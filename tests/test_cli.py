@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 
+from edge import passwords
 from tests.helpers import run_edge as edge
 
 
@@ -43,6 +45,36 @@ def test_user_add_without_terminal_or_stdin_says_what_to_do(initialised):
     short = edge(initialised, "user", "add", "reza", "--role", "operator", "--password-stdin",
                  stdin="short\n")
     assert short.returncode == 1 and "at least 8" in short.stderr
+
+
+def test_user_passwd_disable_enable_and_list(initialised):
+    for name, role in (("maryam", "supervisor"), ("ali", "operator")):
+        assert edge(initialised, "user", "add", name, "--role", role, "--password-stdin",
+                    stdin="a long password\n").returncode == 0
+    changed = edge(initialised, "user", "passwd", "ali", "--password-stdin",
+                   stdin="another long one\n")
+    assert changed.returncode == 0, changed.stderr
+    assert edge(initialised, "user", "disable", "maryam").returncode == 0
+    listed = edge(initialised, "user", "list", "--json")
+    assert json.loads(listed.stdout) == {"users": [
+        {"username": "ali", "role": "operator", "active": True, "full_name": "ali",
+         "card": False},
+        {"username": "maryam", "role": "supervisor", "active": False, "full_name": "maryam",
+         "card": False}]}
+    assert edge(initialised, "user", "enable", "maryam").returncode == 0
+    lines = edge(initialised, "user", "list").stdout.splitlines()
+    assert [line.split()[:3] for line in lines] == [["ali", "operator", "active"],
+                                                    ["maryam", "supervisor", "active"]]
+    with sqlite3.connect(initialised / "edge.db") as db:
+        [(password_hash,)] = db.execute("SELECT password_hash FROM users WHERE username='ali'")
+    assert passwords.verify_password(password_hash, "another long one")
+
+
+def test_user_commands_on_an_unknown_user_say_so_in_one_line(initialised):
+    for args in (("passwd", "nobody", "--password-stdin"), ("disable", "nobody")):
+        result = edge(initialised, "user", *args, stdin="a long password\n")
+        assert result.returncode == 1
+        assert result.stderr == "edge: There is no user named 'nobody'.\n"
 
 
 def test_commands_on_a_missing_folder_fail_with_one_line(tmp_path):

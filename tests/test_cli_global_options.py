@@ -40,6 +40,11 @@ CASES = {
     ("demo",): Case(folder="broken", exit_status=2),             # else: a demo in a temporary folder
     ("user", "add"): Case(("maryam", "--role", "operator", "--password-stdin"), reads=False,
                           stdin="a long password\n"),
+    ("user", "passwd"): Case(("nobody", "--password-stdin"), stdin="a long password\n",
+                             exit_status=1),
+    ("user", "disable"): Case(("nobody",), exit_status=1),
+    ("user", "enable"): Case(("nobody",), exit_status=1),
+    ("user", "list"): Case(),
     ("hw", "status"): Case(),
     ("hw", "print-test"): Case(("--printer", "sim://"), reads=False),
     ("hw", "print-receipt"): Case((UNKNOWN_CODE, "--printer", "sim://"), exit_status=1),

@@ -110,6 +110,39 @@ def test_only_the_hash_of_a_token_is_kept_and_it_finds_its_user(box, operator, c
     assert users.user_for_token(box.store, token + "x", clock.now()) is None
 
 
+def test_a_new_password_ends_every_token_of_the_user_and_only_theirs(box, operator, supervisor,
+                                                                      clock):
+    first, second = (users.issue_token(box.store, box.events, operator, hours=1) for _ in "12")
+    others = users.issue_token(box.store, box.events, supervisor, hours=1)
+    users.set_password(box.store, box.events, operator, "a brand new password")
+    assert users.user_for_token(box.store, first, clock.now()) is None
+    assert users.user_for_token(box.store, second, clock.now()) is None
+    assert users.user_for_token(box.store, others, clock.now()).username == "maryam"
+    assert users.authenticate(box.store, "ali", "a brand new password").login_epoch == 1
+
+
+def test_a_token_from_before_a_deactivation_stays_dead_after_reactivation(box, operator, clock):
+    token = users.issue_token(box.store, box.events, operator, hours=1)
+    users.set_active(box.store, box.events, operator, False)
+    users.set_active(box.store, box.events, operator, True)
+    assert users.user_for_token(box.store, token, clock.now()) is None
+    actions = [entry.action for entry in box.store.models.AuditEntry.select()]
+    assert actions[-2:] == ["user.deactivated", "user.activated"]
+
+
+def test_revoking_a_token_ends_that_token_only(box, operator, clock):
+    kept, revoked = (users.issue_token(box.store, box.events, operator, hours=1) for _ in "12")
+    users.revoke_token(box.store, box.events, operator, revoked)
+    assert users.user_for_token(box.store, revoked, clock.now()) is None
+    assert users.user_for_token(box.store, kept, clock.now()).username == "ali"
+
+
+def test_an_unknown_user_is_named_in_the_refusal(box):
+    with pytest.raises(NotFound) as refused:
+        users.existing(box.store, "nobody")
+    assert refused.value.field == "username" and "nobody" in refused.value.message("fa")
+
+
 def test_roles_are_declared_once():
     assert set(roles.CITIZEN_DATA_ROLES) < set(roles.ALL_ROLES) == set(roles.ROLES)
     assert roles.TECHNICIAN not in roles.CITIZEN_DATA_ROLES    # no citizen data for technicians

@@ -54,7 +54,7 @@ def login_required(*roles: str):
                 raise Unauthorized("auth.required")
             if user.role not in roles:
                 raise Forbidden("auth.forbidden")
-            g.user = user
+            g.user, g.token = user, token.strip()
             return view(*args, **kwargs)
         return wrapper
     return decorate
@@ -89,6 +89,14 @@ def create_token():
     token = users.issue_token(current.store, current.events, user,
                               current.settings["api.token_hours"])
     return jsonify(token=token, role=user.role), 201
+
+
+@blueprint.delete("/tokens")
+@login_required(*ALL_ROLES)
+def revoke_token():
+    """Log out: the caller's own token stops working."""
+    users.revoke_token(box().store, box().events, g.user, g.token)
+    return "", 204
 
 
 @blueprint.get("/services")

@@ -35,6 +35,11 @@ def _operation(summary: str, ok: tuple[int, dict, str], body: dict | None = None
     return operation
 
 
+def _no_content(summary: str, description: str, errors=()) -> dict:
+    return {"summary": summary, "security": BEARER,
+            "responses": {"204": {"description": description}, **_errors(*errors)}}
+
+
 def _query(name: str, description: str, kind: str = "string") -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": kind}}
@@ -53,7 +58,9 @@ PATHS = {
     "/api/v1/tokens": {"post": _operation(
         "Log in: a bearer token for the API",
         (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
-        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
+        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False),
+        "delete": _no_content("Log out: the caller's own token stops working at once",
+                              "revoked", errors=(401,))},
     "/api/v1/services": {"get": _operation(
         "The catalogue with the fee now in force",
         (200, {"type": "object", "properties": {"services": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import CharField, ForeignKeyField
+from peewee import CharField, ForeignKeyField, IntegerField
 
 from edge.db import run_sql
 from edge.fields import UtcDateTimeField
@@ -18,6 +18,7 @@ class PortalSession(BaseModel):
     user = ForeignKeyField(User)
     created_at = UtcDateTimeField()
     last_seen = UtcDateTimeField()
+    login_epoch = IntegerField(default=0)   # the user's epoch at login (edge.users.end_logins)
 
     class Meta:
         table_name = "portal_session"
@@ -33,5 +34,9 @@ _V1_SESSIONS = run_sql(
     "CREATE INDEX portal_session_user ON portal_session (user_id)",
 )
 
-MIGRATIONS = [_V1_SESSIONS]
+# Version 2: a session lives only in the login epoch of its user.
+_V2_LOGIN_EPOCH = run_sql(
+    "ALTER TABLE portal_session ADD COLUMN login_epoch INTEGER NOT NULL DEFAULT 0")
+
+MIGRATIONS = [_V1_SESSIONS, _V2_LOGIN_EPOCH]
 MODELS = (PortalSession,)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import requests
 
+from tests.helpers import run_edge
 from tests.portal.conftest import Browserish, logged_in
 from web.portal import security
 from web.portal.security import LoginThrottle
@@ -124,6 +125,46 @@ def test_deactivated_users_lose_their_session(portal, operator_client, superviso
     assert supervisor_client.post("/users/operator/active", {"active": "0"}).status_code == 303
     assert operator_client.get("/").status_code == 303
     assert Browserish(portal.url).login("operator", portal.passwords["operator"]).status_code == 401
+
+
+def api_token(portal, username: str) -> str:
+    response = requests.post(portal.url + "/api/v1/tokens", timeout=10, json={
+        "username": username, "password": portal.passwords[username]})
+    assert response.status_code == 201, response.text
+    return response.json()["token"]
+
+
+def api_answers(portal, token: str) -> int:
+    return requests.get(portal.url + "/api/v1/services", timeout=10,
+                        headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_edge_user_passwd_and_disable_end_every_login_of_the_running_box(portal):
+    """As the README says: the commands run beside `edge run`, on its data folder."""
+    home = str(portal.box.home)
+    for command, stdin in ((("passwd", "operator", "--password-stdin"), "a brand new one\n"),
+                           (("disable", "operator"), None)):
+        browser, token = logged_in(portal, "operator"), api_token(portal, "operator")
+        assert api_answers(portal, token) == 200
+        result = run_edge(home, "user", *command, stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        assert browser.get("/").status_code == 303            # back to the login page
+        assert api_answers(portal, token) == 401
+        portal.passwords["operator"] = "a brand new one"
+    assert run_edge(home, "user", "enable", "operator").returncode == 0
+    assert browser.get("/").status_code == 303 and api_answers(portal, token) == 401
+    assert logged_in(portal, "operator").get("/").status_code == 200
+
+
+def test_a_supervisor_keeps_their_session_after_setting_their_own_password(portal,
+                                                                          supervisor_client):
+    elsewhere = logged_in(portal, "supervisor")
+    supervisor_client.get("/users/supervisor")
+    changed = supervisor_client.post("/users/supervisor/password",
+                                     {"password": "a brand new one"})
+    assert changed.status_code == 303
+    assert supervisor_client.get("/users").status_code == 200
+    assert elsewhere.get("/users").status_code == 303
 
 
 class _Clock:

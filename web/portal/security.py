@@ -89,7 +89,7 @@ def start_session(user: User) -> str:
         # logins left open (a closed browser) go when anyone next logs in
         sessions.delete().where(sessions.last_seen < now - idle).execute()
         sessions.create(token_hash=token_hash(token), user=user.id, created_at=now,
-                        last_seen=now)
+                        last_seen=now, login_epoch=user.login_epoch)
         box.events.record(user.username, "portal.login", user.username, {"ip": client_ip()})
     return token
 
@@ -105,16 +105,22 @@ def end_session() -> None:
         box.events.record(g.user.username, "portal.logout", g.user.username, {})
 
 
-def end_sessions_of(store, user: User) -> None:
-    """Inside the caller's write: every login of `user` ends (deactivation, new password)."""
-    sessions = store.models.PortalSession
-    sessions.delete().where(sessions.user == user.id).execute()
+def keep_session_after_own_password(user: User) -> None:
+    """A user who sets their own password ends their other logins, not this one:
+    it moves into the user's new login epoch."""
+    session = getattr(g, "portal_session", None)
+    if session is None or session.user_id != user.id:
+        return
+    sessions = _box().store.models.PortalSession
+    with _box().store.write():
+        sessions.update(login_epoch=user.login_epoch).where(sessions.id == session.id).execute()
 
 
 # Every page asks this, so it is plain SQL (peewee's query building cost more).
 _USER_COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active",
-                 "created_at", "card_uid")
+                 "created_at", "card_uid", "login_epoch")
 _SESSION_QUERY = ("SELECT s.id, s.token_hash, s.user_id, s.created_at, s.last_seen, "
+                  "s.login_epoch, "
                   + ", ".join(f"u.{column}" for column in _USER_COLUMNS)
                   + " FROM portal_session s JOIN users u ON u.id = s.user_id"
                   " WHERE s.token_hash = ?")
@@ -139,13 +145,14 @@ def load_session() -> None:
     sessions = box.store.models.PortalSession
     session = sessions(id=row[0], token_hash=row[1], user=row[2],
                             created_at=_UTC.python_value(row[3]),
-                            last_seen=_UTC.python_value(row[4]))
-    user = box.store.models.User(**dict(zip(_USER_COLUMNS, row[5:])))
+                            last_seen=_UTC.python_value(row[4]), login_epoch=row[5])
+    user = box.store.models.User(**dict(zip(_USER_COLUMNS, row[6:])))
     user.created_at = _UTC.python_value(user.created_at)
     user._dirty.clear()
     now = box.clock.now()
     idle = timedelta(minutes=box.settings["session.idle_minutes"])
-    if now - session.last_seen > idle or not user.active:
+    ended = not user.active or session.login_epoch != user.login_epoch
+    if ended or now - session.last_seen > idle:
         with box.store.write():
             sessions.delete().where(sessions.id == session.id).execute()
         g.session_expired = True

@@ -32,17 +32,6 @@ def labels() -> dict:
             "card_uid": gettext("Card UID")}
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
-    current = box()
-    with current.store.write():
-        user.active = active
-        user.save()
-        if not active:
-            security.end_sessions_of(current.store, user)
-        current.events.record(actor.username, "user.activated" if active else "user.deactivated",
-                              user.username, {})
-
-
 def _user(username: str) -> User:
     user = user_rules.find(box().store, username)
     if user is None:
@@ -99,7 +88,7 @@ def activate(username: str):
     active = request.form.get("active") == "1"
     if user.id == g.user.id and not active:
         return _render_user(user, {"active": gettext("You cannot deactivate yourself.")}, 409)
-    set_active(user, active, g.user)
+    user_rules.set_active(box().store, box().events, user, active, actor=g.user.username)
     return redirect(url_for("users.detail", username=username,
                             done="activated" if active else "deactivated"), 303)
 
@@ -115,9 +104,7 @@ def password(username: str):
         errors = FieldErrors()
         errors.add(error, labels())
         return _render_user(user, errors, error.status)
-    if user.id != g.user.id:
-        with box().store.write():
-            security.end_sessions_of(box().store, user)
+    security.keep_session_after_own_password(user)
     return redirect(url_for("users.detail", username=username, done="password"), 303)
 
 
