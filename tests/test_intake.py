@@ -8,9 +8,12 @@ import pytest
 
 from edge import audit
 from edge.errors import Conflict, Forbidden, InvalidInput
+from edge.i18n import MessageCatalogue
 from edge.intake import IntakeQuery, IntakeRequest, search
 from edge.models import AuditEntry, Intake, IntakeStatusChange, Office, OutboxRecord, Service, Tariff
 from tests.conftest import make_user
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 def request(**overrides) -> IntakeRequest:
@@ -118,7 +121,7 @@ def test_status_goes_received_in_progress_done(box, operator):
     with pytest.raises(Conflict) as caught:
         box.intakes.cancel(intake.tracking_code, operator, "too late")
     assert caught.value.code == "intake.bad_transition"
-    assert "«انجام‌شده»" in caught.value.message("fa")
+    assert "«انجام‌شده»" in caught.value.message(PERSIAN)
 
 
 def test_cancel_needs_a_reason_and_is_audited(box, operator):
@@ -136,7 +139,7 @@ def test_revoked_or_expired_licence_stops_new_intakes(box, clock, operator):
     Office.update(licence_status="revoked").execute()
     with pytest.raises(Forbidden) as caught:
         box.intakes.create(request(), operator)
-    assert "لغوشده" in caught.value.message("fa")
+    assert "لغوشده" in caught.value.message(PERSIAN)
     Office.update(licence_status="active",
                   licence_expires=clock.now() - timedelta(days=1)).execute()
     with pytest.raises(Forbidden, match="expired"):

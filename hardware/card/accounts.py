@@ -6,42 +6,25 @@ are what the login page and the supervisor's user page call.
 
 from __future__ import annotations
 
-from edge.errors import Conflict, EdgeError, Forbidden, InvalidInput, NotFound
+from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
 from edge.models import User
 
 from hardware.card.serial_reader import normalize_uid
 
-MESSAGES = {
-    "card.bad_uid": {"fa": "شمارهٔ کارت نامعتبر است.", "en": "That is not a card number."},
-    "card.not_supervisor": {"fa": "فقط سرپرست می‌تواند کارت را به کاربر بدهد.",
-                            "en": "Only a supervisor can give a card to a user."},
-    "card.unknown_user": {"fa": "چنین کاربری نیست.", "en": "No such user."},
-    "card.taken": {"fa": "این کارت به کاربر دیگری داده شده است.",
-                   "en": "This card already belongs to another user."},
-}
-
-
-class _CardMessages:
-    """The card's own messages (edge.messages does not know these codes)."""
-
-    def message(self, lang: str = "fa") -> str:
-        entry = MESSAGES.get(self.code)
-        return entry.get(lang, entry["fa"]) if entry else EdgeError.message(self, lang)
-
-
-class CardInvalid(_CardMessages, InvalidInput):
+# The card's refusals; their `card.*` messages are in edge.messages.
+class CardInvalid(InvalidInput):
     pass
 
 
-class CardForbidden(_CardMessages, Forbidden):
+class CardForbidden(Forbidden):
     pass
 
 
-class CardUserNotFound(_CardMessages, NotFound):
+class CardUserNotFound(NotFound):
     pass
 
 
-class CardTaken(_CardMessages, Conflict):
+class CardTaken(Conflict):
     pass
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from edge.i18n import ENGLISH, MessageCatalogue
 from edge.models import AuditEntry
 from hardware.card.accounts import CardForbidden, CardInvalid, CardTaken, bind_card, unbind_card, user_for_card
 from tests.conftest import make_user
@@ -26,7 +27,7 @@ def test_bind_then_login_by_card(box, operator, supervisor):
 def test_only_a_supervisor_binds(box, operator):
     with pytest.raises(CardForbidden) as caught:
         bind_card(box, "ali", "04A1B2C3", operator)
-    assert caught.value.message("en") == "Only a supervisor can give a card to a user."
+    assert caught.value.message(ENGLISH) == "Only a supervisor can give a card to a user."
     assert caught.value.status == 403
 
 
@@ -35,7 +36,7 @@ def test_a_card_has_one_holder(box, operator, supervisor):
     bind_card(box, "ali", "04A1B2C3", supervisor)
     with pytest.raises(CardTaken) as caught:
         bind_card(box, "reza", "04A1B2C3", supervisor)
-    assert caught.value.message("fa") == "این کارت به کاربر دیگری داده شده است."
+    assert caught.value.message(MessageCatalogue().translator("fa")) == "این کارت به کاربر دیگری داده شده است."
     assert user_for_card(box, "04A1B2C3").username == "ali"
 
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from edge.fields import UtcDateTimeField
-from edge.messages import STATUS_NAMES_FA
+from edge.messages import status_name
 from web.portal.access import EVERYONE, roles_required
-from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
+from web.portal.i18n import N_, digits, gettext, jalali_datetime, ngettext, translator
 
 blueprint = Blueprint("status", __name__)
 
@@ -82,15 +82,15 @@ def word_value(key: str, value):
         return age_words(value)
     if key == "state" and value in AGENT_STATES:
         return gettext(AGENT_STATES[value])
-    if key == "licence_status" and g.get("lang", "fa") == "fa":
-        return STATUS_NAMES_FA.get(value, value)
+    if key == "licence_status":
+        return status_name(value, translator())
     if key.endswith("_at") and isinstance(value, str):
         try:
-            return jdatetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return jalali_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return jdatetime(value)
+        return jalali_datetime(value)
     if isinstance(value, (list, tuple)):
         return "، ".join(str(word_value(key, item)) for item in value) or "—"
     if isinstance(value, int):
