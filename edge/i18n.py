@@ -6,7 +6,10 @@ gettext: the msgid is the English text, the Persian is in
 file. The .po files are compiled in memory when a `MessageCatalogue` is
 built (a fresh clone needs no build step and a stale .mo can never be read).
 Nothing here is process-wide: whoever shows texts builds a catalogue and
-asks it for a `Translator` in the reader's language.
+asks it for a `Translator` in the reader's language. Code that cannot know
+the reader (a device's status report, read later by the portal, the API or
+the console) carries a `phrase("English msgid", **params)` and the reader's
+translator `say`s it.
 
 Update the catalogue after changing a text: `python -m edge.i18n`.
 """
@@ -36,6 +39,16 @@ def N_(text: str) -> str:
     return text
 
 
+def phrase(text: str, **params) -> dict:
+    """Words to be said later, in the reader's language: the English msgid and
+    its parameters, JSON-ready (a parameter may be a phrase itself)."""
+    return {"text": text, "params": params}
+
+
+def is_phrase(value) -> bool:
+    return isinstance(value, dict) and set(value) == {"text", "params"}
+
+
 def pick_language(header: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """The first supported language of an Accept-Language header."""
     if not header:
@@ -62,6 +75,12 @@ class Translator:
         translated = self._translations.ngettext(singular, plural, count)
         params.setdefault("num", count)
         return translated % params
+
+    def say(self, said: dict) -> str:
+        """A `phrase(...)` in this language."""
+        params = {name: self.say(value) if is_phrase(value) else value
+                  for name, value in said["params"].items()}
+        return self.gettext(said["text"], **params)
 
     # Jinja's new-style gettext fills placeholders itself (escaping them), so it
     # gets these plain look-ups.
@@ -124,18 +143,19 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every product package whose texts people read; the templates are the portal's.
 SOURCES = ("edge", "hardware", "sync_agent", "web", "appliance", "provisioning")
 METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]
+KEYWORDS = {"phrase": None}    # beside gettext's own (_, gettext, ngettext, N_, ...)
 
 
 def extract_messages(root: Path = ROOT) -> dict[str | tuple, list[str]]:
     """{msgid (or (singular, plural)): [where]} of every string people read."""
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     found: dict = {}
     for package in SOURCES:
         if not (root / package).is_dir():
             continue
         for filename, lineno, message, _comments, _context in extract_from_dir(
-                str(root / package), METHOD_MAP,
+                str(root / package), METHOD_MAP, keywords={**DEFAULT_KEYWORDS, **KEYWORDS},
                 options_map={"templates/**.html": {"encoding": "utf-8"}}):
             key = message if isinstance(message, str) else tuple(message[:2])
             found.setdefault(key, []).append(f"{package}/{filename}:{lineno}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from edge.i18n import phrase
 from edge.models import AuditEntry, User
+from sync_agent.report import ERRORS
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
@@ -189,7 +191,8 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     portal.box.sync_status = lambda: {
         "state": "backing_off", "enrolled": True, "gateway": "https://gw.example/v1",
         "queue_depth": 4, "oldest_unsent_age_seconds": 5400, "last_success_age_seconds": 90000,
-        "last_error": "connection refused", "last_error_fa": "دسترسی به درگاه مرکزی ممکن نشد",
+        "last_error": "connection refused", "last_error_code": "unreachable",
+        "last_error_words": phrase(ERRORS["unreachable"], error="connection refused"),
         "last_error_at": "2026-12-01T08:00:00+00:00", "licence_status": "active",
         "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}
     technician = logged_in(portal, "technician")
@@ -200,4 +203,4 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     assert "connection refused" not in page and "record(s)" not in page and "۱۷" not in page
     technician.post("/language", {"lang": "en"})
     english = technician.get("/sync").text
-    assert "connection refused" in english and "1 day ago" in english
+    assert "The central gateway could not be reached" in english and "1 day ago" in english

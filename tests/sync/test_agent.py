@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
+from edge.i18n import MessageCatalogue
 from edge.models import OutboxRecord
 from sync_agent import protocol, state
 from sync_agent.agent import AgentState
@@ -98,7 +99,8 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     report = status(tb.box)
     assert report["queue_depth"] == 2 and "connection refused" in report["last_error"]
     assert report["last_error_code"] == "unreachable"
-    assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
+    persian = MessageCatalogue().translator("fa")
+    assert persian.say(report["last_error_words"]).startswith("دسترسی به درگاه مرکزی ممکن نشد")
     assert report["oldest_unsent_age_seconds"] >= 0
     assert "waiting" in report["summary"]
     assert agent.backoff.delay(1) <= agent.backoff.delay(30) <= 0.2

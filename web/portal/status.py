@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from edge.fields import UtcDateTimeField
+from edge.i18n import is_phrase
 from edge.messages import status_name
 from web.portal.access import EVERYONE, roles_required
 from web.portal.i18n import N_, digits, gettext, jalali_datetime, ngettext, translator
@@ -104,15 +105,17 @@ def label(key: str) -> str:
 
 
 def in_reader_language(report: dict) -> dict:
-    """A report may say a thing twice — `state` (English) and `state_fa`,
-    `last_error` and `last_error_fa`, or `words` ({"en", "fa"}, as
-    hardware.status gives it): keep the one the reader reads; internal codes
-    are not shown."""
+    """A report may say a thing twice — `state` (a code) and `words` (an
+    `edge.i18n.phrase`, as hardware.status gives it), `last_error` (technical)
+    and `last_error_words`, or `state` and `state_fa` (Persian): keep what the
+    reader reads, said in their language; internal codes are not shown."""
     persian = g.get("lang", "fa") == "fa"
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
-    words = report.get("words")
+    for key in [key for key in report if is_phrase(report[key])]:
+        said = report.pop(key)   # `words` says the state, `x_words` says x
+        report[key.removesuffix("words").removesuffix("_") or "state"] = translator().say(said)
+    words = report.pop("words", None)
     if isinstance(words, dict) and set(words) <= {"en", "fa"}:
-        del report["words"]
         chosen = words.get(g.get("lang", "fa")) or words.get("en")
         if chosen:
             report["state"] = chosen
