@@ -7,6 +7,7 @@ import logging
 
 import click
 
+from edge.i18n import ENGLISH, is_phrase
 from hardware.status import device_statuses
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,15 @@ def status_command(obj, as_json: bool) -> None:
         return
     for name, part in parts.items():
         # modem, card and gpio give "state" as a code and "words" for people
-        state = part.get("words", {}).get("en") or part.get("state", "unknown")
+        state = _in_english(part.get("words")) or part.get("state", "unknown")
         click.echo(f"{name}: {state}{_extra(part)}")
+
+
+def _in_english(words) -> str | None:
+    if is_phrase(words):
+        return ENGLISH.say(words)
+    # the modem's and the device errors' {"en", "fa"}, until they move to the catalogue
+    return words.get("en") if isinstance(words, dict) else None
 
 
 def _extra(part: dict) -> str:

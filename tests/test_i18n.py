@@ -19,7 +19,7 @@ def test_every_string_of_the_templates_and_code_is_in_the_catalogue():
     extracted = i18n.extract_messages()
     assert len(extracted) > 150
     places = {place.split("/")[0] for where in extracted.values() for place in where}
-    assert {"edge", "web"} <= places      # one catalogue for every package
+    assert {"edge", "hardware", "sync_agent", "web"} <= places   # one catalogue for all
     extracted = set(extracted)
     catalogue = {message.id if isinstance(message.id, str) else tuple(message.id)
                  for message in committed_catalogue() if message.id}
