@@ -77,10 +77,14 @@ class Translator:
         return translated % params
 
     def say(self, said: dict) -> str:
-        """A `phrase(...)` in this language."""
-        params = {name: self.say(value) if is_phrase(value) else value
-                  for name, value in said["params"].items()}
-        return self.gettext(said["text"], **params)
+        """A `phrase(...)` in this language, its numbers in this language's digits."""
+        return self.gettext(said["text"], **{name: self._said(value)
+                                             for name, value in said["params"].items()})
+
+    def _said(self, value):
+        if is_phrase(value):
+            return self.say(value)
+        return self.digits(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     # Jinja's new-style gettext fills placeholders itself (escaping them), so it
     # gets these plain look-ups.

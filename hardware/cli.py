@@ -55,8 +55,8 @@ def _extra(part: dict) -> str:
 
 
 def _printer_url(obj, url: str | None) -> str:
-    from hardware.printer.transport import PrinterUrlError, validate_url
     from edge.cli import EdgeCommandError
+    from hardware.printer.transport import PrinterUrlError, validate_url
     url = url or obj.settings()["printer.url"]
     try:
         return validate_url(url)

@@ -6,7 +6,6 @@ translations. A text people read is an English msgid (`N_`, `gettext`,
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from edge.i18n import LANGUAGES, ROOT, SOURCES
 

@@ -7,6 +7,7 @@ import pytest
 
 from edge.i18n import phrase
 from edge.models import AuditEntry, User
+from hardware.printer.queue import STATE_NAMES
 from sync_agent.report import ERRORS
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
@@ -91,7 +92,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
                                       "last_success": None}
     portal.box.hardware_status = lambda: {
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
-                    "state_fa": "آماده", "paper": "کم",
+                    "state_words": phrase(STATE_NAMES["ready"]), "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
         "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]},
         "card": {"device": "card", "state": "unknown", "ok": False,

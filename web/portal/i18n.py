@@ -69,4 +69,5 @@ def init_app(app: Flask) -> None:
         ngettext=lambda singular, plural, count: translator().lookup_plural(
             singular, plural, count),
         newstyle=True)
-    app.jinja_env.filters.update(digits=digits, rials=rials, jalali_datetime=jalali_datetime, mobile=mobile, ltr=ltr)
+    app.jinja_env.filters.update(digits=digits, rials=rials, jalali_datetime=jalali_datetime,
+                                 mobile=mobile, ltr=ltr)

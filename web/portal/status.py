@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from edge.fields import UtcDateTimeField
 from edge.i18n import is_phrase
 from edge.messages import status_name
 from web.portal.access import EVERYONE, roles_required
-from web.portal.i18n import N_, digits, gettext, jalali_datetime, ngettext, translator
+from web.portal.i18n import N_, current_lang, digits, gettext, jalali_datetime, ngettext, translator
 
 blueprint = Blueprint("status", __name__)
 
@@ -106,23 +106,20 @@ def label(key: str) -> str:
 
 def in_reader_language(report: dict) -> dict:
     """A report may say a thing twice — `state` (a code) and `words` (an
-    `edge.i18n.phrase`, as hardware.status gives it), `last_error` (technical)
-    and `last_error_words`, or `state` and `state_fa` (Persian): keep what the
-    reader reads, said in their language; internal codes are not shown."""
-    persian = g.get("lang", "fa") == "fa"
+    `edge.i18n.phrase`, as hardware.status gives it), or `last_error`
+    (technical) and `last_error_words`: keep what the reader reads, said in
+    their language; internal codes are not shown."""
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
     for key in [key for key in report if is_phrase(report[key])]:
         said = report.pop(key)   # `words` says the state, `x_words` says x
         report[key.removesuffix("words").removesuffix("_") or "state"] = translator().say(said)
-    words = report.pop("words", None)
+    words = report.get("words")
     if isinstance(words, dict) and set(words) <= {"en", "fa"}:
-        chosen = words.get(g.get("lang", "fa")) or words.get("en")
+        # the modem's words, not in the catalogue yet (see README, Languages)
+        del report["words"]
+        chosen = words.get(current_lang()) or words.get("en")
         if chosen:
             report["state"] = chosen
-    for key in [key for key in report if key.endswith("_fa")]:
-        in_persian = report.pop(key)
-        if persian and in_persian and key[:-3] in report:
-            report[key[:-3]] = in_persian
     return report
 
 
