@@ -74,3 +74,17 @@ def test_a_translator_speaks_one_language_with_its_digits_and_dates():
     assert persian.ngettext("%(num)s day", "%(num)s days", 2) == "2 روز"
     assert catalogue.translator("de") is persian and catalogue.translator(None) is persian
     assert english is i18n.ENGLISH and persian.digits(1405) == "۱۴۰۵"
+
+
+def test_a_domain_message_names_statuses_and_types_in_the_readers_language():
+    from edge.errors import Conflict, InvalidInput
+    from edge.messages import text
+    persian = i18n.MessageCatalogue().translator("fa")
+    moved = Conflict("intake.bad_transition", "status", current="done", target="cancelled")
+    assert moved.message(persian) == "وضعیت «انجام‌شده» را نمی‌توان به «لغوشده» تغییر داد."
+    assert str(moved) == "Status 'done' cannot change to 'cancelled'."
+    typed = InvalidInput("field.type", "age", field="age", type="integer")
+    assert typed.message(persian) == "فیلد «age» باید عدد صحیح باشد."
+    assert str(typed) == "The field 'age' must be a whole number."
+    assert text("no.such.code", persian) == text("internal", persian)
+    assert text("field.required", i18n.ENGLISH) == "The field '%(field)s' is required."
