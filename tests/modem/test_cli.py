@@ -72,8 +72,7 @@ def test_hw_status_names_every_device(tmp_path):
     assert result.returncode == 0, result.stderr
     statuses = json.loads(result.stdout)
     assert {"modem", "card", "gpio"} <= set(statuses)
-    assert set(statuses["modem"]["words"]) == {"en", "fa"}
-    assert all(is_phrase(statuses[name]["words"]) for name in ("card", "gpio"))   # catalogue words
+    assert all(is_phrase(statuses[name]["words"]) for name in ("modem", "card", "gpio"))
     text = edge(tmp_path, "hw", "status")
     assert "modem: the box is not running, modem state unknown" in text.stdout
     assert "gpio: GPIO front panel off (gpio.enabled = false)" in text.stdout
