@@ -122,8 +122,7 @@ def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
             job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
-            from hardware.printer.schema import PrintJob
-            reason = PrintJob.get_by_id(job.id).last_error
+            reason = worker.queue.get(job.id).last_error
             raise EdgeCommandError(f"receipt {intake.tracking_code} not printed: {reason}; "
                                    f"print job {job.id} is kept and will be retried")
     click.echo(f"receipt {intake.tracking_code} printed on {url} (print job {job.id})")

@@ -1,7 +1,8 @@
 """Card readers: PC/SC (pyscard) and serial readers that send one number per line.
 
-`status(box)` is the reader's state in words; `hardware.card.accounts` has
-`bind_card` and `user_for_card` for card login.
+`status(box)` is the reader's state in words; binding a card to a user and
+finding a card's user are rules of the core (`edge.users.bind_card`,
+`edge.users.user_for_card`).
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ import json
 
 from edge.i18n import phrase
 from hardware.printer.queue import state_phrase
-from hardware.printer.schema import PrinterStatusRecord
 
 
 def _last_status(box) -> dict | None:
-    record = PrinterStatusRecord.get_or_none(PrinterStatusRecord.id == 1)
+    status = box.store.models.PrinterStatusRecord
+    record = status.get_or_none(status.id == 1)
     if record is None:
         return None
     details = json.loads(record.details)
@@ -70,7 +70,6 @@ def jobs_overview(box, limit: int = 20) -> dict:
     reasons (each can be reprinted), recent jobs, and the newest simulator
     preview (a PNG path, or None when the printer is real or nothing printed)."""
     from hardware.printer.queue import PrintQueue, job_dict
-    from hardware.printer.schema import PrintJob
     from hardware.printer.transport import sim_dir
     queue = PrintQueue.for_box(box)
     counts = queue.counts()
@@ -90,7 +89,8 @@ def jobs_overview(box, limit: int = 20) -> dict:
     if code != "failed":
         state_words = state_phrase(code)
     preview = sim_dir(box.home) / "latest.png"
-    recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
+    jobs = box.store.models.PrintJob
+    recent = jobs.select().order_by(jobs.id.desc()).limit(limit)
     return {"state": state, "state_code": code, "state_words": state_words,
             "url": box.settings["printer.url"], "counts": counts,
             "last_status": last, "failed": failed,
@@ -109,10 +109,9 @@ def reprint(box, job_id: int) -> dict:
 
 def reprint_intake(box, tracking_code: str) -> dict:
     """Queue the receipt of an intake again (the intake page's button)."""
-    from edge.intake import IntakeService
     from hardware.printer.queue import PrintQueue, job_dict
     from hardware.printer.receipt import receipt_for_intake
-    intake = IntakeService.get(tracking_code)          # NotFound for an unknown code
+    intake = box.intakes.get(tracking_code)            # NotFound for an unknown code
     job = PrintQueue.for_box(box).enqueue(receipt_for_intake(intake, box.settings))
     _wake(box)
     return job_dict(job)

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 
 from edge.i18n import phrase
-from edge.models import AuditEntry, User
 from edge.parts import Parts
 from hardware.printer.queue import STATE_NAMES
 from sync_agent.report import ERRORS
@@ -17,6 +16,7 @@ from web import create_app
 
 
 def test_supervisor_adds_a_user_who_can_then_log_in(portal, supervisor_client):
+    AuditEntry = portal.box.store.models.AuditEntry
     supervisor_client.get("/users")
     response = supervisor_client.post("/users", {
         "username": "Maryam", "full_name": "مریم رحیمی", "role": "operator",
@@ -44,6 +44,7 @@ def test_adding_a_user_with_mistakes_keeps_the_input(portal, supervisor_client):
 
 
 def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     supervisor_client.post("/users/operator/active", {"active": "0"})
     assert not User.get(User.username == "operator").active
@@ -59,6 +60,7 @@ def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
 
 
 def test_bind_a_card_uid(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     assert supervisor_client.post("/users/operator/card",
                                   {"card_uid": "04:a2:3b:9c"}).status_code == 303
@@ -122,7 +124,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
 
 
 def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, operator_client):
-    from edge.models import Office
+    Office = portal.box.store.models.Office
     portal.box.fit(reporting(sync={"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}))
     Office.update(licence_status="suspended").execute()
     html = operator_client.get("/").text

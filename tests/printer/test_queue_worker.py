@@ -3,17 +3,15 @@ simulated printer behind a real pty."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from edge.i18n import ENGLISH, MessageCatalogue
-from edge.models import Intake
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState
+from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
 
 PERSIAN = MessageCatalogue().translator("fa")
@@ -33,7 +31,7 @@ def box(make_box, pty_printer):
 
 def test_new_intake_queues_its_receipt(box):
     intake = new_intake(box)
-    [job] = PrintJob.select()
+    [job] = box.store.models.PrintJob.select()
     assert (job.state, job.kind, job.tracking_code, job.attempts) == (
         "queued", "receipt", intake.tracking_code, 0)
     receipt = Receipt.from_json(job.receipt)
@@ -52,13 +50,13 @@ def test_an_intake_that_fails_leaves_no_print_job(box):
     box.intake_hooks.append(later_hook_fails)
     with pytest.raises(RuntimeError):
         new_intake(box)
-    assert PrintJob.select().count() == 0 and Intake.select().count() == 0
+    assert box.store.models.PrintJob.select().count() == 0 and box.store.models.Intake.select().count() == 0
 
 
 def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     intake = new_intake(box)
     assert box.parts.printer.worker.run_once()
-    [job] = PrintJob.select()
+    [job] = box.store.models.PrintJob.select()
     assert job.state == "done" and job.printed_at == box.clock.now()
     [printed] = simulator.printed
     assert printed.qr_payloads == [intake.tracking_code.encode()]
@@ -70,6 +68,7 @@ def test_worker_prints_the_receipt_of_an_intake(box, simulator):
 
 
 def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
+    PrintJob = box.store.models.PrintJob
     simulator.set_state(SimState(paper_out=True))
     intake = new_intake(box)
     assert box.parts.printer.worker.run_once()
@@ -108,6 +107,7 @@ def test_backoff_doubles_and_is_capped(box, clock):
 
 
 def test_a_job_cut_short_by_a_restart_is_retried(box, simulator):
+    PrintJob = box.store.models.PrintJob
     new_intake(box)
     queue = PrintQueue.for_box(box)
     assert queue.claim().state == "printing"    # ... and then the power went
@@ -143,7 +143,7 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
     from appliance.assembly import open_box
     reopened = open_box(home)
     try:
-        [job] = PrintJob.select()
+        [job] = reopened.store.models.PrintJob.select()
         assert job.tracking_code == intake.tracking_code
         assert job.state == "failed-will-retry"
         assert "cannot reach printer tcp://127.0.0.1:9" in job.last_error
@@ -156,13 +156,11 @@ def test_worker_thread_prints_soon_after_the_intake(box, simulator):
     box.start_workers()
     try:
         new_intake(box)
-        deadline = time.monotonic() + 10
-        while not simulator.printed and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: simulator.printed, what="the receipt printed")
     finally:
         box.stop_workers()
     assert len(simulator.printed) == 1
-    assert PrintJob.get().state == "done"
+    assert box.store.models.PrintJob.get().state == "done"
 
 
 def test_status_asks_the_printer(box, simulator):
@@ -217,9 +215,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     worker.poll_seconds = 0.01
     worker.start()
     try:
-        deadline = time.monotonic() + 10
-        while jobs_overview(box)["state"] != "ready" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: jobs_overview(box)["state"] == "ready", what="the printer ready")
     finally:
         worker.stop()
     assert jobs_overview(box)["state"] == "ready"

@@ -8,6 +8,7 @@ import logging
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup
 
+from edge import roles
 from edge.messages import status_name, text
 from web.portal import access, i18n, security
 from web.portal.icons import icon
@@ -88,7 +89,7 @@ def template_helpers() -> dict:
         "icon": icon,
         "badge": badge,
         "can": access.can,
-        "roles": access,
+        "roles": roles,
         "status_name": status_label,
         "payment_name": lambda method: i18n.gettext(PAYMENT_NAMES.get(method, method)),
         "role_name": lambda role: i18n.gettext(access.ROLE_NAMES.get(role, role)),

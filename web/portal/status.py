@@ -13,10 +13,10 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from edge.fields import UtcDateTimeField
 from edge.i18n import is_phrase
 from edge.messages import status_name
-from web.portal.access import EVERYONE, roles_required
+from edge.roles import ALL_ROLES
+from web.portal.access import roles_required
 from web.portal.i18n import N_, current_lang, digits, gettext, jalali_datetime, ngettext, translator
 
 blueprint = Blueprint("status", __name__)
@@ -164,11 +164,8 @@ def sync_report(box) -> tuple[bool, dict]:
     """(whether a sync agent reports, what it or the outbox says)."""
     if box.parts.sync is not None:
         return True, box.parts.sync.status()
-    depth, oldest = box.store.db.execute_sql(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
-    age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
-        if oldest else None
-    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": age}
+    return False, {"queue_depth": box.outbox.depth(),
+                   "oldest_unsent_age_seconds": box.outbox.oldest_age_seconds(box.clock.now())}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
@@ -197,7 +194,7 @@ def link_summary(configured: bool, report: dict) -> str:
 
 
 @blueprint.get("/sync")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync():
     box = current_app.config["BOX"]
     configured, report = sync_report(box)
@@ -209,7 +206,7 @@ def sync():
 
 
 @blueprint.post("/sync/now")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync_now():
     """Ask the sync agent to contact the centre now instead of at its next turn."""
     agent = current_app.config["BOX"].parts.sync
@@ -224,7 +221,7 @@ def sync_now():
 
 
 @blueprint.get("/hardware")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def hardware():
     configured, report = hardware_report(current_app.config["BOX"])
     cards, general = devices(report)
