@@ -27,12 +27,25 @@ class EventLog:
         self.outbox = outbox
 
     def stamp(self) -> Stamp:
-        """Now, by the hybrid clock. Its wall part is the latest time the box
-        has seen, so a clock that jumps back (no real-time clock, a power cut)
-        neither reorders events nor dates them before what came earlier."""
-        value = hlc.tick(int(device_state.get(self.store.db, HLC_KEY, "0")), self.clock.now())
+        """Now: the clock's best estimate for people, the hybrid clock for order.
+
+        An untrusted clock (no synchronised system clock, no gateway or network
+        time yet) is floored by the latest time the box has stamped, so a clock
+        that jumps back (no real-time clock, a power cut) dates nothing before
+        what came earlier. A trusted clock that finds the hybrid clock far
+        ahead (an earlier run with the clock years fast) corrects it, and the
+        correction is audited before the event that caused it."""
+        last = int(device_state.get(self.store.db, HLC_KEY, "0"))
+        now = self.clock.now()
+        if not self.clock.trusted:
+            now = max(now, hlc.wall_time(last))
+        value = hlc.tick(last, now)
+        if hlc.rebased(last, value):
+            audit.append(self.store, "clock", "clock.corrected", "hlc",
+                         {"from": hlc.describe(last), "to": hlc.describe(value)}, now, value)
+            value = hlc.tick(value, now)
         device_state.put(self.store.db, HLC_KEY, str(value))
-        return Stamp(hlc.wall_time(value), value)
+        return Stamp(now, value)
 
     def record(self, actor: str, action: str, subject: str, details: dict,
                event_type: str | None = None, payload: dict | None = None,

@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from edge import passwords
+from edge import hlc, passwords
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
 from edge.events import EventLog
@@ -71,12 +71,19 @@ def issue_token(store, events: EventLog, user: User, hours: int) -> str:
 
 
 def user_for_token(store, token: str, now) -> User | None:
+    """The token's active user while `now` is inside the token's lifetime. A
+    token seen outside it (expired, or issued "after" now: the clock went back
+    or was running fast) is deleted then, so no later clock brings it back."""
     tokens, people = store.models.ApiToken, store.models.User
     row = (tokens.select(tokens, people).join(people)
            .where(tokens.token_hash == token_hash(token)).first())
-    if row is None or row.expires_at <= now or not row.user.active:
+    if row is None:
         return None
-    return row.user
+    if not row.created_at - hlc.MAX_OFFSET <= now < row.expires_at:
+        with store.write():
+            tokens.delete().where(tokens.id == row.id).execute()
+        return None
+    return row.user if row.user.active else None
 
 
 def revoke_token(store, events: EventLog, user: User, token: str) -> None:

@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from edge.fields import utc_text
@@ -189,6 +189,11 @@ class SyncAgent:
                 raise SyncError(f"gateway holds only up to record {ack.held_seq} and took none "
                                 f"from {records[0].seq} on")
 
+    def _offer_gateway_time(self, skew_ms: int) -> None:
+        """The gateway's time outranks the box's own guess and the GSM network's."""
+        clock = self.box.clock
+        clock.offer(clock.now() + timedelta(milliseconds=skew_ms), source="gateway")
+
     def _on_ack(self, ack: Ack, records: list, before: datetime, after: datetime,
                 size: int, result: SyncResult) -> None:
         midpoint_ms = (_ms(before) + _ms(after)) // 2
@@ -205,6 +210,7 @@ class SyncAgent:
             state.put(store, state.SENT_RECORDS, state.get(store, state.SENT_RECORDS, 0)
                       + max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1))
         self._write(record)
+        self._offer_gateway_time(ack.gateway_ms - midpoint_ms)
         self._last_bundle_check = self.monotonic()   # the ack told the newest bundle version
         result.batches += 1
         result.sent += max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1)
@@ -225,6 +231,7 @@ class SyncAgent:
         if gateway_ms is not None:
             skew = gateway_ms - _ms(self.box.clock.now())
             self._write(lambda: state.put(self.box.store, state.SKEW_MS, skew))
+            self._offer_gateway_time(skew)
         if envelope is None:
             return
         outcome = bundles.apply_envelope(self.box, envelope, enrolment.centre_key,

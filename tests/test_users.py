@@ -138,6 +138,22 @@ def test_revoking_a_token_ends_that_token_only(box, operator, clock):
     assert users.user_for_token(box.store, kept, clock.now()).username == "ali"
 
 
+def test_a_token_issued_while_the_clock_ran_fast_dies_when_the_clock_is_fixed(box, operator,
+                                                                             clock):
+    clock.advance(days=3650)
+    token = users.issue_token(box.store, box.events, operator, hours=12)
+    clock.advance(days=-3650)
+    assert users.user_for_token(box.store, token, clock.now()) is None
+
+
+def test_a_token_seen_expired_stays_dead_when_the_clock_goes_back(box, operator, clock):
+    token = users.issue_token(box.store, box.events, operator, hours=12)
+    clock.advance(hours=13)
+    assert users.user_for_token(box.store, token, clock.now()) is None
+    clock.advance(hours=-12)
+    assert users.user_for_token(box.store, token, clock.now()) is None
+
+
 def test_an_unknown_user_is_named_in_the_refusal(box):
     with pytest.raises(NotFound) as refused:
         users.existing(box.store, "nobody")

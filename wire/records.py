@@ -72,7 +72,7 @@ class Event:
         stated = self.payload.get("created_at")
         if isinstance(stated, str):
             return stated[:40]
-        wall_ms = self.hlc >> 16
+        wall_ms = (self.hlc >> 16) & ((1 << 42) - 1)   # the era (edge.hlc) left out
         return f"hlc:{wall_ms}"
 
 

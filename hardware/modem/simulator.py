@@ -137,13 +137,15 @@ class _ModemState:
 class ModemSimulator:
     def __init__(self, fault: str | None = None, pin: str = "1234", puk: str = "12345678",
                  operator: str = "IR-MCI", rssi: int = 21, now: Callable[[], datetime] | None = None,
-                 seed: int = 0, profile: str = "standard", **fault_options):
+                 seed: int = 0, profile: str = "standard", nitz: bool = True,
+                 **fault_options):
         if profile not in PROFILES:
             raise ValueError(f"unknown modem profile {profile!r}; one of {', '.join(PROFILES)}")
         self.profile = PROFILES[profile]
         self._chatter = 0                # which chatter line comes next
         self.pin, self.puk, self.operator, self.rssi = pin, puk, operator, rssi
         self.now = now or (lambda: datetime.now(timezone.utc))
+        self.nitz = nitz                 # the network sends its time (else +CCLK is the modem's own)
         self.sent: list[SentSms] = []
         self.commands: list[str] = []
         self.received = bytearray()      # every byte the driver wrote, for exact-bytes tests
@@ -426,6 +428,9 @@ class ModemSimulator:
         if upper == "+COPS?":
             return [f'+COPS: 0,0,"{self.operator}",7' if self._registered() else "+COPS: 0", "OK"]
         if upper in ("+CTZU=1", "+CTZU=0", "+CLTS=1"):
+            if upper != "+CTZU=0" and self.nitz:
+                with self._lock:           # the network's time zone report, as after registering
+                    self._pending_urcs.append("+CTZV: +14")
             return ["OK"]
         if upper == "+CCLK?":
             local = self.now().astimezone(TEHRAN)

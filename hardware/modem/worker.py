@@ -29,6 +29,9 @@ SIM_WAITING_STATES = {ModemState.NO_SIM, ModemState.NEEDS_PIN, ModemState.WRONG_
 RESET_AFTER = 3    # failed start-ups in a row before the modem is rebooted
 # Not Huawei's `^BOOT:`: an E1752 sends it every few seconds while it runs.
 REBOOT_URCS = ("RDY", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
+# What modems say when the network sent its time (NITZ). Until one comes,
+# +CCLK is only the modem's own clock, and is never offered to the box's.
+NITZ_URCS = ("+CTZV", "+CTZE", "*PSUTTZ", "+NITZ")
 
 
 class ModemWorker:
@@ -60,6 +63,7 @@ class ModemWorker:
         self._failed_starts = 0
         self._refreshed_at = 0.0
         self._time_at = 0.0
+        self._network_sent_time = False
         self._last_error: at.ModemError | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -217,6 +221,8 @@ class ModemWorker:
             self._take_stored(index)
         elif urc.name == "+CDS" and urc.pdu:
             self._apply(urc.pdu)
+        elif urc.name in NITZ_URCS:
+            self._network_sent_time = True
         elif urc.line.startswith(REBOOT_URCS):
             log.warning("modem: it restarted (%s); starting it again", urc.line[:30])
             self._started = False
@@ -258,6 +264,8 @@ class ModemWorker:
             self._offer_time()
 
     def _offer_time(self) -> None:
+        if not self._network_sent_time:     # asked again at each refresh until it has
+            return
         self._time_at = time.monotonic()
         moment = self.modem.network_time()
         if moment is not None and self.on_network_time is not None:

@@ -13,6 +13,8 @@ from hardware.modem.simulator import ModemSimulator
 class StepClock:
     """A clock the test moves by hand (the box's clock is passed in the same way)."""
 
+    trusted = False   # like a box without a synchronised clock (edge.clock)
+
     def __init__(self):
         self.moment = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -124,6 +124,16 @@ def test_network_time_is_offered_to_the_clock(run_worker):
     assert offered[0].tzinfo is not None
 
 
+def test_the_modems_own_clock_is_not_offered_without_the_networks_time(run_worker, sim):
+    sim.nitz = False                 # no +CTZV: +CCLK is the modem's free-running clock
+    offered = []
+    worker = run_worker(on_network_time=offered.append)
+    assert wait_until(lambda: worker.status()["state"] == "ready")
+    refreshed = sim.commands.count("AT+CSQ")
+    wait_until(lambda: sim.commands.count("AT+CSQ") > refreshed + 1, what="two refreshes")
+    assert offered == [] and "AT+CCLK?" not in sim.commands
+
+
 # --- the modem part ----------------------------------------------------------------
 
 def make_box(tmp_path, store, clock, **settings):

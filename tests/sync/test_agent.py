@@ -150,7 +150,7 @@ def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
 
 
 def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_url, make_box):
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
     # Starts a year after the demo tariffs, so a year back still has a tariff in force
     # (the lead's intake refuses a time before any tariff: noted in the report).
     clock = FakeClock(datetime(2027, 6, 1, 8, 0, tzinfo=timezone.utc))
@@ -171,6 +171,8 @@ def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_ur
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
     real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
     assert abs(state.get(tb.box.store, state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+    offered, source = clock.offered[-1]                     # the box's clock is told the time
+    assert source == "gateway" and abs(offered - (clock.now() + real_skew)) < timedelta(minutes=1)
 
 
 def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
