@@ -235,3 +235,7 @@ def test_password_guessing_through_the_api_is_slowed(server, operator):
     error = assert_error(attempt("wrong guess"), 429, "auth.throttled")
     assert "ثانیه صبر کنید" in error["message"]
     assert_error(attempt("correct horse 1"), 429, "auth.throttled")   # even the right one waits
+    for _ in range(15):
+        attempt("wrong guess")
+    failures = server.box.store.models.LoginFailure
+    assert failures.get(failures.key == "user ali 127.0.0.1").count == 20   # every one counted

@@ -77,7 +77,7 @@ def create_token():
     body = json_body(schemas.TOKEN_REQUEST)
     # the portal's throttle: guessing through the API is no faster than at /login
     throttle, address = current_app.extensions["login_throttle"], request.remote_addr or "?"
-    wait = throttle.wait_seconds(body["username"], address)
+    wait = throttle.refused(body["username"], address)
     if wait:
         raise Throttled("auth.throttled", seconds=wait)
     user = users.authenticate(box().store, body["username"], body["password"])

@@ -1,8 +1,9 @@
-"""The portal's tables: server-side login sessions of the operators' browsers."""
+"""The portal's tables: server-side login sessions of the operators' browsers,
+and the login throttle's failures."""
 
 from __future__ import annotations
 
-from peewee import CharField, ForeignKeyField, IntegerField
+from peewee import CharField, FloatField, ForeignKeyField, IntegerField
 
 from edge.db import run_sql
 from edge.fields import UtcDateTimeField
@@ -24,6 +25,17 @@ class PortalSession(BaseModel):
         table_name = "portal_session"
 
 
+class LoginFailure(BaseModel):
+    """Failed logins by key (a username at an address, or an address): the
+    login throttle's memory, which a restart keeps."""
+    key = CharField(primary_key=True)
+    count = IntegerField()
+    last_at = FloatField()
+
+    class Meta:
+        table_name = "login_failure"
+
+
 _V1_SESSIONS = run_sql(
     """CREATE TABLE portal_session (
         id INTEGER PRIMARY KEY,
@@ -38,5 +50,12 @@ _V1_SESSIONS = run_sql(
 _V2_LOGIN_EPOCH = run_sql(
     "ALTER TABLE portal_session ADD COLUMN login_epoch INTEGER NOT NULL DEFAULT 0")
 
-MIGRATIONS = [_V1_SESSIONS, _V2_LOGIN_EPOCH]
-MODELS = (PortalSession,)
+# Version 3: the login throttle's failures, kept across restarts.
+_V3_LOGIN_FAILURES = run_sql(
+    """CREATE TABLE login_failure (
+        key TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        last_at REAL NOT NULL)""")
+
+MIGRATIONS = [_V1_SESSIONS, _V2_LOGIN_EPOCH, _V3_LOGIN_FAILURES]
+MODELS = (PortalSession, LoginFailure)

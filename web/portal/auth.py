@@ -31,7 +31,7 @@ def login_post():
     target = safe_next(request.form.get("next")) or url_for("dashboard.home")
     throttle = current_app.extensions["login_throttle"]
     address = security.client_ip()
-    wait = throttle.wait_seconds(username, address)
+    wait = throttle.refused(username, address)
     if wait:
         return _login_failed(username, target, say("auth.throttled", seconds=wait), 429)
     user = users.authenticate(current_app.config["BOX"].store, username, password)

@@ -16,9 +16,6 @@ import hmac
 import logging
 import os
 import secrets
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,65 +192,71 @@ def csrf_ok() -> bool:
 
 # --- login throttling -------------------------------------------------------
 
-@dataclass
-class _Failures:
-    count: int
-    last: float
-
-
 class LoginThrottle:
-    """A growing wait after repeated failures, per username and address, capped.
+    """A growing wait after repeated failures, per username and address, capped,
+    kept in the box's database (a restart forgets nothing).
 
-    The key includes the client's address, so an attacker guessing the
-    operator's password from one machine does not lock the operator out at
-    the counter's own machine; a second key per address alone slows someone
-    trying many usernames. Kept in memory: a restart forgets, which only
-    helps the real operator.
+    Every failure counts, a try made while waiting too. The key includes the
+    client's address, so someone guessing the operator's password from one
+    machine, however patiently, locks out only that machine: the operator's
+    right password from the counter's own machine goes through. A second key
+    per address alone slows someone trying many usernames.
     """
 
-    def __init__(self, clock, free_tries: int = 3, first_wait: int = 2,
-                 max_wait: int = 60, per_address_free: int = 20, max_keys: int = 10_000):
+    def __init__(self, store, clock, free_tries: int = 3, first_wait: int = 2,
+                 max_wait: int = 60, per_address_free: int = 20,
+                 forget_after: timedelta = timedelta(days=1)):
+        self.store = store
         self.clock = clock
         self.free_tries = free_tries
         self.first_wait = first_wait
         self.max_wait = max_wait
         self.per_address_free = per_address_free
-        self.max_keys = max_keys
-        self._failures: OrderedDict[tuple, _Failures] = OrderedDict()
-        self._lock = threading.Lock()
+        self.forget_after = forget_after
 
-    def _keys(self, username: str, address: str) -> tuple[tuple, tuple]:
-        return ("user", username.strip().lower(), address), ("address", address)
+    def _keys(self, username: str, address: str) -> tuple[str, str]:
+        return f"user {username.strip().lower()} {address}", f"address {address}"
 
-    def _wait_for(self, key: tuple, free: int) -> int:
-        entry = self._failures.get(key)
+    def _wait_for(self, key: str, free: int, now: float) -> int:
+        failures = self.store.models.LoginFailure
+        entry = failures.get_or_none(failures.key == key)
         if entry is None or entry.count < free:
             return 0
-        wait = min(self.first_wait * 2 ** (entry.count - free), self.max_wait)
-        left = wait - (self.clock.now().timestamp() - entry.last)
+        wait = min(self.first_wait * 2 ** min(entry.count - free, 16), self.max_wait)
+        left = min(wait, wait - (now - entry.last_at))   # a clock set back waits no longer
         return max(0, int(left + 0.999))
 
     def wait_seconds(self, username: str, address: str) -> int:
         """Seconds before this username may try again from this address."""
         user_key, address_key = self._keys(username, address)
-        with self._lock:
-            return max(self._wait_for(user_key, self.free_tries),
-                       self._wait_for(address_key, self.per_address_free))
+        now = self.clock.now().timestamp()
+        return max(self._wait_for(user_key, self.free_tries, now),
+                   self._wait_for(address_key, self.per_address_free, now))
+
+    def refused(self, username: str, address: str) -> int:
+        """The wait this try must respect (0: go on); a try while waiting is a failure."""
+        wait = self.wait_seconds(username, address)
+        if wait:
+            self.failed(username, address)
+        return wait
 
     def failed(self, username: str, address: str) -> None:
         now = self.clock.now().timestamp()
-        with self._lock:
+        failures = self.store.models.LoginFailure
+        with self.store.write():
+            failures.delete().where(
+                failures.last_at < now - self.forget_after.total_seconds()).execute()
             for key in self._keys(username, address):
-                entry = self._failures.pop(key, None) or _Failures(0, now)
-                entry.count += 1
-                entry.last = now
-                self._failures[key] = entry
-            while len(self._failures) > self.max_keys:
-                self._failures.popitem(last=False)
+                (failures.insert(key=key, count=1, last_at=now)
+                 .on_conflict(conflict_target=[failures.key],
+                              update={failures.count: failures.count + 1,
+                                      failures.last_at: now})
+                 .execute())
 
     def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop(self._keys(username, address)[0], None)
+        failures = self.store.models.LoginFailure
+        with self.store.write():
+            failures.delete().where(failures.key == self._keys(username, address)[0]).execute()
 
 
 def client_ip() -> str:
@@ -280,5 +283,5 @@ def add_headers(response):
 def init_app(app: Flask, box) -> None:
     app.config.setdefault("PORTAL_SECRET", load_secret(box.home))
     app.secret_key = app.config["PORTAL_SECRET"]
-    app.extensions["login_throttle"] = LoginThrottle(box.clock)
+    app.extensions["login_throttle"] = LoginThrottle(box.store, box.clock)
     app.after_request(add_headers)
