@@ -19,6 +19,7 @@ from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
 from edge.fields import utc_text
 from edge.jalali import IRAN
+from edge.text import refuse_control_characters
 from edge.models import PAYMENT_METHODS, Intake, IntakeStatusChange, Service, Tariff, User
 
 COUNTER_KEY = "intake.counter"
@@ -105,7 +106,7 @@ def clean_service_fields(service: Service, values: dict) -> dict:
 def _text(value, field_name: str, max_length: int, required: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidInput("field.type", field_name, field=field_name, type="string")
-    value = " ".join(value.split())
+    value = " ".join(refuse_control_characters(value, field_name).split())
     if required and not value:
         raise InvalidInput("field.required", field_name, field=field_name)
     if len(value) > max_length:

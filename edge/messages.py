@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "field.type": N_("The field '%(field)s' must be %(kind)s."),
     "field.too_long": N_("The field '%(field)s' may be at most %(max)s characters."),
     "field.empty": N_("The field '%(field)s' must not be empty."),
+    "field.control": N_("The field '%(field)s' holds invisible control characters; "
+                        "please type it again."),
     "field.choice": N_("The value of '%(field)s' is not allowed."),
     "field.range": N_("The value of '%(field)s' is out of range."),
     "national_code.format": N_("A national code has 10 digits."),

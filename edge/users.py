@@ -14,6 +14,7 @@ from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
 from edge.events import EventLog
 from edge.models import User
 from edge.roles import ROLES, SUPERVISOR
+from edge.text import refuse_control_characters
 
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
 _CARD_SEPARATORS = re.compile(r"[\s:\-]")
@@ -33,7 +34,8 @@ def add_user(store, events: EventLog, username: str, full_name: str, role: str,
         raise InvalidInput("user.bad_role", "role")
     if len(password) < passwords.MIN_LENGTH:
         raise InvalidInput("user.weak_password", "password", min=passwords.MIN_LENGTH)
-    full_name = " ".join((full_name or username).split())[:100]
+    full_name = " ".join(refuse_control_characters(full_name or username, "full_name")
+                         .split())[:100]
     password_hash = passwords.hash_password(password)
     with store.write():
         if find(store, username):

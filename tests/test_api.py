@@ -72,6 +72,10 @@ def test_intake_round_trip(api):
     assert api.get("/api/v1/intakes", params={"national_code": "0013542419"}).json()["total"] == 1
     progressed = api.post(f"/api/v1/intakes/{code}/status", json={"status": "in_progress"})
     assert progressed.json()["status"] == "in_progress"
+    hidden = api.post(f"/api/v1/intakes/{code}/status",
+                      json={"status": "cancelled", "reason": "منصرف\u202e شد"})
+    error = assert_error(hidden, 400, "field.control", "reason")
+    assert "نامرئی" in error["message"]
     no_reason = api.post(f"/api/v1/intakes/{code}/status", json={"status": "cancelled"})
     assert_error(no_reason, 400, "intake.reason_required", "reason")
     cancelled = api.post(f"/api/v1/intakes/{code}/status",
@@ -88,6 +92,12 @@ def test_intake_round_trip(api):
     (intake_body(service_code="NOT-A-SERVICE"), 400, "service.unknown", "service_code"),
     (intake_body(full_name="ن" * 101), 400, "field.too_long", "full_name"),
     (intake_body(full_name=7), 400, "field.type", "full_name"),
+    (intake_body(full_name="زهرا\x00 احمدی"), 400, "field.control", "full_name"),
+    (intake_body(full_name="\u202eیدمحا ارهز"), 400, "field.control", "full_name"),
+    (intake_body(full_name="زهرا\x85"), 400, "field.control", "full_name"),
+    (intake_body(location="روستای\u2066 بالا"), 400, "field.control", "location"),
+    (intake_body(payment={"method": "card", "reference": "12\x1b34"}), 400, "field.control",
+     "payment.reference"),
     (intake_body(payment={"method": "cheque"}), 400, "field.choice", "payment.method"),
     (intake_body(payment={"method": "card"}), 400, "payment.reference_required",
      "payment.reference"),

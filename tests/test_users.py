@@ -154,6 +154,19 @@ def test_a_token_seen_expired_stays_dead_when_the_clock_goes_back(box, operator,
     assert users.user_for_token(box.store, token, clock.now()) is None
 
 
+@pytest.mark.parametrize("name", ["Ali\x00", "\u202eilA", "Ali\x9b", "Ali\u2067"])
+def test_control_characters_in_a_users_name_are_refused(box, name):
+    with pytest.raises(InvalidInput) as refused:
+        users.add_user(box.store, box.events, "ali", name, "operator", "a long password")
+    assert (refused.value.code, refused.value.field) == ("field.control", "full_name")
+
+
+def test_persian_names_keep_their_zero_width_non_joiner(box):
+    made = users.add_user(box.store, box.events, "ali", "علی\u200cاکبر", "operator",
+                          "a long password")
+    assert made.full_name == "علی\u200cاکبر"
+
+
 def test_an_unknown_user_is_named_in_the_refusal(box):
     with pytest.raises(NotFound) as refused:
         users.existing(box.store, "nobody")

@@ -53,6 +53,15 @@ def test_a_form_with_mistakes_comes_back_with_input_kept_and_messages_by_the_fie
     assert portal.box.store.models.Intake.select().count() == 0 and portal.box.store.models.OutboxRecord.select().count() == 0
 
 
+def test_a_name_with_a_hidden_direction_override_is_refused_by_its_field(portal,
+                                                                        operator_client):
+    operator_client.get("/intakes/new?service=POST-PARCEL")
+    response = operator_client.post("/intakes/new", {**INTAKE, "full_name": "زهرا\u202e احمدی"})
+    assert response.status_code == 400
+    assert "نویسه‌های کنترلی نامرئی" in field_error(response.text, "full_name")
+    assert portal.box.store.models.OutboxRecord.select().count() == 0
+
+
 def test_required_service_field_and_card_payment_with_reference(portal, operator_client):
     Intake = portal.box.store.models.Intake
     operator_client.get("/intakes/new?service=DRIVING-RENEW")
