@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from edge.clock import SystemClock
+from edge.storage import DiskReserve
 from edge.db import Store
 from edge.errors import EdgeError
 from edge.events import EventLog
@@ -47,7 +48,9 @@ class Box:
         self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
-        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
+        reserve = DiskReserve(self.home, settings["storage.reserve_mb"])
+        self.intakes = IntakeService(self.store, self.events, self.keys.tag, reserve,
+                                     self.intake_hooks)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's

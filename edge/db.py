@@ -18,6 +18,7 @@ a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import copy
 
-from peewee import ForeignKeyField, SqliteDatabase
+from peewee import ForeignKeyField, OperationalError, SqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,     # other processes (the CLI) wait instead of failing
     "cache_size": -256,       # 256 KiB per connection (one per thread); the OS caches the file too
+    "journal_size_limit": 4 * 1024 * 1024,   # the WAL shrinks back to 4 MiB after a checkpoint
 }
 
 Migration = Callable[[SqliteDatabase], None]
@@ -45,7 +47,19 @@ class StoreError(RuntimeError):
     """The store cannot be opened or migrated."""
 
 
+def _first_error(error: BaseException) -> BaseException:
+    """The error a failed rollback (of a transaction SQLite had already ended)
+    happened while handling."""
+    while "no transaction is active" in str(error) and error.__context__ is not None:
+        error = error.__context__
+    return error
+
+
 def open_database(path: Path) -> SqliteDatabase:
+    """The database at `path`, made private (0600) when it is new: it holds
+    citizens' data. SQLite gives its -wal and -shm files the same mode."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     return SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
 
 
@@ -119,8 +133,16 @@ class Store:
                 with self.db.savepoint():
                     yield self.db
                 return
-            with self.db.atomic("IMMEDIATE"):
-                yield self.db
+            try:
+                with self.db.atomic("IMMEDIATE"):
+                    yield self.db
+            except OperationalError as error:
+                # SQLite rolls back by itself after some errors (a full disk), so
+                # peewee's rollback fails too: the first error is what happened
+                first = _first_error(error)
+                if first is not error:
+                    raise first from None
+                raise
 
     def migrate(self, schemas: Sequence) -> dict[str, tuple[int, int]]:
         """Apply pending migrations of `schemas` (each with NAME and MIGRATIONS), in

@@ -52,3 +52,8 @@ class Unauthorized(EdgeError, PermissionError):
 
 class Throttled(EdgeError):
     status = 429
+
+
+class StorageFull(EdgeError):
+    """The disk is full, or below the space kept in reserve: nothing was saved."""
+    status = 507

@@ -19,6 +19,7 @@ from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
 from edge.fields import utc_text
 from edge.jalali import IRAN
+from edge.storage import DiskReserve
 from edge.text import refuse_control_characters
 from edge.models import PAYMENT_METHODS, Intake, IntakeStatusChange, Service, Tariff, User
 
@@ -170,9 +171,10 @@ def intake_payload(intake: Intake) -> dict:
 
 
 class IntakeService:
-    def __init__(self, store, events: EventLog, device_tag: str,
+    def __init__(self, store, events: EventLog, device_tag: str, reserve: DiskReserve,
                  hooks: list[IntakeHook] | None = None):
         self.store = store
+        self.reserve = reserve
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
@@ -182,6 +184,7 @@ class IntakeService:
         clean = clean_request(self.store, request)
         if not self.accepting:
             raise Conflict("intake.power_fail")
+        self.reserve.check()
         # Intakes from several counters at once share one commit (and fsync).
         return self.store.write_together(lambda: self._write_intake(clean, operator))
 

@@ -53,6 +53,11 @@ MESSAGES: dict[str, str] = {
     "card.not_supervisor": N_("Only a supervisor can give a card to a user."),
     "card.unknown_user": N_("No such user."),
     "card.taken": N_("This card already belongs to another user."),
+    "disk.full": N_("The box's disk is full, so nothing was saved. Ask the technician to "
+                    "free space; logging in and reading still work."),
+    "disk.reserve": N_("The box's disk has only %(free_mb)s MB free, less than the "
+                       "%(reserve_mb)s MB kept in reserve, so new intakes are refused and "
+                       "nothing was saved. Ask the technician to free space."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),
 }
 

@@ -95,6 +95,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session.idle_minutes", 30, "Minutes of inactivity before a login expires.",
             parse_int(1, 24 * 60)),
     Setting("api.token_hours", 12, "Hours an API token stays valid.", parse_int(1, 24 * 30)),
+    Setting("storage.reserve_mb", 50, "Megabytes of disk kept free: below it new intakes are "
+            "refused (logging in and reading still work).", parse_int(0, 1_000_000)),
     Setting("log.level", "INFO", "Logging level.",
             parse_choice("DEBUG", "INFO", "WARNING", "ERROR")),
 )

@@ -12,7 +12,9 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from appliance.server import BoxServer
-from tests.conftest import intake_body, login, make_user
+from edge.storage import MB, DiskReserve
+from tests.conftest import PASSWORD, intake_body, login, make_user
+from web import create_app
 from tests.helpers import EDGE, free_port, wait_healthy
 
 FUZZ = settings(max_examples=120, deadline=None,
@@ -249,3 +251,30 @@ def test_password_guessing_through_the_api_is_slowed(server, operator):
         attempt("wrong guess")
     failures = server.box.store.models.LoginFailure
     assert failures.get(failures.key == "user ali 127.0.0.1").count == 20   # every one counted
+
+
+def test_intakes_below_the_disk_reserve_are_refused_naming_the_cause(server, api):
+    server.box.intakes.reserve = DiskReserve(server.box.home, 50, measure=lambda _: 10 * MB)
+    Intake = server.box.store.models.Intake
+    error = assert_error(api.post("/api/v1/intakes", json=intake_body()), 507, "disk.reserve")
+    assert "دیسک" in error["message"] and "ذخیره" in error["message"]
+    assert Intake.select().count() == 0
+    again = login(server.url, "ali")                          # logging in still works
+    assert again.get("/api/v1/intakes").json()["total"] == 0  # and reading
+
+
+def test_a_full_database_is_a_clear_refusal_not_a_500(box, operator):
+    client = create_app(box).test_client()
+    token = client.post("/api/v1/tokens", json={"username": "ali", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    pages = box.store.db.execute_sql("PRAGMA page_count").fetchone()[0]
+    box.store.db.pragma("max_page_count", pages, permanent=True)   # SQLite's SQLITE_FULL
+    body = {**intake_body(), "fields": {}, "location": "x" * 100}
+    for _ in range(30):
+        refused = client.post("/api/v1/intakes", json=body, headers=headers)
+        if refused.status_code != 201:
+            break
+    assert refused.status_code == 507, refused.get_data(as_text=True)
+    assert refused.get_json()["error"]["code"] == "disk.full"
+    assert "دیسک دستگاه پر است" in refused.get_json()["error"]["message"]
+    assert client.get("/api/v1/intakes", headers=headers).status_code == 200

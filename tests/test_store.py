@@ -25,6 +25,12 @@ def test_pragmas_are_in_force(bare_box):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2      # FULL
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA journal_size_limit").fetchone()[0] == 4 * 1024 * 1024
+
+
+def test_the_database_is_private_to_the_service_user(bare_box):
+    assert bare_box.store.path.stat().st_mode & 0o777 == 0o600
+    assert (bare_box.store.path.parent / "edge.db-wal").stat().st_mode & 0o777 == 0o600
 
 
 def test_writes_from_many_threads_all_land(bare_box):

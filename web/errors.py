@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from edge.errors import EdgeError
 from edge.i18n import LANGUAGES, Translator, pick_language
 from edge.messages import text
+from edge.storage import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -65,5 +66,8 @@ def init_app(app: Flask, html_renderer=None) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if is_disk_full(error):
+            log.error("disk full on %s %s: %s", request.method, request.path, error)
+            return render(507, "disk.full")
         log.exception("unexpected error on %s %s", request.method, request.path)
         return render(500, "internal")

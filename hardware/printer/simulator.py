@@ -30,6 +30,8 @@ from hardware.pty import PtyPair
 
 log = logging.getLogger(__name__)
 
+KEEP_RECEIPTS = 50   # receipt files (bytes and preview) the simulator keeps; older ones go
+
 
 @dataclass(frozen=True)
 class SimState:
@@ -73,7 +75,7 @@ class PrinterSimulator:
     """Feed it bytes; it returns the bytes a printer sends back."""
     out_dir: Path | None = None
     state: SimState = field(default_factory=SimState)
-    printed: list[PrintedReceipt] = field(default_factory=list)
+    printed: list[PrintedReceipt] = field(default_factory=list)   # the latest KEEP_RECEIPTS
     discarded_bytes: int = 0
     paper_dots: int = 576
     # Like Epson's printers, answer DLE EOT found anywhere in the stream,
@@ -138,14 +140,20 @@ class PrinterSimulator:
         if self.out_dir is not None:
             receipt.png_path = _save(self.out_dir, receipt)
         self.printed.append(receipt)
+        # the latest only: a demo left running for weeks keeps its memory and disk
+        del self.printed[:-KEEP_RECEIPTS]
         self._reset_document()
 
 
 def _save(out_dir: Path, receipt: PrintedReceipt) -> Path:
     """NNNNNN.bin and NNNNNN.png, numbered after what is already there, and
-    latest.png, written whole (temporary file then rename)."""
+    latest.png, written whole (temporary file then rename); the pairs older
+    than the latest KEEP_RECEIPTS are deleted."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.stem) for p in out_dir.glob("*.bin") if is_ascii_number(p.stem)]
+    numbers = sorted(int(p.stem) for p in out_dir.glob("*.bin") if is_ascii_number(p.stem))
+    for old in numbers[:max(0, len(numbers) - KEEP_RECEIPTS + 1)]:
+        for suffix in (".bin", ".png"):
+            (out_dir / f"{old:06d}{suffix}").unlink(missing_ok=True)
     stem = f"{max(numbers, default=0) + 1:06d}"
     (out_dir / f"{stem}.bin").write_bytes(receipt.raw)
     png = out_dir / f"{stem}.png"

@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from hardware.printer import escpos
 from hardware.printer.receipt import encode, sample_receipt
+from hardware.printer import simulator as simulator_module
 from hardware.printer.simulator import PrinterSimulator, PtyPrinter, SimState
 from hardware.printer.transport import open_printer, query_status
 from hardware.printer.worker import print_bytes
@@ -64,3 +65,13 @@ def test_status_bytes_inside_image_data_do_not_confuse_the_next_question(tmp_pat
         finally:
             connection.close()
     assert len(simulator.printed) == 1
+
+
+def test_the_simulator_keeps_only_the_latest_receipt_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(simulator_module, "KEEP_RECEIPTS", 3)
+    simulator = PrinterSimulator(tmp_path)
+    for _ in range(7):
+        simulator.feed(escpos.INIT + escpos.raster_image(1, 2, b"\xff" * 2) + escpos.cut())
+    assert sorted(p.name for p in tmp_path.glob("0*")) == [
+        "000005.bin", "000005.png", "000006.bin", "000006.png", "000007.bin", "000007.png"]
+    assert (tmp_path / "latest.png").exists() and len(simulator.printed) == 3
