@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
     "field.empty": N_("The field '%(field)s' must not be empty."),
     "field.control": N_("The field '%(field)s' holds invisible control characters; "
                         "please type it again."),
+    "field.jalali_date": N_("The field '%(field)s' must be a Jalali date such as 1405/09/10."),
     "field.choice": N_("The value of '%(field)s' is not allowed."),
     "field.range": N_("The value of '%(field)s' is out of range."),
     "national_code.format": N_("A national code has 10 digits."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 
@@ -118,12 +119,20 @@ def test_not_json_too_large_unknown_route_and_method(api):
     assert_error(api.post("/api/v1/intakes", data=b"\xff\xfe"), 400, "body.not_json")
     assert_error(api.post("/api/v1/intakes", data=b"x" * 70_000), 413, "body.too_large")
     assert_error(api.get("/api/v1/nothing-here"), 404, "route.not_found")
-    assert_error(api.session.delete(api.base + "/api/v1/intakes"), 405, "method.not_allowed")
+    wrong_method = api.session.delete(api.base + "/api/v1/intakes")
+    assert_error(wrong_method, 405, "method.not_allowed")
+    assert wrong_method.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert_error(api.get("/api/v1/intakes/XXXX"), 400, "tracking.invalid")
     assert_error(api.get("/api/v1/intakes", params={"page": "0"}), 400, "field.range", "page")
     assert_error(api.get("/api/v1/intakes", params={"page": "²"}), 400, "field.range", "page")
-    assert_error(api.get("/api/v1/intakes", params={"from": "tomorrow"}), 400, "field.type", "from")
-    assert_error(api.get("/api/v1/intakes", params={"to": "05/09/10"}), 400, "field.type", "to")
+    not_a_date = assert_error(api.get("/api/v1/intakes", params={"from": "tomorrow"}), 400,
+                              "field.jalali_date", "from")
+    assert "تاریخ شمسی" in not_a_date["message"]
+    assert_error(api.get("/api/v1/intakes", params={"to": "05/09/10"}), 400,
+                 "field.jalali_date", "to")
+    assert_error(api.get("/api/v1/intakes", params={"status": "AAA"}), 400, "field.choice",
+                 "status")
+    assert api.get("/api/v1/intakes", params={"status": "done"}).status_code == 200
 
 
 def test_error_language_follows_the_request(server, operator):
@@ -158,6 +167,19 @@ def test_openapi_describes_every_route(server):
               for rule in server.app.url_map.iter_rules() if rule.rule.startswith("/api/")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
+
+
+def test_openapi_states_the_limits_the_server_enforces(api, server):
+    document = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
+    search = {parameter["name"]: parameter["schema"]
+              for parameter in document["paths"]["/api/v1/intakes"]["get"]["parameters"]}
+    assert search["page"]["minimum"] == 1 and search["per_page"]["maximum"] == 100
+    assert search["status"]["enum"] == ["received", "in_progress", "done", "cancelled"]
+    pattern = re.compile(search["tracking_code"]["pattern"])
+    assert pattern.match("K7Q2-MX04-F7") and not pattern.match("K7Q2;MX04")
+    assert_error(api.get("/api/v1/intakes", params={"per_page": "101"}), 400, "field.range",
+                 "per_page")
+    assert re.match(search["from"]["pattern"], "۱۴۰۵/۰۹/۱۰")
 
 
 json_values = st.recursive(

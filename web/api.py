@@ -13,15 +13,14 @@ from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
-from edge.models import Intake
+from edge.models import INTAKE_STATUSES, Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
 from web import openapi, schemas
+from web.paging import MAX_PAGE, MAX_PER_PAGE
 from web.errors import request_language
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-
-MAX_PER_PAGE = 100
 
 
 def box():
@@ -151,9 +150,9 @@ def search_intakes():
     query = IntakeQuery(
         tracking_code=args.get("tracking_code", ""), national_code=args.get("national_code", ""),
         mobile=args.get("mobile", ""), service_code=args.get("service_code", ""),
-        status=args.get("status", ""),
+        status=_status_arg(),
         date_from=_jalali_arg("from"), date_to=_jalali_arg("to"),
-        page=_int_arg("page", 1, 1, 10**6), per_page=_int_arg("per_page", 20, 1, MAX_PER_PAGE))
+        page=_int_arg("page", 1, 1, MAX_PAGE), per_page=_int_arg("per_page", 20, 1, MAX_PER_PAGE))
     found, total = intake_rules.search(box().store, query)
     lang = request_language()
     return jsonify(intakes=[intake_json(item, lang) for item in found], total=total,
@@ -169,6 +168,13 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
+def _status_arg() -> str:
+    raw = request.args.get("status", "")
+    if raw and raw not in INTAKE_STATUSES:
+        raise InvalidInput("field.choice", "status", field="status")
+    return raw
+
+
 def _jalali_arg(name: str):
     raw = request.args.get(name)
     if not raw:
@@ -176,7 +182,7 @@ def _jalali_arg(name: str):
     try:
         return jalali.parse_date(raw)
     except ValueError:
-        raise InvalidInput("field.type", name, field=name, type="string") from None
+        raise InvalidInput("field.jalali_date", name, field=name) from None
 
 
 @blueprint.get("/sync")

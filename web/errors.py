@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from edge.errors import EdgeError
 from edge.i18n import LANGUAGES, Translator, pick_language
@@ -62,7 +62,10 @@ def init_app(app: Flask, html_renderer=None) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        return render(status, _HTTP_CODES.get(status, "internal"))
+        response = app.make_response(render(status, _HTTP_CODES.get(status, "internal")))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from edge import __version__
+from edge.models import INTAKE_STATUSES
 from web import schemas
+from web.paging import MAX_PAGE, MAX_PER_PAGE
 
 BEARER = [{"bearer": []}]
 
@@ -40,12 +42,17 @@ def _no_content(summary: str, description: str, errors=()) -> dict:
             "responses": {"204": {"description": description}, **_errors(*errors)}}
 
 
-def _query(name: str, description: str, kind: str = "string") -> dict:
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": kind}}
+            "schema": schema or {"type": "string"}}
 
 
-_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+# What the server reads as a tracking code: Crockford base32 in any case, with
+# spaces or hyphens, Persian digits; the check character is not a pattern.
+TRACKING_CODE = {"type": "string", "pattern": "^[0-9A-Za-z۰-۹٠-٩ -]{8,40}$"}
+JALALI_DAY = {"type": "string", "pattern": "^[0-9۰-۹]{4}/[0-9۰-۹]{1,2}/[0-9۰-۹]{1,2}$"}
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": TRACKING_CODE,
          "description": "tracking code, e.g. K7Q2-MX04-F7"}
 _INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
 
@@ -74,15 +81,18 @@ PATHS = {
             (200, {"type": "object", "properties": {
                 "intakes": {"type": "array", "items": _INTAKE_REF},
                 "total": {"type": "integer"}}}, "a page of intakes"),
-            parameters=[_query("tracking_code", "exact tracking code"),
+            parameters=[_query("tracking_code", "exact tracking code", TRACKING_CODE),
                         _query("national_code", "exact national code"),
                         _query("mobile", "exact mobile number"),
                         _query("service_code", "service code"),
-                        _query("status", "received, in_progress, done or cancelled"),
-                        _query("from", "first Jalali day, e.g. 1405/09/01"),
-                        _query("to", "last Jalali day, inclusive"),
-                        _query("page", "page number from 1", "integer"),
-                        _query("per_page", "1 to 100", "integer")])},
+                        _query("status", "one status",
+                               {"type": "string", "enum": list(INTAKE_STATUSES)}),
+                        _query("from", "first Jalali day, e.g. 1405/09/01", JALALI_DAY),
+                        _query("to", "last Jalali day, inclusive", JALALI_DAY),
+                        _query("page", "page number from 1",
+                               {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+                        _query("per_page", "intakes a page",
+                               {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE})])},
     "/api/v1/intakes/{code}": {"get": _operation(
         "One intake with its status history", (200, _INTAKE_REF, "the intake"),
         errors=(400, 401, 403, 404), parameters=[_CODE])},

@@ -238,6 +238,13 @@ def test_throttled_login_is_refused_even_with_the_right_password(portal):
     assert attempt(attacker, portal.passwords["operator"]).status_code == 303
 
 
+def test_a_wrong_method_says_which_are_allowed(portal):
+    response = requests.get(portal.url + "/logout", timeout=10)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "OPTIONS, POST"
+    assert "text/html" in response.headers["Content-Type"]
+
+
 def test_secret_key_is_made_once_and_kept_private(portal):
     path = portal.box.home / security.SECRET_FILE
     assert path.stat().st_mode & 0o077 == 0
