@@ -7,6 +7,7 @@ only holds what it is given, so a test can make as many as it likes.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from edge.clock import SystemClock
@@ -36,6 +37,12 @@ class BoxNotReady(EdgeError):
         return f"data folder {self.home} is not set up; run: edge --home {self.home} init"
 
 
+@dataclass(frozen=True)
+class OfficeIdentity:
+    code: str
+    name: str
+
+
 class Box:
     def __init__(self, home: Path, settings, store: Store, keys: DeviceKeys, sealer: Sealer,
                  clock=None):
@@ -51,6 +58,14 @@ class Box:
         reserve = DiskReserve(self.home, settings["storage.reserve_mb"])
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, reserve,
                                      self.intake_hooks)
+
+    def office(self) -> OfficeIdentity:
+        """The office this box serves: as enrolment (and the centre) set it in
+        the office row, else as the settings name it before enrolment."""
+        row = self.store.models.Office.select().first()
+        if row is None:
+            return OfficeIdentity(self.settings["office.code"], self.settings["office.name"])
+        return OfficeIdentity(row.code, row.name)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's

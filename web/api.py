@@ -63,7 +63,7 @@ def login_required(*roles: str):
 def health():
     current = box()
     return jsonify(status="ok", device=current.keys.device_id,
-                   office=current.settings["office.code"], time=utc_text(current.clock.now()))
+                   office=current.office().code, time=utc_text(current.clock.now()))
 
 
 @blueprint.get("/openapi.json")

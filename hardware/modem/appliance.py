@@ -72,7 +72,11 @@ def build(box) -> ModemPart | None:
                          closers=tuple(closers))
     if not settings["modem.delivery_reports"]:
         modem.info.delivery_reports = False
-    return ModemPart(worker, outbox, intake_sms_hook(outbox, settings, worker.wake), sim)
+    def office_name() -> str:   # asked at each intake: enrolment may change it
+        return box.office().name
+
+    hook = intake_sms_hook(outbox, settings["modem.intake_sms"], office_name, worker.wake)
+    return ModemPart(worker, outbox, hook, sim)
 
 
 def clock_offer(clock) -> Callable | None:
@@ -80,15 +84,14 @@ def clock_offer(clock) -> Callable | None:
     return getattr(clock, "offer_network_time", None) or getattr(clock, "offer", None)
 
 
-def intake_sms_hook(outbox: SmsOutbox, settings, wake: Callable[[], None]) -> Callable:
-    template = settings["modem.intake_sms"]
-
+def intake_sms_hook(outbox: SmsOutbox, template: str, office_name: Callable[[], str],
+                    wake: Callable[[], None]) -> Callable:
     def queue_tracking_sms(intake) -> None:
         """Runs inside the intake's transaction: the SMS row commits with it."""
         mobile = getattr(intake, "mobile", None)
         if not mobile or not template:
             return
-        text = intake_text(template, intake, settings)
+        text = intake_text(template, intake, office_name())
         try:
             outbox.queue(mobile, text, purpose="intake.tracking_code", reference=intake.tracking_code)
         except (RecipientError, PduError) as error:
@@ -100,9 +103,9 @@ def intake_sms_hook(outbox: SmsOutbox, settings, wake: Callable[[], None]) -> Ca
     return queue_tracking_sms
 
 
-def intake_text(template: str, intake, settings) -> str:
+def intake_text(template: str, intake, office_name: str) -> str:
     service = getattr(intake, "service", None)
-    values = {"tracking_code": intake.tracking_code, "office": settings["office.name"],
+    values = {"tracking_code": intake.tracking_code, "office": office_name,
               "service": getattr(service, "name_fa", "") or ""}
     try:
         return template.format(**values)

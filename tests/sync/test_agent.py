@@ -231,3 +231,22 @@ def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gate
         assert newest.sealing == SEALING_HPKE
     finally:
         running.close()
+
+
+def test_after_enrolment_with_another_office_the_box_goes_by_its_code_and_name(
+        gateway, gateway_url, make_box):
+    from hardware.modem.appliance import build
+    from web import create_app
+    tb = make_box()
+    before = create_app(tb.box).test_client().get("/api/v1/health").get_json()
+    assert before["office"] == "DEMO-0001"
+    tb.enroll(gateway, gateway_url)
+    health = create_app(tb.box).test_client().get("/api/v1/health").get_json()
+    assert health["office"] == "KHR-0042"
+    tb.box.settings = {**tb.box.settings, "modem.port": "sim://",
+                       "modem.intake_sms": "{office}: {tracking_code}"}
+    modem = build(tb.box)                       # the SMS hook as `edge run` fits it
+    intake = tb.intake()
+    modem.intake_sms(intake)
+    [sms] = modem.outbox.due()
+    assert sms.text == f"دفتر پیشخوان خیرآباد: {intake.tracking_code}"

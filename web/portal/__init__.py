@@ -67,7 +67,7 @@ def template_context() -> dict:
         "lang": i18n.current_lang(),
         "dir": i18n.DIRECTIONS.get(i18n.current_lang(), "rtl"),
         "current_user": g.get("user"),
-        "office_name": current_app.config["BOX"].settings["office.name"],
+        "office_name": current_app.config["BOX"].office().name,
     }
 
 
