@@ -70,7 +70,7 @@ class Rig:
         from gateway.service import init_home
         from sync_agent.demo import demo_bundle
         from sync_agent.enroll import enroll
-        from sync_agent.linksim import LinkSim
+        from devtools.linksim import LinkSim
         from sync_agent.schema import SyncEnrolment
         self.gateway = init_home(root / "gateway", None)
         self.gateway.add_office(OFFICE, "office")
@@ -153,7 +153,7 @@ def naive_json_posts(events: list[dict]) -> int:
     import requests
     from flask import Flask, jsonify, request
     from gateway.server import ServerThread
-    from sync_agent.linksim import LinkSim
+    from devtools.linksim import LinkSim
     app = Flask("naive")
 
     @app.post("/v1/events")
@@ -218,7 +218,7 @@ def office_day(root: Path, intakes: int, hours: float, name: str) -> int:
 # ---------------------------------------------------------------- 3. backlog
 
 def drain_backlog(root: Path) -> dict:
-    from sync_agent.linksim import Link
+    from devtools.linksim import Link
     rig = Rig(root / "backlog", link=Link(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2),
               settings="[sync]\nbundle_check_seconds = 86400\n")
     try:
@@ -226,7 +226,7 @@ def drain_backlog(root: Path) -> dict:
         rig.agent.sync_once(force_bundle=True)
         for _ in range(BACKLOG):
             rig.intake()
-        from sync_agent.linksim import Link as L
+        from devtools.linksim import Link as L
         rig.link.link = L(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2)
         rig.link.counters.up = rig.link.counters.down = 0
         started = time.monotonic()

@@ -17,7 +17,7 @@ import requests
 from edge.models import OutboxRecord
 from gateway.db import BatchRow, Device
 from sync_agent import protocol
-from sync_agent.linksim import FAULTS, LinkSim, random_faults
+from devtools.linksim import FAULTS, LinkSim, random_faults
 from sync_agent.schema import SyncEnrolment
 from tests.sync.conftest import REPO, GatewayProcess, wait_until
 
