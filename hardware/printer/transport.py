@@ -83,7 +83,7 @@ def validate_url(url: str) -> str:
 
 
 def _sim_state(query: str, url: str):
-    from hardware.printer.simulator import SimState
+    from hardware.printer.sim.device import SimState
     try:
         return SimState.from_words(parse_qs(query).get("state", [""])[0])
     except ValueError as error:
@@ -285,7 +285,7 @@ class SimConnection:
     can_read = True
 
     def __init__(self, url: str, sim_dir: Path | None, state=None):
-        from hardware.printer.simulator import PrinterSimulator, SimState
+        from hardware.printer.sim.device import PrinterSimulator, SimState
         state = state or SimState()
         self.url = url
         self.simulator = PrinterSimulator(sim_dir, state)

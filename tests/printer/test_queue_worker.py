@@ -12,7 +12,8 @@ from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
 from hardware.printer.schema import PrintJob
-from hardware.printer.simulator import PtyPrinter, SimState
+from hardware.printer.sim.device import SimState
+from hardware.printer.sim.servers import PtyPrinter
 from tests.printer.conftest import new_intake
 
 
