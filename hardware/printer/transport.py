@@ -23,6 +23,7 @@ from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from edge.digits import is_ascii_number
+from hardware.errors import DeviceError
 from hardware.printer import escpos
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,13 @@ log = logging.getLogger(__name__)
 SCHEMES = ("serial", "usb", "tcp", "file", "sim")
 
 
-class PrinterError(OSError):
+class PrinterError(DeviceError, OSError):
     """The printer cannot be reached or written to; the message says why in
-    words, `code` says it for a program (see escpos.STATE_CODES)."""
+    words, `code` says it for a program (see escpos.STATE_CODES; the Persian
+    words are queue.STATE_FA's)."""
 
     def __init__(self, message: str, code: str = "unreachable"):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 class PrinterUrlError(PrinterError, ValueError):
