@@ -12,9 +12,10 @@ from gpiozero.pins.mock import MockFactory
 from edge.errors import Conflict
 from edge.intake import IntakeRequest
 from hardware import gpio
-from hardware.gpio.appliance import GpioWorker, attach
+from hardware.gpio.appliance import attach
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
+from hardware.gpio.worker import GpioWorker
 from tests.modem.conftest import wait_until
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
@@ -159,7 +160,7 @@ def test_led_follows_the_box(box, factory, worker_for):
 
 def test_no_usable_gpio_is_a_message(box, factory):
     clash = Pins(led=17, button=17, buzzer=None, power_fail=None)   # one pin for two devices
-    worker = GpioWorker(box, clash, factory)
+    worker = GpioWorker(box, clash, factory, light=lambda box: "online")
     worker.start()
     try:
         status = worker.status()

@@ -148,7 +148,7 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
 
 
 def test_worker_thread_prints_soon_after_the_intake(box, simulator):
-    box.printer_worker.poll_seconds = 5           # it is woken, not polling
+    box.printer_worker.idle_seconds = 5           # it is woken, not polling
     box.start_workers()
     try:
         new_intake(box)
@@ -210,7 +210,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     assert jobs_overview(box)["state"] == "paper out"
     simulator.set_state(SimState())
     worker.idle_check_seconds = 0.01
-    worker.poll_seconds = 0.01
+    worker.idle_seconds = 0.01
     worker.start()
     try:
         deadline = time.monotonic() + 10
