@@ -1,10 +1,9 @@
-"""Tools for the tests and the benchmarks, not part of the product.
-
-Nothing in the product packages (`edge`, `web`, `hardware`, `sync_agent`,
-`gateway`, `provisioning`, `appliance`) imports this package; only `tests/`
-and `bench/` do, with the repository's root on `sys.path`. It is not
-installed with the product.
+"""Tools for the tests and the benchmarks, outside the product: nothing in the
+product packages (`edge`, `web`, `hardware`, `sync_agent`, `wire`, `gateway`,
+`provisioning`, `appliance`) imports them; only `tests/` and `bench/` do.
 
 - `devtools.linksim`: a loopback proxy between box and gateway that throttles
   to a GSM-like link, counts bytes and injects faults request by request.
+- `devtools.pgcluster`: a throwaway PostgreSQL cluster for the gateway's
+  multi-process tests.
 """

@@ -29,7 +29,8 @@ SIM_WAITING_STATES = {ModemState.NO_SIM, ModemState.NEEDS_PIN, ModemState.WRONG_
                       ModemState.NEEDS_PUK, ModemState.FAULT}
 RESET_AFTER = 3    # failed start-ups in a row before the modem is rebooted
 BRING_UP_BACKOFF_CAP = 60.0
-REBOOT_URCS = ("RDY", "^BOOT", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
+# Not Huawei's `^BOOT:`: an E1752 sends it every few seconds while it runs.
+REBOOT_URCS = ("RDY", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
 
 
 class ModemWorker(Worker):
