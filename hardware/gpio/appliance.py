@@ -1,4 +1,4 @@
-"""Wires the front panel into the box (only with gpio.enabled = true).
+"""The front panel as a part of the box (only with gpio.enabled = true).
 
 Short press: sync now. Long press, or mains lost for gpio.power_fail_seconds:
 stop new intakes (`box.intakes.accepting`), flush the store, power off.
@@ -42,15 +42,14 @@ def pin_factory_from(name: str):
 def current_light(box) -> str:
     """The LED state from the sync agent's and the devices' status."""
     sync = None
-    if getattr(box, "sync_agent", None) is not None:
+    if box.parts.sync is not None:
         try:
-            import sync_agent
-            sync = sync_agent.status(box)
+            sync = box.parts.sync.status()
         except Exception:   # the LED must keep going whatever the sync agent does
             log.debug("sync status unavailable", exc_info=True)
     devices = []
-    from hardware import card, modem
-    for status in (modem.status, card.status, _printer_status):
+    from hardware import card, modem, printer
+    for status in (modem.status, card.status, printer.status):
         try:
             devices.append(status(box))
         except Exception:
@@ -58,22 +57,11 @@ def current_light(box) -> str:
     return light_state(sync, devices)
 
 
-def _printer_status(box) -> dict:
-    try:
-        from hardware import printer
-    except ImportError:
-        return {}
-    return printer.status(box) if hasattr(printer, "status") else {}
-
-
-def attach(box) -> GpioWorker | None:
+def build(box) -> GpioWorker | None:
     settings = box.settings
     if not settings["gpio.enabled"]:
         return None
-    worker = GpioWorker(box, pins_from(settings), pin_factory_from(settings["gpio.pin_factory"]),
-                        hold_seconds=settings["gpio.hold_seconds"],
-                        power_fail_seconds=settings["gpio.power_fail_seconds"],
-                        shutdown_command=settings["gpio.shutdown_command"], light=current_light)
-    box.gpio_worker = worker
-    box.workers.append(worker)
-    return worker
+    return GpioWorker(box, pins_from(settings), pin_factory_from(settings["gpio.pin_factory"]),
+                      hold_seconds=settings["gpio.hold_seconds"],
+                      power_fail_seconds=settings["gpio.power_fail_seconds"],
+                      shutdown_command=settings["gpio.shutdown_command"], light=current_light)

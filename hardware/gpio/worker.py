@@ -99,10 +99,9 @@ class GpioWorker(Worker):
 
     def sync_now(self) -> None:
         log.info("button pressed: sync now")
-        for name in ("sync_agent", "modem_worker"):
-            worker = getattr(self.box, name, None)
-            if worker is not None and hasattr(worker, "wake"):
-                worker.wake()
+        for part in (self.box.parts.sync, self.box.parts.modem):
+            if part is not None:
+                part.wake()
 
     def power_failed(self) -> None:
         self.box.intakes.accepting = False
