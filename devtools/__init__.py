@@ -6,4 +6,5 @@ product packages (`edge`, `web`, `hardware`, `sync_agent`, `wire`, `gateway`,
   to a GSM-like link, counts bytes and injects faults request by request.
 - `devtools.pgcluster`: a throwaway PostgreSQL cluster for the gateway's
   multi-process tests.
+- `devtools.ports`: a free loopback port.
 """

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from edge.worker import Backoff, Round, Worker
-from tests.modem.conftest import wait_until
+from tests.helpers import wait_until
 
 
 class Scripted(Worker):
@@ -69,7 +69,7 @@ def test_wake_cuts_the_idle_wait(workers):
     time.sleep(0.05)
     assert worker.rounds == 1                      # waiting its minute
     worker.wake()
-    assert wait_until(lambda: worker.rounds == 2, seconds=2.0)
+    assert wait_until(lambda: worker.rounds == 2, timeout=2.0)
     assert worker.waits[1] == 60.0
 
 

@@ -17,7 +17,7 @@ from hardware.gpio.appliance import build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
 from hardware.gpio.worker import GpioWorker
-from tests.modem.conftest import wait_until
+from tests.helpers import wait_until
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
 
