@@ -85,7 +85,7 @@ class Rig:
         with self.box.store.write():
             self.box.store.models.SyncEnrolment.update(gateway_url=self.link.url).execute()
         from edge.parts import Parts
-        from sync_agent.appliance import build
+        from sync_agent.part import build
         part = build(self.box)
         self.box.fit(Parts(sync=part, workers=part.workers))
         self.agent = part.agent
