@@ -194,7 +194,9 @@ def demo(obj: CliContext, host: str, port: int) -> None:
 
 def _register_subcommands() -> None:
     from hardware.cli import hw
+    from provisioning.console.command import console
     from sync_agent.cli import enroll, sync
+    cli.add_command(console)
     cli.add_command(hw)
     cli.add_command(enroll)
     cli.add_command(sync)
