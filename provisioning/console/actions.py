@@ -177,7 +177,11 @@ class Console:
         if not changed:
             return {"changed": []}
         text = settings_module.render_file(values={**written, **parsed})
-        write_atomically(self.home / settings_module.SETTINGS_FILE, text.encode("utf-8"))
+        try:
+            write_atomically(self.home / settings_module.SETTINGS_FILE, text.encode("utf-8"))
+        except OSError as error:   # a full or read-only SD card: the old file stands
+            raise Refused("setting.not_written", "The settings were not written (%(reason)s); "
+                          "nothing changed.", reason=error.strerror or str(error)) from None
         self.box.settings = settings_module.load(self.home)
         self._audit(actor, "settings_committed", {"changed": changed})
         return {"changed": changed}

@@ -1,0 +1,71 @@
+"""The console process on a bad line: a person at a terminal, lost answers."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import serial
+
+from provisioning.console import framing
+from provisioning.tool.link import ConsoleLink
+from tests.provisioning.conftest import PASSWORD, TECHNICIAN
+
+
+def read_until(port, wanted: bytes, timeout: float = 10.0) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while wanted not in seen and time.monotonic() < deadline:
+        seen += port.read(max(1, port.in_waiting))
+    assert wanted in seen, seen
+    return seen
+
+
+def audited(home, action: str) -> int:
+    with sqlite3.connect(f"file:{home / 'edge.db'}?mode=ro", uri=True) as db:
+        return db.execute("SELECT count(*) FROM audit_entry WHERE action = ?", (action,)).fetchone()[0]
+
+
+def test_a_person_at_a_terminal_logs_in_and_identifies_the_box(console_process, cable):
+    terminal = serial.serial_for_url(cable.laptop_port, timeout=0.1)
+    try:
+        terminal.write(b"\r")                         # a person presses Enter to wake it
+        read_until(terminal, b"> ")
+        terminal.write(b"login\r")
+        read_until(terminal, "نام کاربری:".encode())
+        terminal.write(f"{TECHNICIAN}\r".encode())
+        read_until(terminal, "گذرواژه:".encode())
+        terminal.write(f"{PASSWORD}\r".encode())
+        logged_in = read_until(terminal, b"reza@")
+        terminal.write(b"lang en\rix\x7fd\r")         # a typo, erased
+        shown = read_until(terminal, b"exchange_key")
+    finally:
+        terminal.close()
+
+    assert PASSWORD.encode() not in logged_in
+    assert b"device_id" in shown and b"\b \b" in shown
+
+
+def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(console_process, cable,
+                                                                          box_home):
+    link = ConsoleLink.open(cable.laptop_port, timeout=2)
+    try:
+        link.hello("en")
+        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+        heard = len(cable.heard_from_box)
+        cable.drop_from_box = 10**9                   # the cable loses everything the box says
+        request = framing.encode({"seq": 900, "op": "settings_set",
+                                  "args": {"values": {"office.code": "KHR-0042"}}})
+        link.port.write(request)
+        deadline = time.monotonic() + 10
+        while b'"re":900' not in cable.heard_from_box[heard:] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cable.drop_from_box = 0
+
+        link.port.write(request)                      # the tool asks again, same seq
+        answer = link._answer_to(900, 10)
+    finally:
+        link.close()
+
+    assert answer["ok"] and answer["result"] == {"changed": ["office.code"]}
+    assert audited(box_home, "console.settings_committed") == 1
