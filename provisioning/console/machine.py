@@ -17,7 +17,6 @@ from typing import Any, Callable
 from edge.errors import EdgeError
 from provisioning.console import framing
 from provisioning.console.actions import Console, Refused
-from provisioning.console.texts import Texts
 
 log = logging.getLogger(__name__)
 

@@ -32,11 +32,6 @@ class Options:
     timeout: float
 
 
-class ToolError(click.ClickException):
-    def show(self, file=None) -> None:
-        click.echo(f"edge-provision: {self.format_message()}", err=True)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--port", "url", required=True, metavar="URL",
               help="The box's serial console: /dev/ttyUSB0, /dev/pts/N, socket://HOST:PORT ...")
@@ -69,7 +64,7 @@ def logged_in(options: Options) -> Iterator[ConsoleLink]:
 
 def _ask_user() -> str:
     if not sys.stdin.isatty():
-        raise ToolError("give the technician account with --user NAME")
+        raise click.ClickException("give the technician account with --user NAME")
     return click.prompt("User")
 
 
@@ -77,10 +72,10 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise ToolError("no password on standard input")
+            raise click.ClickException("no password on standard input")
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise ToolError("no terminal to ask for the password; use --password-stdin")
+        raise click.ClickException("no terminal to ask for the password; use --password-stdin")
     return getpass.getpass("Password: ")
 
 
@@ -200,15 +195,9 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("edge-provision: stopped", err=True)
         sys.exit(130)
-    except click.UsageError as error:
+    except click.ClickException as error:   # bad options or profile: 2; other refusals: 1
         click.echo(f"edge-provision: {error.format_message()}", err=True)
-        sys.exit(2)
-    except click.ClickException as error:
-        error.show()
         sys.exit(error.exit_code)
-    except Refusal as refusal:
-        click.echo(f"edge-provision: {refusal}", err=True)
-        sys.exit(1)
-    except LinkError as error:
+    except (Refusal, LinkError) as error:
         click.echo(f"edge-provision: {error}", err=True)
         sys.exit(1)
