@@ -45,41 +45,46 @@ def console(obj, url: str, baudrate: int, idle_logout: float, reboot_command: st
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     persian = load_persian()
     try:
-        while not stop.is_set():
-            port = _open(url, baudrate)
-            if port is None:
-                stop.wait(REOPEN_SECONDS)
-                continue
-            session = Session(service, port.write, persian, idle_seconds=idle_logout)
-            try:
-                serve_line(port, session, stop)
-            finally:
-                port.close()
+        serve_until_stopped(url, baudrate, lambda port: Session(service, port.write, persian,
+                                                                idle_seconds=idle_logout), stop)
     except KeyboardInterrupt:
         pass
     finally:
         service.close()
 
 
-def _open(url: str, baudrate: int):
-    try:
-        return serial.serial_for_url(url, baudrate=baudrate, timeout=READ_TIMEOUT, write_timeout=5)
-    except (serial.SerialException, OSError, ValueError) as error:
-        log.warning("console: cannot open %s: %s; trying again", url, error)
-        return None
+def serve_until_stopped(url: str, baudrate: int, new_session, stop: threading.Event) -> None:
+    """Open the line, talk, and when it fails open it again. A line that stays
+    away (a USB gadget unplugged for weeks) is logged once, not at every try:
+    the SD card is no scratch pad for logs."""
+    logged_missing = False
+    while not stop.is_set():
+        try:
+            port = serial.serial_for_url(url, baudrate=baudrate, timeout=READ_TIMEOUT, write_timeout=5)
+        except (serial.SerialException, OSError, ValueError) as error:
+            if not logged_missing:
+                log.warning("console: cannot open %s: %s; trying again every %gs", url, error,
+                            REOPEN_SECONDS)
+                logged_missing = True
+            stop.wait(REOPEN_SECONDS)
+            continue
+        logged_missing = False
+        try:
+            serve_line(port, new_session(port), stop)
+        finally:
+            port.close()
 
 
 def serve_line(port, session: Session, stop: threading.Event) -> None:
     """Talk on one open line until `stop` or the line fails."""
-    session.start()
-    while not stop.is_set():
-        try:
+    try:
+        session.start()
+        while not stop.is_set():
             data = port.read(max(1, port.in_waiting))
             if data:
                 session.feed(data)
             else:
                 session.tick()
-        except (serial.SerialException, OSError) as error:
-            log.warning("console: the line failed (%s); reopening", error)
-            session.hang_up()
-            return
+    except (serial.SerialException, OSError) as error:
+        log.warning("console: the line failed (%s); reopening", error)
+        session.hang_up()

@@ -49,6 +49,13 @@ class Cable:
                     else:
                         os.write(box, data)
 
+    def pull(self) -> None:
+        """The cable pulled out of the box: its end of the line is gone."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        os.close(self.box_side.master)
+        self.box_side.master = -1
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)

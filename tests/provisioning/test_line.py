@@ -69,3 +69,21 @@ def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(consol
 
     assert answer["ok"] and answer["result"] == {"changed": ["office.code"]}
     assert audited(box_home, "console.settings_committed") == 1
+
+
+def test_a_cable_pulled_mid_conversation_logs_out_and_the_console_lives_on(console_process, cable,
+                                                                           tmp_path):
+    link = ConsoleLink.open(cable.laptop_port, timeout=2)
+    try:
+        link.hello("en")
+        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+        link.port.write(framing.encode({"seq": 7, "op": "identify"})[:20])   # half a request
+    finally:
+        link.close()
+
+    cable.pull()
+    time.sleep(4.5)   # two tries to open the line again
+
+    assert console_process.process.poll() is None
+    log = (tmp_path / "console.log").read_text()
+    assert "the line failed" in log and log.count("cannot open") == 1   # said once, not every try
