@@ -59,7 +59,11 @@ def command_hooks(reboot_command: str, clock_command: str, journal_command: str)
     """Hooks that run commands; `{iso}` / `{epoch}` / `{lines}` are filled in."""
     def run(template: str, **values: Any) -> str:
         argv = [part.format(**values) for part in shlex.split(template)]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise Refused("hook.failed", "%(command)s failed: %(reason)s", command=argv[0],
+                          reason=str(error)) from None
         if done.returncode != 0:
             raise Refused("hook.failed", "%(command)s failed: %(reason)s", command=argv[0],
                           reason=(done.stderr or done.stdout).strip()[:200] or done.returncode)
@@ -70,10 +74,13 @@ def command_hooks(reboot_command: str, clock_command: str, journal_command: str)
             return []
         return run(journal_command, lines=lines).splitlines()[-lines:]
 
-    return Hooks(reboot=lambda: run(reboot_command) and None,
-                 set_system_clock=lambda at: run(clock_command, iso=at.isoformat(),
-                                                  epoch=int(at.timestamp())) and None,
-                 journal=journal)
+    def reboot() -> None:
+        run(reboot_command)
+
+    def set_system_clock(at: datetime) -> None:
+        run(clock_command, iso=at.isoformat(), epoch=int(at.timestamp()))
+
+    return Hooks(reboot=reboot, set_system_clock=set_system_clock, journal=journal)
 
 
 def fingerprint(public: bytes) -> str:

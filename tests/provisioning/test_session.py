@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from edge.models import AuditEntry, OutboxRecord, User
 from provisioning.console import framing
-from provisioning.console.actions import EVENT_TYPE, Console, Hooks
+from provisioning.console.actions import EVENT_TYPE, Console, Hooks, Refused, command_hooks
 from provisioning.console.session import Session
 from provisioning.console.texts import load_persian
 from provisioning.console.throttle import LoginDelay
@@ -251,3 +253,17 @@ def test_a_quiet_line_logs_the_person_out(line):
     line.session.tick()
 
     assert line.session.user is None and "خارج شدید" in line.out.decode()
+
+
+def test_the_hooks_run_their_commands_and_a_failing_one_is_refused_in_words(tmp_path):
+    stamp = tmp_path / "clock"
+    hooks = command_hooks("false", f"sh -c 'echo {{epoch}} {{iso}} > {stamp}'", "")
+
+    hooks.set_system_clock(datetime(2026, 12, 4, 7, 0, tzinfo=timezone.utc))
+
+    assert stamp.read_text().split() == ["1796367600", "2026-12-04T07:00:00+00:00"]
+    assert hooks.journal(5) == []
+    with pytest.raises(Refused, match="false failed"):
+        hooks.reboot()
+    with pytest.raises(Refused, match="no-such-reboot failed"):
+        command_hooks("no-such-reboot", "", "").reboot()
