@@ -98,6 +98,13 @@ class HumanMode:
         self._pending = None
         self.session.editor.secret = False
 
+    def cancel(self) -> None:
+        """^C: the question being asked is dropped, and the prompt is back."""
+        if self._pending is not None:
+            self._pending = None
+            self.session.editor.secret = False
+            self.prompt()
+
     def ask(self, question: str, then: Callable[[str], None], secret: bool = False) -> None:
         self._pending = then
         self.session.editor.secret = secret

@@ -18,8 +18,9 @@ _ESC = "\x1b"
 
 
 class LineEditor:
-    def __init__(self, echo: Callable[[bytes], None]):
+    def __init__(self, echo: Callable[[bytes], None], on_cancel: Callable[[], None] = lambda: None):
         self.echo = echo
+        self.on_cancel = on_cancel   # ^C also drops a question being asked
         self.secret = False   # passwords: nothing is echoed
         self._chars: list[str] = []
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -54,6 +55,7 @@ class LineEditor:
         elif char == "\x03":   # ^C
             self._chars.clear()
             self._show(b"^C\r\n")
+            self.on_cancel()
         elif char.isprintable() and len(self._chars) < MAX_CHARS:
             self._chars.append(char)
             self._show(char.encode("utf-8"))

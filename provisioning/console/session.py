@@ -34,7 +34,7 @@ class Session:
         self.now = now
         self.user: str | None = None
         self.machine_mode = False
-        self.editor = LineEditor(write)
+        self.editor = LineEditor(write, on_cancel=lambda: self.human.cancel())
         self.splitter = framing.LineSplitter()
         self.human = HumanMode(console, self)
         self.machine = MachineMode(console, self)

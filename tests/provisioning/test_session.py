@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edge.models import AuditEntry, OutboxRecord, User
 from provisioning.console import framing
@@ -202,6 +203,13 @@ def test_a_person_logs_in_without_the_password_echoed_and_edits_the_line(line):
     assert "\b \b" in edited and "device_id" in edited
 
 
+def test_ctrl_c_drops_a_question_being_asked(line):
+    line.type("login\r")
+    line.type("\x03")
+
+    assert "اول وارد شوید" in line.type("show\r")
+
+
 def test_before_login_only_the_menu_and_login_are_open(line):
     menu = line.type("help\r")
     refused = line.type("show\r")
@@ -267,3 +275,21 @@ def test_the_hooks_run_their_commands_and_a_failing_one_is_refused_in_words(tmp_
         hooks.reboot()
     with pytest.raises(Refused, match="no-such-reboot failed"):
         command_hooks("no-such-reboot", "", "").reboot()
+
+
+def test_a_second_tool_on_the_line_ends_the_first_ones_login(line):
+    line.machine_login()
+    line.ask("hello", seq=5000)     # another tool starts its own conversation
+
+    assert line.ask("identify")["error"]["code"] == "auth.required"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=80), max_size=6))
+def test_any_bytes_at_the_human_prompt_get_words_or_nothing_never_a_crash(line, chunks):
+    for chunk in chunks:
+        line.type(chunk)
+
+    assert line.session.user is None
+    line.type(b"\x03help\r")
+    assert "login" in line.out.decode("utf-8", "replace")
