@@ -65,11 +65,21 @@ def _modem(box) -> tuple[bool, str]:
             words += f"; signal {signal.words()['en']}"
         if modem.info.operator:
             words += f"; operator {modem.info.operator}"
+        for label, command in (("IMEI", "AT+CGSN"), ("ICCID", "AT+CCID")):
+            words += f"; {label} {_answer_of(modem, command)}"
         return state == ModemState.READY, words
     finally:
         modem.close()
         if simulator is not None:
             simulator.stop()
+
+
+def _answer_of(modem, command: str) -> str:
+    """The value a modem gives for an identity question (`+CCID: 8998...`), or unknown."""
+    response = modem.command(command)
+    if not response.ok or not response.lines:
+        return "unknown"
+    return response.lines[0].split(":", 1)[-1].strip()[:32] or "unknown"
 
 
 def _card(box) -> tuple[bool, str]:

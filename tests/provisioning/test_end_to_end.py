@@ -56,6 +56,8 @@ def test_a_profile_applied_twice_configures_enrols_and_tests_the_box_once(
     assert steps["enroll"]["changed"] and steps["enroll"]["office"] == OFFICE
     assert {c["name"]: c["ok"] for c in steps["selftest"]["checks"]} == {
         "printer": True, "modem": True, "card": True, "gpio": True}
+    modem = next(c for c in steps["selftest"]["checks"] if c["name"] == "modem")
+    assert "IMEI 356938035643809" in modem["detail"] and "signal" in modem["detail"]
     assert "[1/3] settings: changed http.port, office.name" in first.stderr
     assert "[3/3] selftest:" in first.stderr
     written = settings_module.file_values(box_home)
