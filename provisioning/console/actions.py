@@ -35,7 +35,6 @@ EVENT_TYPE = "console.action"
 UNSETTABLE_SUFFIX = "_command"
 # Before this, a clock is surely a modem's or a flat battery's invention.
 EARLIEST_PLAUSIBLE = datetime(2024, 1, 1, tzinfo=timezone.utc)
-WIPED = ("edge.db", "edge.db-wal", "edge.db-shm", "keys", settings_module.SETTINGS_FILE)
 
 
 class Refused(Exception):
@@ -267,13 +266,16 @@ class Console:
             raise Refused("reset.unsent", "%(count)s records wait to be sent to the centre; "
                           "sync first, or force the reset twice.", count=unsent)
         self.box.close()
-        for name in WIPED:
-            _remove(self.home / name)
+        for entry in self.home.iterdir():   # the data folder is the box's alone
+            _remove(entry)
         box, _ = init_box(self.home, self.box.clock)
         self.box = box
         self._audit(actor, "factory_reset", {"previous_device": old.device_id, "lost_records": unsent})
+        # the appliance still holds the old keys and the deleted database open:
+        # only a restart of everything makes the new box the one that runs
+        self.hooks.reboot()
         return {"device_id": box.keys.device_id, "previous_device_id": old.device_id,
-                "lost_records": unsent}
+                "lost_records": unsent, "rebooting": True}
 
     def reboot(self, actor: str) -> dict[str, Any]:
         self._audit(actor, "reboot", {})

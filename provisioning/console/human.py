@@ -9,9 +9,11 @@ actions serve machine mode; this module only puts them in words.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Callable
 
 from edge.errors import EdgeError
+from edge.jalali import format_datetime
 from provisioning.console.actions import Console, Refused
 
 log = logging.getLogger(__name__)
@@ -117,6 +119,10 @@ class HumanMode:
     def t(self, msgid: str, **params: Any) -> str:
         return self.session.texts(msgid, **params)
 
+    def _when(self, iso: str) -> str:
+        """A moment as people here read it: the Jalali date and Iran's time."""
+        return format_datetime(datetime.fromisoformat(iso), self.session.texts.lang)
+
     def say(self, text: str) -> None:
         self.session.write(self.session.texts.for_terminal(text.replace("\n", "\r\n") + "\r\n"))
 
@@ -152,6 +158,7 @@ class HumanMode:
 
     def _identify(self, args: list[str]) -> None:
         found = self.console.identify(self.session.user)
+        found["clock"] = self._when(found["clock"])
         for key in ("device_id", "tag", "version", "signing_key", "exchange_key", "enrolled",
                     "gateway", "office", "clock", "unsent_records"):
             self.say(f"  {key:<15} {found[key]}")
@@ -193,7 +200,7 @@ class HumanMode:
 
     def _clock(self, args: list[str]) -> None:
         result = self.console.set_clock(self.session.user, args[0] if args else "")
-        self.say(self.t("Clock set to %(at)s.", at=result["clock"]))
+        self.say(self.t("Clock set to %(at)s.", at=self._when(result["clock"])))
 
     def _enroll(self, args: list[str]) -> None:
         if len(args) != 2:
@@ -215,7 +222,8 @@ class HumanMode:
         count = int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 20
         found = self.console.recent_logs(self.session.user, count)
         for event in found["events"]:
-            self.say(f"  {event['at']}  {event['actor']:<12} {event['action']}  {event['subject']}")
+            self.say(f"  {self._when(event['at'])}  {event['actor']:<12} {event['action']}  "
+                     f"{event['subject']}")
         for line in found["journal"]:
             self.say(f"  {line}")
 
@@ -247,7 +255,7 @@ class HumanMode:
             return
         self.console.factory_reset(self.session.user, tag, unsent)
         self.session.logout()
-        self.say(self.t("Reset done. This is now box %(tag)s; log in again.",
+        self.say(self.t("Reset done. This is now box %(tag)s; it restarts now.",
                         tag=self.console.box.keys.tag))
 
     def _reboot(self, args: list[str]) -> None:

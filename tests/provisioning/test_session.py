@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from edge.jalali import MONTHS_FA
 from edge.models import AuditEntry, OutboxRecord, User
 from provisioning.console import framing
 from provisioning.console.actions import EVENT_TYPE, Console, Hooks, Refused, command_hooks
@@ -143,6 +144,8 @@ def test_a_factory_reset_refuses_while_records_wait_unless_forced_twice(line, bo
     with line.console.box.store.write():
         line.console.box.events.record("ali", "intake.created", "X", {}, event_type="intake",
                                        payload={"tracking_code": "X"})
+    (box_home / "backups").mkdir()
+    (box_home / "backups" / "edge-20261204.db").write_bytes(b"records")
     line.machine_login()
     old_device = line.console.box.keys.device_id
     tag = line.console.box.keys.tag
@@ -158,6 +161,7 @@ def test_a_factory_reset_refuses_while_records_wait_unless_forced_twice(line, bo
     assert done["result"]["device_id"] == line.console.box.keys.device_id != old_device
     assert console_actions() == ["console.factory_reset"]        # a fresh box's first event
     assert User.select().count() == 0      # the accounts went with the data
+    assert not (box_home / "backups").exists() and line.reboots == [True]
 
 
 def test_the_clock_takes_only_plausible_times_with_a_zone(line):
@@ -201,6 +205,7 @@ def test_a_person_logs_in_without_the_password_echoed_and_edits_the_line(line):
 
     assert PASSWORD not in typed and "با نام reza وارد شدید." in typed
     assert "\b \b" in edited and "device_id" in edited
+    assert any(month in edited for month in MONTHS_FA)   # the clock as a Jalali date
 
 
 def test_ctrl_c_drops_a_question_being_asked(line):
