@@ -21,7 +21,6 @@ from typing import Any, Callable
 
 from edge import settings as settings_module
 from edge.atomic import write_atomically
-from edge.box import Box, init_box, open_box
 from edge.models import AuditEntry, OutboxRecord, User
 from edge.users import authenticate
 from provisioning.console.selftest import run_selftest
@@ -95,18 +94,31 @@ def software_version() -> str:
         return "unknown"
 
 
+@dataclass(frozen=True)
+class Boxes:
+    """How the console gets its box: the box of the data folder, and a brand
+    new one after a factory reset. Given by whoever assembles boxes (the
+    `edge` command), so the console never builds one itself."""
+    open: Callable[[], Any]
+    make_new: Callable[[], Any]
+
+
 @dataclass
 class Console:
-    """The console's service over one box's data folder. The box is opened
-    here and reopened after a factory reset."""
+    """The console's service over one box's data folder; the box is replaced
+    by a new one after a factory reset."""
 
-    home: Path
+    boxes: Boxes
     hooks: Hooks
     delay: LoginDelay
-    box: Box = field(init=False)
+    box: Any = field(init=False)
 
     def __post_init__(self):
-        self.box = open_box(self.home)
+        self.box = self.boxes.open()
+
+    @property
+    def home(self) -> Path:
+        return self.box.home
 
     def close(self) -> None:
         self.box.close()
@@ -265,11 +277,11 @@ class Console:
         if unsent and lose_unsent != unsent:
             raise Refused("reset.unsent", "%(count)s records wait to be sent to the centre; "
                           "sync first, or force the reset twice.", count=unsent)
+        home = self.home
         self.box.close()
-        for entry in self.home.iterdir():   # the data folder is the box's alone
+        for entry in home.iterdir():   # the data folder is the box's alone
             _remove(entry)
-        box, _ = init_box(self.home, self.box.clock)
-        self.box = box
+        self.box = box = self.boxes.make_new()
         self._audit(actor, "factory_reset", {"previous_device": old.device_id, "lost_records": unsent})
         # the appliance still holds the old keys and the deleted database open:
         # only a restart of everything makes the new box the one that runs

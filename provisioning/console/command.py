@@ -13,7 +13,8 @@ import threading
 import click
 import serial
 
-from provisioning.console.actions import Console, command_hooks
+from edge.box import init_box   # the composition root's; moves with the `edge` command
+from provisioning.console.actions import Boxes, Console, command_hooks
 from provisioning.console.session import Session
 from provisioning.console.texts import load_persian
 from provisioning.console.throttle import LoginDelay
@@ -40,7 +41,7 @@ def console(obj, url: str, baudrate: int, idle_logout: float, reboot_command: st
             clock_command: str, journal_command: str) -> None:
     """The provisioning console on the box's serial line."""
     hooks = command_hooks(reboot_command, clock_command, journal_command)
-    service = Console(obj.home, hooks, LoginDelay())
+    service = Console(Boxes(open=obj.box, make_new=lambda: init_box(obj.home)[0]), hooks, LoginDelay())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     persian = load_persian()
