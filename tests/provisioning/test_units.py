@@ -45,3 +45,27 @@ def test_systemd_accepts_both_units(tmp_path):
 
     problems = [line for line in done.stderr.splitlines() if "pishkhan" in line]
     assert done.returncode == 0 and problems == [], done.stderr
+
+
+def test_the_install_script_is_valid_bash_and_installs_files_that_exist():
+    script = SYSTEMD.parent / "install.sh"
+    syntax = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, timeout=30)
+
+    installed = [word for line in script.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("install -m") for word in line.split() if word.startswith("provisioning/")]
+
+    assert syntax.returncode == 0, syntax.stderr
+    assert {"provisioning/systemd/pishkhan-edge-console.service",
+            "provisioning/sudoers.d/pishkhan-edge-console"} <= set(installed)
+    assert all((SYSTEMD.parents[1] / path).is_file() for path in installed)
+
+
+def test_the_sudoers_entry_allows_the_consoles_two_commands_and_nothing_more():
+    service = read_unit("pishkhan-edge-console.service")["Service"]
+    rule = (SYSTEMD.parent / "sudoers.d" / "pishkhan-edge-console").read_text(encoding="utf-8")
+    allowed = rule.strip().splitlines()[-1].split("NOPASSWD:", 1)[1]
+
+    assert [command.strip() for command in allowed.split(",")] == [
+        "/usr/bin/systemctl reboot", "/usr/bin/date --utc --set=@*"]
+    assert '--reboot-command "sudo -n /usr/bin/systemctl reboot"' in service["ExecStart"]
+    assert '--clock-command "sudo -n /usr/bin/date --utc --set=@{epoch}"' in service["ExecStart"]
