@@ -133,7 +133,7 @@ class Console:
         user = authenticate(username.strip(), password)
         if user is None or user.role != "technician":
             self.delay.failed()
-            self._audit(username.strip() or "?", "login_failed", {})
+            self._audit(username.strip()[:32] or "?", "login_failed", {})
             raise Refused("auth.bad_credentials", "Wrong username or password, or not a technician.")
         self.delay.succeeded()
         self._audit(user.username, "login", {})

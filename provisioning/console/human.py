@@ -97,15 +97,17 @@ class HumanMode:
     def forget(self) -> None:
         """Drop what the last user staged or was asked (at logout)."""
         self.staged = {}
-        self._pending = None
-        self.session.editor.secret = False
+        self._drop_question()
 
     def cancel(self) -> None:
         """^C: the question being asked is dropped, and the prompt is back."""
         if self._pending is not None:
-            self._pending = None
-            self.session.editor.secret = False
+            self._drop_question()
             self.prompt()
+
+    def _drop_question(self) -> None:
+        self._pending = None
+        self.session.editor.secret = False
 
     def ask(self, question: str, then: Callable[[str], None], secret: bool = False) -> None:
         self._pending = then
