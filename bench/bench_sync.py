@@ -244,10 +244,11 @@ def drain_backlog(root: Path) -> dict:
 def ingest_rate(root: Path, db_url: str | None, devices: int = 4, batches: int = 10,
                 per_batch: int = 500) -> tuple[float, float]:
     """(records/s through Gateway.ingest, records/s of plain inserts of the same rows)."""
-    from gateway.db import Record, insert_records, write
+    from gateway.db import insert_records, write
     from gateway.service import init_home
-    from sync_agent import protocol
-    from sync_agent.enrolment import enroll_request, read_answer
+    from wire.batch import encode_batch
+    from wire.records import encode_event, seal
+    from wire.enrolment import enroll_request, read_answer
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
     gateway = init_home(root, db_url)
@@ -268,15 +269,16 @@ def ingest_rate(root: Path, db_url: str | None, devices: int = 4, batches: int =
                                "fee_rials": 780000, "full_name": "زهرا احمدی",
                                "national_code": "0013542419", "mobile": "+989121234567",
                                "created_at": "2026-12-01T08:00:00.000000Z"}
-                    bodies.append(protocol.seal(protocol.encode_event(seq, "intake.created", seq << 16,
-                                                                      payload), recipient, device_id, seq))
+                    bodies.append(seal(encode_event(seq, "intake.created", seq << 16, payload),
+                                       recipient, device_id, seq))
                     seq += 1
-                wires.append(protocol.encode_batch(signing, device_id, 1, seq - per_batch, bodies))
+                wires.append(encode_batch(signing, device_id, 1, seq - per_batch, bodies))
         order = [wires[d * batches + b] for b in range(batches) for d in range(devices)]
         started = time.perf_counter()
         for wire in order:
             gateway.ingest(wire)
         ours = devices * batches * per_batch / (time.perf_counter() - started)
+        Record = gateway.models.Record
         stored = list(Record.select().order_by(Record.id).limit(len(wires) * per_batch).tuples())
         rows = [(r[1], 10**7 + i) + tuple(r[3:]) for i, r in enumerate(stored)]
         started = time.perf_counter()
@@ -312,7 +314,7 @@ def run() -> list[dict]:
 
 
 def postgres_rows(root: Path) -> list[dict]:
-    from gateway.pgcluster import PostgresCluster, postgres_bindir
+    from devtools.pgcluster import PostgresCluster, postgres_bindir
     bindir = postgres_bindir()
     if bindir is None:
         return [row("gateway ingest on PostgreSQL, one process", "records/s", 0, 1,

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from edge.tracking import device_tag
+from wire.device_tag import device_tag
 
 SIGNING_FILE = "device_ed25519.pem"
 EXCHANGE_FILE = "device_x25519.pem"

@@ -15,30 +15,14 @@ gateway refuses to enrol a second device with a tag already taken.
 
 from __future__ import annotations
 
-import hashlib
-
 from edge.digits import to_ascii_digits
 from edge.errors import InvalidInput
+# The tag rule lives in wire (the gateway checks tags too); device_tag is re-exported for the core.
+from wire.device_tag import ALPHABET, TAG_LENGTH, base32, device_tag  # noqa: F401
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
 _TYPED_ALIKE = str.maketrans({"O": "0", "I": "1", "L": "1"})
-TAG_LENGTH = 6
 MIN_COUNTER_LENGTH = 3
-
-
-def device_tag(public_key: bytes) -> str:
-    """Six base32 characters from the SHA-256 of a device's public key."""
-    digest = int.from_bytes(hashlib.sha256(public_key).digest()[:4], "big") >> 2
-    return _base32(digest, TAG_LENGTH)
-
-
-def _base32(number: int, width: int) -> str:
-    chars = []
-    while number or len(chars) < width:
-        number, digit = divmod(number, 32)
-        chars.append(ALPHABET[digit])
-    return "".join(reversed(chars))
 
 
 def check_char(payload: str) -> str:
@@ -52,7 +36,7 @@ def check_char(payload: str) -> str:
 
 
 def make_code(tag: str, counter: int) -> str:
-    payload = tag + _base32(counter, MIN_COUNTER_LENGTH)
+    payload = tag + base32(counter, MIN_COUNTER_LENGTH)
     return present(payload + check_char(payload))
 
 

@@ -1,18 +1,33 @@
-"""The gateway's HTTP surface under /v1. Thin over `gateway.service.Gateway`."""
+"""The gateway's HTTP surface under /v1. Thin over `gateway.service.Gateway`.
+
+Every refusal is JSON, `{"error": {"code", "message"}}` with a 4xx status:
+bad input never earns a 500 or a traceback.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from gateway.service import Gateway, GatewayError
-from sync_agent import protocol
+from gateway import openapi
+from gateway.errors import GatewayError
+from gateway.service import Gateway
+from wire.errors import ProtocolError, SignatureError
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 16 << 20
-FEED_LIMIT = 1000
+MAX_BODY = openapi.MAX_BODY
+FEED_LIMIT = openapi.FEED_LIMIT
+
+# Werkzeug's own refusals, in our words and codes.
+HTTP_REFUSALS = {
+    400: ("bad_request", "the request is malformed"),
+    404: ("not_found", "no such endpoint; the routes are in /v1/openapi.json"),
+    405: ("method_not_allowed", "method not allowed here"),
+    413: ("too_large", f"request body too large (at most {MAX_BODY} bytes)"),
+}
 
 
 def create_app(gateway: Gateway) -> Flask:
@@ -25,7 +40,7 @@ def create_app(gateway: Gateway) -> Flask:
         gateway.db.connect(reuse_if_open=True)
 
     @app.teardown_request
-    def disconnect(_error) -> None:
+    def disconnect(_failure) -> None:
         if not gateway.db.is_closed():
             gateway.db.close()
 
@@ -37,44 +52,40 @@ def create_app(gateway: Gateway) -> Flask:
         return response
 
     @app.errorhandler(GatewayError)
-    def refused(error: GatewayError):
-        return _error(error.status, error.code, str(error))
+    def refused(refusal: GatewayError):
+        return error_response(refusal.status, refusal.code, str(refusal))
 
-    @app.errorhandler(protocol.ProtocolError)
-    def malformed(error: protocol.ProtocolError):
-        status = 403 if isinstance(error, protocol.SignatureError) else 400
+    @app.errorhandler(ProtocolError)
+    def malformed(refusal: ProtocolError):
+        status = 403 if isinstance(refusal, SignatureError) else 400
         code = "bad_signature" if status == 403 else "malformed"
-        log.warning("refused a message: %s", error)
-        return _error(status, code, str(error))
+        log.warning("refused a message: %s", refusal)
+        return error_response(status, code, str(refusal))
+
+    @app.errorhandler(HTTPException)
+    def http_refusal(refusal: HTTPException):
+        code, message = HTTP_REFUSALS.get(refusal.code, ("http", refusal.description or refusal.name))
+        response = error_response(refusal.code or 400, code, message)
+        if isinstance(refusal, MethodNotAllowed) and refusal.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(refusal.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
-        from werkzeug.exceptions import HTTPException
-        if isinstance(error, HTTPException):
-            return _error(error.code or 500, "http", error.description or error.name)
+    def unexpected(failure: Exception):
         log.exception("unexpected error")
-        return _error(500, "internal", "internal error; the gateway's log has the details")
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        return _error(413, "too_large", "request body too large")
-
-    @app.errorhandler(404)
-    def not_found(_error):
-        return _error(404, "not_found", "no such endpoint")
-
-    @app.errorhandler(405)
-    def not_allowed(_error):
-        return _error(405, "method_not_allowed", "method not allowed here")
+        return error_response(500, "internal", "internal error; the gateway's log has the details")
 
     @app.get("/v1/health")
     def health():
         return jsonify(status="ok", time_ms=gateway.clock_ms())
 
+    @app.get("/v1/openapi.json")
+    def openapi_document():
+        return jsonify(openapi.document())
+
     @app.post("/v1/enroll")
     def enroll():
-        body = request.get_json(silent=True)
-        return jsonify(gateway.enroll(body))
+        return jsonify(gateway.enroll(json_body()))
 
     @app.post("/v1/batches")
     def batches():
@@ -87,7 +98,7 @@ def create_app(gateway: Gateway) -> Flask:
     @app.get("/v1/bundle")
     def bundle():
         device = request.args.get("device", "")
-        have = _int_arg("have", 0)
+        have = whole_number_arg("have", 0)
         envelope = gateway.bundle_for(device, have, request.args.get("tag", ""))
         if envelope is None or envelope["bundle"]["version"] <= have:
             return Response(status=204)
@@ -95,25 +106,25 @@ def create_app(gateway: Gateway) -> Flask:
 
     @app.get("/v1/feed")
     def feed():
-        _authorise()
-        return jsonify(gateway.feed(_int_arg("after", 0), _limit()))
+        authorise()
+        return jsonify(gateway.feed(whole_number_arg("after", 0), page_limit()))
 
     @app.get("/v1/feed/batches")
     def feed_batches():
-        _authorise()
-        return jsonify(gateway.batches(_int_arg("after", 0), _limit()))
+        authorise()
+        return jsonify(gateway.batches(whole_number_arg("after", 0), page_limit()))
 
     @app.get("/v1/conflicts")
     def conflicts():
-        _authorise()
+        authorise()
         return jsonify(conflicts=gateway.conflicts())
 
     @app.get("/v1/devices")
     def devices():
-        _authorise()
+        authorise()
         return jsonify(devices=gateway.devices())
 
-    def _authorise() -> None:
+    def authorise() -> None:
         header = request.headers.get("Authorization", "")
         key = header[7:] if header.startswith("Bearer ") else None
         g.api_key = gateway.check_api_key(key)
@@ -121,20 +132,33 @@ def create_app(gateway: Gateway) -> Flask:
     return app
 
 
-def _int_arg(name: str, default: int) -> int:
+def json_body():
+    """The request's JSON, or None when it is not JSON. Nesting deep enough to
+    exhaust the parser's stack is refused as malformed, not a crash."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise GatewayError("the request body nests too deeply", code="malformed") from None
+
+
+def whole_number_arg(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or len(raw) > 18:
-        raise GatewayError(f"{name} must be a whole number", code="bad_parameter")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > openapi.MAX_DIGITS:
+        raise GatewayError(f"{name} must be a whole number of at most {openapi.MAX_DIGITS} digits",
+                           code="bad_parameter")
     return int(raw)
 
 
-def _limit() -> int:
-    return max(1, min(_int_arg("limit", 100), FEED_LIMIT))
+def page_limit() -> int:
+    limit = whole_number_arg("limit", openapi.FEED_DEFAULT)
+    if not 1 <= limit <= FEED_LIMIT:
+        raise GatewayError(f"limit must be from 1 to {FEED_LIMIT}", code="bad_parameter")
+    return limit
 
 
-def _error(status: int, code: str, message: str):
+def error_response(status: int, code: str, message: str) -> Response:
     response = jsonify(error={"code": code, "message": message})
     response.status_code = status
     return response

@@ -11,59 +11,97 @@ from pathlib import Path
 
 import click
 
-from edge import paths
 from gateway.db import GatewayDbError
-from gateway.service import Gateway, GatewayError, init_home, open_gateway
-from sync_agent.protocol import ProtocolError
+from gateway.errors import GatewayError
+from gateway.service import Gateway, init_home, open_gateway
+from wire.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
 
+def gateway_home(explicit: Path | None) -> Path:
+    """`--home`, else `$EDGE_GATEWAY_HOME`, else ~/.local/share/pishkhan-gateway."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if os.environ.get("EDGE_GATEWAY_HOME"):
+        return Path(os.environ["EDGE_GATEWAY_HOME"]).expanduser().resolve()
+    return Path.home() / ".local" / "share" / "pishkhan-gateway"
+
+
 @dataclass
-class GatewayContext:
-    home: Path
-    db_url: str | None
+class GatewayOptions:
+    """The global options, gathered wherever they were typed: before or after
+    the subcommand (`edge-gateway --home H devices` or `edge-gateway devices --home H`)."""
+    home_arg: Path | None = None
+    db_arg: str | None = None
+    as_json: bool = False
+
+    @property
+    def home(self) -> Path:
+        return gateway_home(self.home_arg)
+
+    @property
+    def db_url(self) -> str | None:
+        return self.db_arg or os.environ.get("EDGE_GATEWAY_DB")
 
     def open(self) -> Gateway:
         gateway = open_gateway(self.home, self.db_url)
         gateway.db.connect(reuse_if_open=True)
         return gateway
 
+    def say(self, text: str, **data) -> None:
+        """One line for people, or with --json one JSON object of `data`."""
+        click.echo(json.dumps(data, ensure_ascii=False) if self.as_json else text)
 
-class GatewayCommandError(click.ClickException):
-    def show(self, file=None) -> None:
-        click.echo(f"edge-gateway: {self.format_message()}", err=True)
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    if value:
+        setattr(ctx.ensure_object(GatewayOptions), param.name, value)
+
+
+_GLOBAL_OPTIONS = (
+    click.option("--home", "home_arg", type=click.Path(file_okay=False, path_type=Path),
+                 expose_value=False, callback=_remember,
+                 help="Gateway folder (default $EDGE_GATEWAY_HOME, else ~/.local/share/pishkhan-gateway)."),
+    click.option("--db", "db_arg", expose_value=False, callback=_remember,
+                 help="Database URL: sqlite:///PATH (default, in the home) or postgresql://..."),
+    click.option("--json", "as_json", is_flag=True, expose_value=False, callback=_remember,
+                 help="Print one JSON object."),
+)
+
+
+def global_options(command):
+    """The global options on a group or command, so they work at any level."""
+    for option in reversed(_GLOBAL_OPTIONS):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Gateway folder (default $EDGE_GATEWAY_HOME, else ~/.local/share/pishkhan-gateway).")
-@click.option("--db", "db_url", default=None,
-              help="Database URL: sqlite:///PATH (default, in the home) or postgresql://...")
+@global_options
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None, db_url: str | None) -> None:
+def cli(ctx: click.Context) -> None:
     """Pishkhan Edge central gateway."""
-    ctx.obj = GatewayContext(
-        paths.data_home(home, env_var="EDGE_GATEWAY_HOME",
-                        service_home=Path("/var/lib/pishkhan-gateway"), user_dir="pishkhan-gateway"),
-        db_url or os.environ.get("EDGE_GATEWAY_DB"))
+    ctx.ensure_object(GatewayOptions)
 
 
 @cli.command()
+@global_options
 @click.pass_obj
-def init(obj: GatewayContext) -> None:
+def init(obj: GatewayOptions) -> None:
     """Create the gateway folder, its keys and its database."""
     gateway = init_home(obj.home, obj.db_url)
     gateway.close()
-    click.echo(f"gateway ready in {obj.home}")
+    obj.say(f"gateway ready in {obj.home}", home=str(obj.home))
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@global_options
 @click.pass_obj
-def serve(obj: GatewayContext, host: str, port: int, threads: int) -> None:
+def serve(obj: GatewayOptions, host: str, port: int, threads: int) -> None:
     """Serve the gateway's HTTP API."""
     import waitress
     from gateway.app import create_app
@@ -72,7 +110,11 @@ def serve(obj: GatewayContext, host: str, port: int, threads: int) -> None:
     gateway.close()
     app = create_app(gateway)
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="")
-    click.echo(f"gateway listening on http://{host}:{server.effective_port}", err=True)
+    url = f"http://{host}:{server.effective_port}"
+    click.echo(f"gateway listening on {url}", err=True)
+    if obj.as_json:
+        obj.say("", url=url)     # a script learns the port chosen for --port 0
+    sys.stdout.flush()
     sys.stderr.flush()
     try:
         server.run()
@@ -83,6 +125,7 @@ def serve(obj: GatewayContext, host: str, port: int, threads: int) -> None:
 
 
 @cli.group()
+@global_options
 def office() -> None:
     """Offices the gateway knows."""
 
@@ -90,14 +133,16 @@ def office() -> None:
 @office.command("add")
 @click.argument("code")
 @click.option("--name", required=True)
+@global_options
 @click.pass_obj
-def office_add(obj: GatewayContext, code: str, name: str) -> None:
+def office_add(obj: GatewayOptions, code: str, name: str) -> None:
     """Add an office CODE."""
     obj.open().add_office(code, name)
-    click.echo(f"office {code} added")
+    obj.say(f"office {code} added", office=code, name=name)
 
 
 @cli.group()
+@global_options
 def token() -> None:
     """One-time enrolment tokens."""
 
@@ -105,42 +150,48 @@ def token() -> None:
 @token.command("issue")
 @click.argument("code")
 @click.option("--hours", default=72, show_default=True, type=click.IntRange(1, 24 * 90))
+@global_options
 @click.pass_obj
-def token_issue(obj: GatewayContext, code: str, hours: int) -> None:
+def token_issue(obj: GatewayOptions, code: str, hours: int) -> None:
     """Print a one-time enrolment token for office CODE."""
-    click.echo(obj.open().issue_token(code, hours))
+    issued = obj.open().issue_token(code, hours)
+    obj.say(issued, token=issued, office=code, hours=hours)
 
 
 @cli.group()
+@global_options
 def apikey() -> None:
     """API keys of the central system (feed readers)."""
 
 
 @apikey.command("issue")
 @click.argument("name")
+@global_options
 @click.pass_obj
-def apikey_issue(obj: GatewayContext, name: str) -> None:
+def apikey_issue(obj: GatewayOptions, name: str) -> None:
     """Print a new API key named NAME."""
-    click.echo(obj.open().issue_api_key(name))
+    key = obj.open().issue_api_key(name)
+    obj.say(key, key=key, name=name)
 
 
 @cli.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@global_options
 @click.pass_obj
-def publish(obj: GatewayContext, bundle: Path) -> None:
+def publish(obj: GatewayOptions, bundle: Path) -> None:
     """Publish BUNDLE.toml as the next signed downlink bundle."""
     version = obj.open().publish(bundle)
-    click.echo(f"bundle version {version} published")
+    obj.say(f"bundle version {version} published", version=version)
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options
 @click.pass_obj
-def devices(obj: GatewayContext, as_json: bool) -> None:
+def devices(obj: GatewayOptions) -> None:
     """List enrolled devices."""
     rows = obj.open().devices()
-    if as_json:
-        click.echo(json.dumps({"devices": rows}, ensure_ascii=False))
+    if obj.as_json:
+        obj.say("", devices=rows)
         return
     for row in rows:
         click.echo(f"{row['device']}  tag {row['tag']}  office {row['office']}  "

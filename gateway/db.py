@@ -1,8 +1,9 @@
 """The gateway's database: SQLite by default, PostgreSQL with a URL.
 
-Models are declared without a database and bound by `open_database`, so a
-test opens as many gateways as it likes. Schema changes are ordered plain-SQL
-migrations written once with two spellings of the few types that differ.
+The tables' model classes are built per database (gateway.models), so one
+process holds as many gateways as it likes. Schema changes are ordered
+plain-SQL migrations written once with two spellings of the few types that
+differ.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import io
 import logging
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
 
 from peewee import __exception_wrapper__  # noqa: F401  (turns driver errors into peewee's)
-from peewee import (BigIntegerField, BlobField, BooleanField, CharField, Database,
-                    ForeignKeyField, IntegerField, Model, PostgresqlDatabase, SqliteDatabase,
-                    TextField)
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -28,116 +28,6 @@ log = logging.getLogger(__name__)
 class GatewayDbError(RuntimeError):
     """The database URL is unusable or the schema is newer than this software."""
 
-
-class BaseModel(Model):
-    class Meta:
-        database = None
-
-
-class Office(BaseModel):
-    code = CharField(unique=True)
-    name = TextField()
-    created_ms = BigIntegerField()
-
-    class Meta:
-        table_name = "office"
-
-
-class EnrollToken(BaseModel):
-    token_hash = CharField(unique=True)
-    office = ForeignKeyField(Office, column_name="office_id")
-    created_ms = BigIntegerField()
-    expires_ms = BigIntegerField()
-    used_ms = BigIntegerField(null=True)
-    used_by = CharField(null=True)
-
-    class Meta:
-        table_name = "enroll_token"
-
-
-class Device(BaseModel):
-    device_id = CharField(unique=True)
-    tag = CharField(unique=True)
-    office = ForeignKeyField(Office, column_name="office_id")
-    signing_key = BlobField()
-    exchange_key = BlobField()
-    enrolled_ms = BigIntegerField()
-    held_seq = BigIntegerField(default=0)
-    last_seen_ms = BigIntegerField(null=True)
-    skew_ms = BigIntegerField(null=True)
-
-    class Meta:
-        table_name = "device"
-
-
-class ApiKey(BaseModel):
-    name = CharField()
-    key_hash = CharField(unique=True)
-    created_ms = BigIntegerField()
-    revoked = BooleanField(default=False)
-
-    class Meta:
-        table_name = "api_key"
-
-
-class BatchRow(BaseModel):
-    device = ForeignKeyField(Device, column_name="device_id")
-    received_ms = BigIntegerField()
-    sent_ms = BigIntegerField()
-    first_seq = BigIntegerField()
-    last_seq = BigIntegerField()
-    new_records = IntegerField()
-    conflicts = IntegerField()
-    held_after = BigIntegerField()
-    digest = CharField()
-    body = BlobField()     # the signed batch, as evidence
-
-    class Meta:
-        table_name = "batch"
-
-
-class Record(BaseModel):
-    device = ForeignKeyField(Device, column_name="device_id")
-    seq = BigIntegerField()
-    type = CharField()
-    hlc = BigIntegerField()
-    created_at = CharField()
-    payload = TextField()
-    digest = CharField()
-    batch = ForeignKeyField(BatchRow, column_name="batch_id")
-    received_ms = BigIntegerField()
-
-    class Meta:
-        table_name = "record"
-
-
-class Conflict(BaseModel):
-    device = ForeignKeyField(Device, column_name="device_id")
-    seq = BigIntegerField()
-    held_digest = CharField()
-    new_digest = CharField()
-    type = CharField()
-    payload = TextField()
-    batch = ForeignKeyField(BatchRow, column_name="batch_id")
-    received_ms = BigIntegerField()
-
-    class Meta:
-        table_name = "conflict"
-
-
-class Bundle(BaseModel):
-    version = BigIntegerField(unique=True)
-    issued_at = CharField()
-    expires_at = CharField()
-    document = TextField()      # JSON: services, tariffs, suppliers, offices
-    digest = CharField()
-    published_ms = BigIntegerField()
-
-    class Meta:
-        table_name = "bundle"
-
-
-MODELS = (Office, EnrollToken, Device, ApiKey, BatchRow, Record, Conflict, Bundle)
 
 # {serial}, {blob} differ between SQLite and PostgreSQL.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -208,10 +98,6 @@ def _sqlite(path: Path) -> SqliteDatabase:
         "journal_mode": "wal", "synchronous": "full", "foreign_keys": 1, "busy_timeout": 10000})
 
 
-def bind(db: Database) -> None:
-    db.bind(list(MODELS), bind_refs=False, bind_backrefs=False)
-
-
 def migrate(db: Database) -> int:
     """Apply pending migrations; safe when several gateways start at once."""
     dialect = "postgresql" if is_postgres(db) else "sqlite"
@@ -270,3 +156,10 @@ def insert_records(db: Database, rows: list[tuple]) -> None:
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def iso_ms(ms: int | None) -> str | None:
+    """Milliseconds since the epoch as ISO 8601 UTC text; None stays None."""
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, timezone.utc).isoformat(timespec="milliseconds")

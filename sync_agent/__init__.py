@@ -1,6 +1,6 @@
 """The box's side of sync: sealed outbox, batching, transport with backoff,
-acks and compaction, downlink bundles. `sync_agent.protocol` is the wire
-format shared with the gateway.
+acks and compaction, downlink bundles. The wire format shared with the
+gateway is the `wire` package.
 
 For the portal: `sync_agent.status(box) -> dict` (see sync_agent.report).
 """

@@ -33,8 +33,11 @@ from typing import Callable
 from edge.fields import utc_text
 from edge.models import OutboxRecord
 from sync_agent import bundle as bundles
-from sync_agent import protocol, sealing, state
+from sync_agent import sealing, state
 from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
+from wire.ack import Ack, ack_key
+from wire.batch import encode_batch
+from wire.records import SEALING_PLAIN
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +171,7 @@ class SyncAgent:
             if not records:
                 return
             self.state = AgentState.SENDING
-            wire = protocol.encode_batch(self.box.keys.signing_key, enrolment.device_id,
+            wire = encode_batch(self.box.keys.signing_key, enrolment.device_id,
                                          _ms(self.box.clock.now()), records[0].seq,
                                          [bytes(r.body) for r in records])
             before = self.box.clock.now()
@@ -186,7 +189,7 @@ class SyncAgent:
                 raise SyncError(f"gateway holds only up to record {ack.held_seq} and took none "
                                 f"from {records[0].seq} on")
 
-    def _on_ack(self, ack: protocol.Ack, records: list, before: datetime, after: datetime,
+    def _on_ack(self, ack: Ack, records: list, before: datetime, after: datetime,
                 size: int, result: SyncResult) -> None:
         midpoint_ms = (_ms(before) + _ms(after)) // 2
         grown = min(self.settings["sync.batch_max"], size * 2)
@@ -263,12 +266,12 @@ class SyncAgent:
         """A record appended by a process that had not installed the sealer."""
         sealer = sealing.HpkeSealer.for_enrolment(enrolment)
         stragglers = self._read(lambda: OutboxRecord.select().where(
-            OutboxRecord.sealing == protocol.SEALING_PLAIN).exists())
+            OutboxRecord.sealing == SEALING_PLAIN).exists())
         if stragglers:
             self._write(lambda: sealing.reseal_plain_records(sealer))
 
     def _ack_key(self, enrolment) -> bytes:
-        return protocol.ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))
+        return ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))
 
     def _client_for(self, url: str) -> GatewayClient:
         if self._client is None or self._client_url != url:

@@ -14,13 +14,16 @@ from datetime import datetime, timezone
 
 from edge.fields import utc_text
 from edge.models import Office, Service, Tariff
-from sync_agent import protocol, state
+from sync_agent import state
 from sync_agent.schema import SyncBundle
+from wire.bundle import bundle_digest, verify_bundle
+from wire.encoding import load_ed25519_public
+from wire.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
 
-class BundleRefused(protocol.ProtocolError):
+class BundleRefused(ProtocolError):
     """A bundle the box will not apply; the text says why."""
 
 
@@ -52,7 +55,7 @@ def apply_envelope(box, envelope, centre_key: bytes, now: datetime) -> str:
     except BundleRefused as error:
         _refused(box, str(error))
         return f"bundle refused: {error}"
-    except protocol.ProtocolError as error:
+    except ProtocolError as error:
         _refused(box, f"bundle refused: {error}")
         return f"bundle refused: {error}"
     except (KeyError, TypeError, ValueError) as error:
@@ -70,9 +73,9 @@ def _refused(box, reason: str) -> None:
 
 def check(envelope, centre_key: bytes, now: datetime) -> dict | None:
     """The bundle to apply, None when it is the one already applied, or BundleRefused."""
-    bundle = protocol.verify_bundle(envelope, protocol.load_ed25519_public(centre_key))
+    bundle = verify_bundle(envelope, load_ed25519_public(centre_key))
     row = SyncBundle.get_or_none(SyncBundle.id == 1)
-    digest = protocol.bundle_digest(bundle)
+    digest = bundle_digest(bundle)
     if row is not None:
         if bundle["version"] < row.version:
             raise BundleRefused(f"version {bundle['version']} is older than the applied {row.version}")
@@ -128,7 +131,7 @@ def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
         Office.create(code=office_part["code"], **values)
     else:
         Office.update(**values).where(Office.id == office.id).execute()
-    SyncBundle.insert(id=1, version=bundle["version"], digest=protocol.bundle_digest(bundle),
+    SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
                       issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
                       envelope=json.dumps(envelope, ensure_ascii=False),
                       applied_at=utc_text(now)).on_conflict_replace().execute()

@@ -13,7 +13,9 @@ from typing import Any
 
 import requests
 
-from sync_agent import protocol
+from wire.ack import Ack, decode_ack, verify_ack
+from wire.bundle import bundle_request_tag
+from wire.errors import ProtocolError
 
 
 class SyncError(Exception):
@@ -75,20 +77,20 @@ class GatewayClient:
                               headers={"Content-Type": "application/json"})
         return _json(response)
 
-    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None) -> protocol.Ack:
+    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None) -> Ack:
         """The gateway's verified answer; a garbled or forged one counts as no answer."""
         limits = (self.timeout[0], timeout) if timeout else None
         response = self._call("POST", "/v1/batches", timeout=limits, data=wire)
         try:
-            ack = protocol.decode_ack(response.content)
-            protocol.verify_ack(ack, ack_key, wire)
-        except protocol.ProtocolError as error:
+            ack = decode_ack(response.content)
+            verify_ack(ack, ack_key, wire)
+        except ProtocolError as error:
             raise GatewayUnreachable(f"garbled acknowledgement: {error}") from None
         return ack
 
     def fetch_bundle(self, device_id: str, have: int, key: bytes) -> tuple[dict | None, int | None]:
         """The signed bundle if the gateway has one newer than `have`, and the gateway's time."""
-        tag = protocol.bundle_request_tag(key, device_id, have)
+        tag = bundle_request_tag(key, device_id, have)
         response = self._call("GET", "/v1/bundle",
                               params={"device": device_id, "have": have, "tag": tag})
         gateway_ms = _header_ms(response)

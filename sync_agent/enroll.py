@@ -11,10 +11,12 @@ import logging
 
 from edge.fields import utc_text
 from edge.models import Office
-from sync_agent import enrolment as wire
-from sync_agent import protocol, sealing, state
+from sync_agent import sealing, state
 from sync_agent.client import GatewayClient
 from sync_agent.schema import SyncEnrolment
+from wire import enrolment as wire
+from wire.encoding import load_x25519_public
+from wire.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,9 @@ def enroll(box, gateway_url: str, token: str, client: GatewayClient | None = Non
     after = box.clock.now()
     try:
         pinned = wire.read_answer(answer, device_id)
-    except protocol.ProtocolError as error:
+    except ProtocolError as error:
         raise EnrollError(f"the gateway's answer cannot be trusted: {error}") from None
-    sealer = sealing.HpkeSealer(device_id, protocol.load_x25519_public(pinned.exchange_key))
+    sealer = sealing.HpkeSealer(device_id, load_x25519_public(pinned.exchange_key))
     with box.store.write():
         row = SyncEnrolment.create(
             id=1, gateway_url=gateway_url.rstrip("/"), device_id=device_id, tag=pinned.tag,

@@ -12,32 +12,33 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from edge.models import OutboxRecord
-from sync_agent import protocol
+from wire.encoding import load_x25519_public
+from wire.records import SEALING_HPKE, SEALING_PLAIN, seal
 
 
 class HpkeSealer:
     """Compresses and seals each record to the pinned gateway key, bound to
     this device and the record's sequence number."""
 
-    name = protocol.SEALING_HPKE
+    name = SEALING_HPKE
 
     def __init__(self, device_id: str, recipient: X25519PublicKey):
         self.device_id = device_id
         self.recipient = recipient
 
     def seal(self, seq: int, event_type: str, plaintext: bytes) -> tuple[str, bytes]:
-        return self.name, protocol.seal(plaintext, self.recipient, self.device_id, seq)
+        return self.name, seal(plaintext, self.recipient, self.device_id, seq)
 
     @classmethod
     def for_enrolment(cls, enrolment) -> "HpkeSealer":
         """Sealing to the gateway key pinned in the box's enrolment row."""
-        return cls(enrolment.device_id, protocol.load_x25519_public(bytes(enrolment.exchange_key)))
+        return cls(enrolment.device_id, load_x25519_public(bytes(enrolment.exchange_key)))
 
 
 def reseal_plain_records(sealer: HpkeSealer) -> int:
     """Seal every still-plain record; call inside the enrolment's write transaction."""
     count = 0
-    for record in OutboxRecord.select().where(OutboxRecord.sealing == protocol.SEALING_PLAIN):
+    for record in OutboxRecord.select().where(OutboxRecord.sealing == SEALING_PLAIN):
         _, body = sealer.seal(record.seq, record.event_type, bytes(record.body))
         OutboxRecord.update(sealing=sealer.name, body=body).where(
             OutboxRecord.seq == record.seq).execute()

@@ -32,7 +32,14 @@ URC_WITH_PDU = ("+CMT:", "+CDS:", "+CBM:")
 URC_PREFIXES = ("+CMTI:", "+CDSI:", "+CBMI:", "RING", "+CLIP:", "+CRING:", "+CREG:", "+CGREG:",
                 "+CEREG:", "+CUSD:", "+CTZV:", "+CTZE:", "*PSUTTZ:", "+CIEV:", "^RSSI:",
                 "^BOOT:", "^MODE:", "^SYSSTART", "+PBREADY", "Call Ready", "SMS Ready",
-                "+CPIN:", "RDY", "+CFUN:", "+QIND:", "+NITZ:") + URC_WITH_PDU
+                "+CPIN:", "RDY", "+CFUN:", "+QIND:", "+QUSIM:", "+NITZ:", "^SRVST:", "^SIMST:",
+                "^DSFLOWRPT:") + URC_WITH_PDU
+# Answers some modems give without a final result code: Wavecom answers
+# AT+CPIN? with `+CPIN: READY` and no `OK` (recorded in python-gsmmodem's tests).
+ANSWERS_WITHOUT_FINAL = ("+CPIN:",)
+# Errors that mean "not yet": Wavecom's 515 (still starting after AT+CFUN=1),
+# the SIM busy (14, and 314 from the SMS layer) right after power-up.
+BUSY_ERRORS = ("cme_515", "cme_14", "cms_314")
 # `+CPIN:` is both a response (to AT+CPIN?) and a URC (after a SIM swap); the
 # expected prefix of the running command decides which it is.
 
@@ -88,6 +95,7 @@ CME_ERRORS: dict[int, tuple[str, str, bool]] = {
     31: ("network timeout", "شبکه پاسخ نداد", False),
     32: ("network not allowed, emergency calls only", "شبکه اجازه نمی‌دهد؛ فقط تماس اضطراری", False),
     100: ("unknown modem error", "خطای ناشناختهٔ مودم", False),
+    515: ("the modem is still starting, try again", "مودم هنوز در حال راه‌اندازی است؛ دوباره امتحان کنید", False),
 }
 
 # (English, Persian, permanent) for +CMS ERROR codes (3GPP TS 27.005 3.2.5, TS 24.011).
@@ -165,6 +173,9 @@ def error_from_final(final: str) -> ModemError | None:
             return ModemError(f"modem error {kind} {shown}", f"خطای مودم {kind} {shown}", code=code)
     if final == "ERROR":
         return ModemError("the modem refused the command", "مودم فرمان را نپذیرفت", code="error")
+    if final == "COMMAND NOT SUPPORT":   # Huawei's word for ERROR on a command it lacks
+        return ModemError("the modem does not have this command", "مودم این فرمان را ندارد",
+                          code="not_supported", permanent=True)
     return ModemError(f"the modem answered {final[:40]}", f"پاسخ مودم: {final[:40]}", code="error")
 
 
@@ -239,6 +250,7 @@ class Response:
     command: str
     lines: list[str] = field(default_factory=list)
     final: str = ""
+    final_implied: bool = False   # no final code came; the answer alone was taken
 
     @property
     def ok(self) -> bool:
@@ -247,6 +259,12 @@ class Response:
     @property
     def error(self) -> ModemError | None:
         return error_from_final(self.final)
+
+    @property
+    def busy(self) -> bool:
+        """The modem or its SIM is busy starting: the same command works a moment later."""
+        error = self.error
+        return error is not None and error.code in BUSY_ERRORS
 
     def raise_for_error(self) -> "Response":
         error = self.error
@@ -315,6 +333,17 @@ class ResponseCollector:
         self.urcs.append(urc)
         if line.startswith(URC_WITH_PDU):
             self._urc_waiting_for_pdu = urc
+
+    def answered_without_final(self) -> bool:
+        """The answer came, and for this command it may be all that comes."""
+        return (not self.done and self._prefix in ANSWERS_WITHOUT_FINAL
+                and any(line.startswith(self._prefix) for line in self.response.lines))
+
+    def end_without_final(self) -> None:
+        """Accept the answer as complete; `final_implied` records that no OK came."""
+        self.response.final = FINAL_OK[0]
+        self.response.final_implied = True
+        self.done = True
 
     def take_urcs(self) -> list[Urc]:
         """The URCs so far, except one still waiting for its PDU line."""

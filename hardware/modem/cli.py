@@ -47,7 +47,7 @@ def describe(modem: Modem) -> dict:
             "signal": info.signal.as_dict() if info.signal else None, "operator": info.operator,
             "network_time": info.network_time.isoformat() if info.network_time else None,
             "delivery_reports": info.delivery_reports, "manufacturer": info.manufacturer,
-            "model": info.model}
+            "model": info.model, "baudrate": modem.speed, "configured_baudrate": modem.baudrate}
 
 
 @click.group("modem")
@@ -76,6 +76,9 @@ def modem_status(obj: CliContext, port: str | None, as_json: bool) -> None:
         click.echo(f"operator: {report['operator']}")
     if report["network_time"]:
         click.echo(f"network time: {report['network_time']}")
+    if report["baudrate"] != report["configured_baudrate"]:
+        click.echo(f"speed: it answers at {report['baudrate']} baud, not the configured "
+                   f"{report['configured_baudrate']}: set modem.baudrate = {report['baudrate']}")
 
 
 @modem_group.command("send")

@@ -21,6 +21,10 @@ from hardware.modem import at, pdu
 from hardware.modem.signal import Signal, from_csq
 
 log = logging.getLogger(__name__)
+FINAL_GRACE_SECONDS = 0.3    # how long a lone answer waits for an OK that may never come
+BUSY_FIRST_WAIT = 0.2        # first pause after a "busy" error; doubles up to the longest
+BUSY_LONGEST_WAIT = 1.0
+COMMON_BAUDRATES = (115200, 9600, 57600, 38400, 19200, 4800)
 traffic = logging.getLogger("hardware.modem.traffic")   # its own log file in production
 
 
@@ -81,22 +85,25 @@ class ModemInfo:
     manufacturer: str | None = None
     model: str | None = None
     last_error: at.ModemError | None = None
+    baudrate: int | None = None     # the speed it answered at, when not the configured one
     extra: dict = field(default_factory=dict)
 
 
 class Modem:
     def __init__(self, url: str, pin: str | None = None, command_timeout: float = 5.0,
-                 send_timeout: float = 60.0, baudrate: int = 115200,
+                 send_timeout: float = 60.0, baudrate: int = 115200, busy_seconds: float = 10.0,
                  open_port: Callable[..., serial.SerialBase] = serial.serial_for_url):
         self.url = url
         self.pin = pin or None
         self.command_timeout = command_timeout
         self.send_timeout = send_timeout
         self.baudrate = baudrate
+        self.busy_seconds = busy_seconds
         self.info = ModemInfo()
         self._open_port = open_port
         self._port: serial.SerialBase | None = None
         self._splitter = at.LineSplitter()
+        self._heard = 0                  # bytes read so far: noise tells a wrong speed from silence
         self._urcs: list[at.Urc] = []
         self._idle = at.idle_collector()
         self._rejected_pin: str | None = None
@@ -123,15 +130,20 @@ class Modem:
 
     # --- the transport ------------------------------------------------------------
 
+    @property
+    def speed(self) -> int:
+        """The speed to open the port at: the one the modem was found to answer at, else the setting."""
+        return self.info.baudrate or self.baudrate
+
     def open(self) -> None:
         if self._port is not None:
             return
         try:
-            self._port = self._open_port(self.url, baudrate=self.baudrate, timeout=0.1,
+            self._port = self._open_port(self.url, baudrate=self.speed, timeout=0.1,
                                          write_timeout=2, exclusive=True)
         except TypeError:   # URL handlers (socket://, loop://) take no `exclusive`
             try:
-                self._port = self._open_port(self.url, baudrate=self.baudrate, timeout=0.1,
+                self._port = self._open_port(self.url, baudrate=self.speed, timeout=0.1,
                                              write_timeout=2)
             except (serial.SerialException, OSError, ValueError) as error:
                 raise PortError(self.url, _reason(error)) from None
@@ -165,6 +177,7 @@ class Modem:
             raise PortError(self.url, _reason(error)) from None
         if data:
             traffic.debug("<- %r", data)
+            self._heard += len(data)
         return data
 
     def _waiting(self) -> int:
@@ -185,16 +198,41 @@ class Modem:
                     raise at.ModemTimeout(collector.response.command[:20], timeout)
                 for line in self._splitter.feed(self._read(remaining)):
                     collector.add(line)
+                self._await_missing_final(collector)
         finally:
             self._idle.carry_over(collector)
             self._urcs.extend(collector.take_urcs())
 
+    def _await_missing_final(self, collector: at.ResponseCollector) -> None:
+        """An answer that some modems never follow with OK (Wavecom's `+CPIN:`)
+        gets a short grace for its final code, then stands on its own."""
+        if not collector.answered_without_final():
+            return
+        grace_ends = time.monotonic() + FINAL_GRACE_SECONDS
+        while not collector.done and time.monotonic() < grace_ends:
+            for line in self._splitter.feed(self._read(grace_ends - time.monotonic())):
+                collector.add(line)
+        if not collector.done:
+            log.info("modem %s: %s answered without OK; the answer is taken as it is",
+                     self.url, collector.response.command)
+            collector.end_without_final()
+
     def command(self, text: str, timeout: float | None = None) -> at.Response:
-        """Send one AT command and collect its response (errors are in it)."""
-        self.poll(0)
-        collector = at.ResponseCollector(text)
-        self._exchange(text.encode("ascii") + b"\r", collector, timeout or self.command_timeout)
-        return collector.response
+        """Send one AT command and collect its response (errors are in it).
+        While the modem or SIM says it is busy starting, wait a little and ask again."""
+        busy_until = time.monotonic() + self.busy_seconds
+        wait = BUSY_FIRST_WAIT
+        while True:
+            self.poll(0)
+            collector = at.ResponseCollector(text)
+            self._exchange(text.encode("ascii") + b"\r", collector, timeout or self.command_timeout)
+            response = collector.response
+            if not response.busy or time.monotonic() + wait > busy_until:
+                return response
+            log.info("modem %s: busy (%s) for %s; asking again in %.1f s",
+                     self.url, response.final, text, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, BUSY_LONGEST_WAIT)
 
     def checked(self, text: str, timeout: float | None = None) -> at.Response:
         """`command` that raises the modem's error as a ModemError."""
@@ -240,19 +278,62 @@ class Modem:
         return self.refresh()
 
     def _synchronise(self) -> None:
-        """A modem just powered or left in a prompt needs a nudge before it answers."""
-        last: at.ModemError | None = None
-        for attempt in range(3):
+        """A modem just powered or left in a prompt needs a nudge before it answers;
+        one that answers only with noise may run at another speed than set."""
+        refusal = self._nudge(attempts=3, timeout=min(self.command_timeout, 2.0))
+        if refusal is None:
+            return
+        if refusal.code != "noise":
+            raise refusal
+        self._find_speed()
+
+    def _nudge(self, attempts: int, timeout: float) -> at.ModemError | None:
+        """None when the modem answers AT with OK, else why not; code `noise`
+        when bytes came but no answer could be read from them."""
+        heard_before = self._heard
+        refusal: at.ModemError | None = None
+        for attempt in range(attempts):
             try:
                 if attempt:
                     self._write(at.ESC)
-                response = self.command("AT", timeout=min(self.command_timeout, 2.0))
+                response = self.command("AT", timeout=timeout)
                 if response.ok:
-                    return
+                    return None
+                refusal = response.error
             except at.ModemTimeout as error:
-                last = error
-        raise last or at.ModemError("the modem answers, but not with OK",
-                                    "مودم پاسخ می‌دهد اما نه با OK", code="sync")
+                refusal = error
+        if isinstance(refusal, at.ModemTimeout) and self._heard > heard_before:
+            return at.ModemError("the modem answers with noise", "مودم نویز می‌فرستد", code="noise")
+        return refusal
+
+    def _find_speed(self) -> None:
+        """Try the common speeds; the one the modem answers at is kept in `info.baudrate`."""
+        for rate in COMMON_BAUDRATES:
+            if rate == self.baudrate:
+                continue
+            self._set_speed(rate)
+            if self._nudge(attempts=1, timeout=min(self.command_timeout, 1.0)) is None:
+                log.warning("modem %s answers at %d baud, not the configured %d: set modem.baudrate = %d",
+                            self.url, rate, self.baudrate, rate)
+                self.info.baudrate = rate
+                return
+        self._set_speed(self.baudrate)
+        tried = ", ".join(str(rate) for rate in COMMON_BAUDRATES)
+        raise at.ModemError(
+            f"the modem answers only with noise at every common speed ({tried} baud): "
+            "check the wiring (TX, RX, ground) and the modem's power",
+            f"مودم در هیچ‌یک از سرعت‌های رایج ({tried} باود) پاسخ خوانا نمی‌دهد: "
+            "سیم‌کشی (TX، RX، زمین) و برق مودم را بررسی کنید", code="baudrate")
+
+    def _set_speed(self, rate: int) -> None:
+        if self._port is None:
+            raise PortError(self.url, "not open")
+        try:
+            self._port.baudrate = rate
+            self._port.reset_input_buffer()
+        except (serial.SerialException, OSError, ValueError) as error:
+            raise PortError(self.url, _reason(error)) from None
+        self._splitter.clear()
 
     def _unlock_sim(self) -> ModemState | None:
         response = self.command("AT+CPIN?")

@@ -18,6 +18,24 @@ reports, `+CCLK` network time. It can be told to fail:
 - `wedged`       answers ERROR to everything but `AT` until rebooted with AT+CFUN=1,1
 
 Faults come from `set_fault(...)` or from the URL `sim://?fault=pin&pin=1234`.
+
+A profile makes it behave like one real modem, quirks included (recorded from
+real devices in python-gsmmodem's test suite and the vendors' AT manuals);
+`ModemSimulator(profile=...)` or `sim://?profile=wavecom`:
+
+- `wavecom`      Wavecom Multiband 900E 1800: `+CPIN: READY` with no `OK`;
+                 `+CME ERROR: 515` (still starting) for a few commands after power-up
+                 and `AT+CFUN=1`; no `AT+CTZU`, no `AT+CLAC`
+- `huawei`       Huawei E1752: `COMMAND NOT SUPPORT` for what it lacks; `^RSSI`, `^BOOT`,
+                 `^MODE` lines at any time, also inside answers; `+CLAC` lines end `\r\r\n`
+- `qualcomm`     Qualcomm M6280 sticks (ZTE): `+CME ERROR: 14` (SIM busy) to SIM commands
+                 just after start; no `AT+CLAC`
+- `sim800`       SIMCom SIM800: `RDY`, `+CFUN: 1`, `+CPIN: READY`, `Call Ready`, `SMS Ready`
+                 arrive while the box already talks to it; echo on
+- `ec25`         Quectel EC25: `RDY`, `+CPIN: READY`, `+QUSIM: 1`, `+QIND: SMS DONE`,
+                 `+QIND: PB DONE` at boot
+- `baud9600`     a SIM800L on a UART fixed at 9600 baud: at any other speed the box
+                 hears only noise
 """
 
 from __future__ import annotations
@@ -27,6 +45,7 @@ import os
 import random
 import re
 import select
+import termios
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -40,6 +59,48 @@ log = logging.getLogger(__name__)
 
 FAULTS = ("no_sim", "pin", "puk", "no_signal", "cms", "silence", "garbage", "noisy", "wedged")
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
+SIM_COMMANDS = ("+CPIN?", "+CIMI", "+CSCA?", "+CPMS", "+CMGS", "+CMGR", "+CMGL", "+CMGD")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one real modem differs from the standard."""
+    manufacturer: str = "Pishkhan"
+    model: str = "SIM-MODEM"
+    cpin_ends_with_ok: bool = True
+    busy_code: int | None = None          # the +CME ERROR it gives while starting
+    busy_commands: int = 0                # to how many commands after power-up
+    busy_only: tuple[str, ...] = ()       # only to these (upper-case, without AT); () = all
+    refusal: str = "ERROR"                # its answer to a command it does not have
+    lacks: tuple[str, ...] = ()           # commands it does not have
+    boot_urcs: tuple[str, ...] = ()       # said one before each answer after power-up
+    chatter: tuple[str, ...] = ()         # URCs it sends around every answer, in turn
+    clac_line_end: str = ""               # extra characters after each +CLAC line
+    baudrate: int | None = None           # the only speed it understands (None: any)
+
+
+PROFILES = {
+    "standard": Profile(),
+    "wavecom": Profile(manufacturer=" WAVECOM MODEM", model=" MULTIBAND  900E  1800",
+                       cpin_ends_with_ok=False, busy_code=515, busy_commands=3,
+                       lacks=("+CTZU=1", "+CLAC")),
+    "huawei": Profile(manufacturer="huawei", model="E1752", refusal="COMMAND NOT SUPPORT",
+                      lacks=("+WIND?", "+ZPAS?"), clac_line_end="\r",
+                      chatter=("^RSSI:17", "^BOOT:20952548,0,0,0,72", "^MODE:5,4")),
+    "qualcomm": Profile(manufacturer="QUALCOMM INCORPORATED", model="M6280", busy_code=14,
+                        busy_commands=2, busy_only=SIM_COMMANDS, lacks=("+CLAC",)),
+    "sim800": Profile(manufacturer="SIMCOM_Ltd", model="SIMCOM_SIM800",
+                      boot_urcs=("RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready")),
+    "ec25": Profile(manufacturer="Quectel", model="EC25",
+                    boot_urcs=("RDY", "+CFUN: 1", "+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE",
+                               "+QIND: PB DONE")),
+    "baud9600": Profile(manufacturer="SIMCOM_Ltd", model="SIMCOM_SIM800L", baudrate=9600),
+}
+# What AT+CLAC lists (the commands it answers), as modems print it: one a line.
+CLAC = ("+CGMI", "+CGMM", "+CGSN", "+CFUN", "+CPIN", "+CIMI", "+CSQ", "+CREG", "+COPS", "+CCLK",
+        "+CTZU", "+CMEE", "+CMGF", "+CNMI", "+CPMS", "+CSCA", "+CMGS", "+CMGR", "+CMGD", "+CMGL",
+        "+CLAC")
+SPEEDS = {getattr(termios, f"B{rate}"): rate for rate in (4800, 9600, 19200, 38400, 57600, 115200)}
 
 
 @dataclass
@@ -66,6 +127,8 @@ class _ModemState:
     report_mode: int = 0          # the ds of AT+CNMI
     new_sms_indication: int = 0   # the mt of AT+CNMI
     sim: str = "READY"            # READY, SIM PIN, SIM PUK, NONE
+    busy_left: int = 0            # commands still answered "busy" (the profile's busy_code)
+    boot_urcs: list[str] = field(default_factory=list)   # still to be said
     pin_tries: int = 3
     next_reference: int = 0
     storage: dict[int, list] = field(default_factory=dict)   # index -> [status, pdu]
@@ -74,7 +137,11 @@ class _ModemState:
 class ModemSimulator:
     def __init__(self, fault: str | None = None, pin: str = "1234", puk: str = "12345678",
                  operator: str = "IR-MCI", rssi: int = 21, now: Callable[[], datetime] | None = None,
-                 seed: int = 0, **fault_options):
+                 seed: int = 0, profile: str = "standard", **fault_options):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown modem profile {profile!r}; one of {', '.join(PROFILES)}")
+        self.profile = PROFILES[profile]
+        self._chatter = 0                # which chatter line comes next
         self.pin, self.puk, self.operator, self.rssi = pin, puk, operator, rssi
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.sent: list[SentSms] = []
@@ -170,12 +237,22 @@ class ModemSimulator:
                 fault = self._fault.name
             if fault == "silence":
                 continue
-            if fault == "garbage":
+            if fault == "garbage" or not self._speed_matches():
                 self._write(bytes(self._random.randrange(256) for _ in range(12)) + b"\r\n")
                 continue
             self.received += data
             buffer += data
             buffer, prompt_for = self._consume(buffer, prompt_for)
+
+    def _speed_matches(self) -> bool:
+        """A UART modem fixed at one speed hears bytes sent at another as noise."""
+        if self.profile.baudrate is None:
+            return True
+        try:
+            speed = termios.tcgetattr(self._master)[4]   # the pty shares the box's settings
+        except termios.error:
+            return True
+        return SPEEDS.get(speed) == self.profile.baudrate
 
     def _consume(self, buffer: bytearray, prompt_for: int | None) -> tuple[bytearray, int | None]:
         while True:
@@ -196,7 +273,8 @@ class ModemSimulator:
             end = buffer.find(b"\r")
             if end < 0:
                 return buffer, prompt_for
-            line = bytes(buffer[:end]).decode("ascii", "replace").strip("\n ")
+            # ESC outside a prompt cancels nothing: modems ignore it
+            line = bytes(buffer[:end]).decode("ascii", "replace").strip("\n \x1b")
             del buffer[:end + 1]
             if not line:
                 continue
@@ -214,9 +292,10 @@ class ModemSimulator:
     def _respond(self, lines: list[str]) -> None:
         *info, final = lines
         noisy = self._fault.name == "noisy"
-        out = b""
+        out = self._boot_line() + self._chatter_line()
         for line in info:
             out += b"\r\n" + line.encode() + b"\r\n"
+            out += self._chatter_line()
             if noisy:
                 out += b"\r\n^RSSI: 17\r\n" + bytes([0xFF, 0x00, 0x7E]) + b"\r\n"
         if noisy:
@@ -228,6 +307,21 @@ class ModemSimulator:
                 self._pending_urcs.clear()
         out += b"\r\n" + final.encode() + b"\r\n"
         self._write(out)
+
+    def _boot_line(self) -> bytes:
+        """A modem still booting prints its start-up lines between the answers."""
+        with self._lock:
+            if not self._state.boot_urcs:
+                return b""
+            return b"\r\n" + self._state.boot_urcs.pop(0).encode() + b"\r\n"
+
+    def _chatter_line(self) -> bytes:
+        chatter = self.profile.chatter
+        if not chatter:
+            return b""
+        line = chatter[self._chatter % len(chatter)]
+        self._chatter += 1
+        return b"\r\n" + line.encode() + b"\r\n"
 
     def _flush_urcs(self) -> None:
         with self._lock:
@@ -246,7 +340,8 @@ class ModemSimulator:
 
     def _power_up(self) -> None:
         storage = self._state.storage
-        self._state = _ModemState(storage=storage)
+        self._state = _ModemState(storage=storage, busy_left=self.profile.busy_commands,
+                                  boot_urcs=list(self.profile.boot_urcs))
         self._apply_sim_fault()
 
     def _apply_sim_fault(self) -> None:
@@ -281,9 +376,15 @@ class ModemSimulator:
             return ["ERROR"]
         body = line[2:]
         upper = body.upper()
+        profile = self.profile
+        if self._busy(upper):
+            return [f"+CME ERROR: {profile.busy_code}"]
+        if upper in profile.lacks:
+            return [profile.refusal]
         simple = {"": ["OK"], "I": ["SIMULATED MODEM 1.0", "OK"],
-                  "+CGMI": ["Pishkhan", "OK"], "+CGMM": ["SIM-MODEM", "OK"],
-                  "+CGSN": ["356938035643809", "OK"]}
+                  "+CGMI": [profile.manufacturer, "OK"], "+CGMM": [profile.model, "OK"],
+                  "+CGSN": ["356938035643809", "OK"], "+CFUN?": ["+CFUN: 1", "OK"],
+                  "+CLAC": [name + profile.clac_line_end for name in CLAC] + ["OK"]}
         if upper in ("E0", "E1"):
             self._state.echo = upper == "E1"
             return ["OK"]
@@ -304,9 +405,13 @@ class ModemSimulator:
             self._power_up()
             self._pending_urcs.append("RDY")
             return ["OK"]
+        if upper == "+CFUN=1":
+            self._state.busy_left = profile.busy_commands   # Wavecom: 515 for a while after
+            return ["OK"]
         if upper == "+CPIN?":
             error = self._state.sim == "NONE" and self._error("CME", 10)
-            return error or [f"+CPIN: {self._state.sim}", "OK"]
+            answer = [f"+CPIN: {self._state.sim}"] + (["OK"] if profile.cpin_ends_with_ok else [])
+            return error or answer
         if upper.startswith("+CPIN="):
             return self._enter_pin(body[len("+CPIN="):])
         if upper == "+CIMI":
@@ -361,7 +466,14 @@ class ModemSimulator:
             for index, (status, message) in sorted(self._state.storage.items()):
                 lines += [f"+CMGL: {index},{status},,{len(message) // 2 - 1 - int(message[:2], 16)}", message]
             return lines + ["OK"]
-        return ["ERROR"]
+        return [profile.refusal]
+
+    def _busy(self, upper: str) -> bool:
+        state, only = self._state, self.profile.busy_only
+        if state.busy_left <= 0 or (only and not upper.startswith(only)):
+            return False
+        state.busy_left -= 1
+        return True
 
     def _enter_pin(self, argument: str) -> list[str]:
         values = [value.strip().strip('"') for value in argument.split(",")]
@@ -417,12 +529,13 @@ class ModemSimulator:
 
 
 def from_url(url: str, now: Callable[[], datetime] | None = None) -> ModemSimulator:
-    """`sim://` or `sim://?fault=pin&pin=1234&code=38&times=2` -> a simulator (not started)."""
+    """`sim://`, `sim://?profile=wavecom` or `sim://?fault=pin&pin=1234&code=38&times=2`
+    -> a simulator (not started)."""
     parts = urlsplit(url)
     if parts.scheme != "sim":
         raise ValueError(f"not a simulator URL: {url!r}")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    fault_options = {}
+    fault_options = {"profile": query.get("profile", "standard")}
     if "code" in query:
         fault_options["code"] = int(query["code"])
     if "times" in query:

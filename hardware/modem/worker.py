@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 SIM_WAITING_STATES = {ModemState.NO_SIM, ModemState.NEEDS_PIN, ModemState.WRONG_PIN,
                       ModemState.NEEDS_PUK, ModemState.FAULT}
 RESET_AFTER = 3    # failed start-ups in a row before the modem is rebooted
-REBOOT_URCS = ("RDY", "^BOOT", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
+# Not Huawei's `^BOOT:`: an E1752 sends it every few seconds while it runs.
+REBOOT_URCS = ("RDY", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
 
 
 class ModemWorker:

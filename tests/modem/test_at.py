@@ -34,6 +34,15 @@ def collect(command: str, wire: bytes, wants_prompt: bool = False) -> at.Respons
     ("AT+CGMI", b"\r\nSIMCOM_Ltd\r\n\r\nOK\r\n", ["SIMCOM_Ltd"], "OK", []),
     # lone LF line ends, as some firmwares send
     ("AT", b"\nOK\n", [], "OK", []),
+    # Huawei E1752: its status lines come at any time, also inside an answer
+    ("AT+CSQ", b"\r\n^RSSI:17\r\n\r\n+CSQ: 17,99\r\n\r\n^BOOT:20952548,0,0,0,72\r\n\r\n^MODE:5,4\r\n\r\nOK\r\n",
+     ["+CSQ: 17,99"], "OK", ["^RSSI:17", "^BOOT:20952548,0,0,0,72", "^MODE:5,4"]),
+    # Huawei E1752: +CLAC lines without a prefix, each ending \r\r\n
+    ("AT+CLAC", b"&C\r\r\n+CSQ\r\r\n+CMGS\r\r\n\r\nOK\r\n", ["&C", "+CSQ", "+CMGS"], "OK", []),
+    ("AT+WIND?", b"\r\nCOMMAND NOT SUPPORT\r\n", [], "COMMAND NOT SUPPORT", []),
+    # SIMCom and Quectel: boot lines while the box already talks to it
+    ("AT+CMEE=1", b"\r\nRDY\r\n\r\nCall Ready\r\n\r\n+QIND: SMS DONE\r\n\r\n+QUSIM: 1\r\n\r\nOK\r\n",
+     [], "OK", ["RDY", "Call Ready", "+QIND: SMS DONE", "+QUSIM: 1"]),
 ])
 def test_collector_sorts_lines(command, wire, lines, final, urcs):
     collector = collect(command, wire)
@@ -136,3 +145,37 @@ def test_any_wire_bytes_parse_without_exception(command, chunks):
         at.parse_cmgr(collector.response)
     except at.ParseError:
         pass
+
+
+def test_wavecom_cpin_answer_without_ok_can_stand_alone():
+    collector = collect("AT+CPIN?", b"\r\n+CPIN: READY\r\n")
+    assert not collector.done and collector.answered_without_final()
+    collector.end_without_final()
+    assert collector.done and collector.response.ok and collector.response.final_implied
+    assert collector.response.values() == ["READY"]
+
+
+@pytest.mark.parametrize("command, wire", [
+    ("AT+CPIN?", b""),                        # nothing yet: keep waiting
+    ("AT+CPIN?", b"\r\n+CPIN: READY\r\n\r\nOK\r\n"),   # the final came: nothing to imply
+    ("AT+CSQ", b"\r\n+CSQ: 17,99\r\n"),      # other answers are always followed by a final code
+])
+def test_only_a_lone_cpin_answer_stands_without_final(command, wire):
+    assert not collect(command, wire).answered_without_final()
+
+
+@pytest.mark.parametrize("final, busy", [
+    ("+CME ERROR: 515", True), ("+CME ERROR: 14", True), ("+CMS ERROR: 314", True),
+    ("+CME ERROR: SIM BUSY", True), ("+CME ERROR: 10", False), ("ERROR", False), ("OK", False),
+])
+def test_busy_errors(final, busy):
+    assert at.Response("AT", final=final).busy is busy
+
+
+def test_busy_and_unsupported_in_words():
+    starting = at.error_from_final("+CME ERROR: 515")
+    assert starting.message == "the modem is still starting, try again" and not starting.permanent
+    assert starting.message_fa == "مودم هنوز در حال راه‌اندازی است؛ دوباره امتحان کنید"
+    lacking = at.error_from_final("COMMAND NOT SUPPORT")
+    assert (lacking.code, lacking.permanent) == ("not_supported", True)
+    assert lacking.words() == {"en": "the modem does not have this command", "fa": "مودم این فرمان را ندارد"}

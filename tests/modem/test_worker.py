@@ -12,6 +12,7 @@ from edge.settings import load
 from hardware.modem import appliance
 from hardware.modem.driver import Modem
 from hardware.modem.schema import SmsMessage
+from hardware.modem.simulator import ModemSimulator
 from hardware.modem.worker import ModemWorker
 from tests.modem.conftest import wait_until
 
@@ -208,3 +209,17 @@ def test_sms_stays_on_the_sim_until_it_is_stored(run_worker, outbox, sim, store)
         store.db.execute_sql("ALTER TABLE sms_inbox_away RENAME TO sms_inbox")
     assert wait_until(lambda: [r.text for r in outbox.received()] == ["keep me"], seconds=10)
     assert wait_until(lambda: sim.stored_indexes() == [])
+
+
+def test_huawei_status_lines_are_not_taken_for_reboots(outbox, clock):
+    with ModemSimulator(profile="huawei") as sim:
+        modem = Modem(sim.port, command_timeout=0.5, send_timeout=2.0)
+        worker = ModemWorker(modem, outbox, clock, idle_seconds=0.05, refresh_seconds=0.2)
+        message = outbox.queue("09121234567", "سلام")
+        worker.start()
+        try:
+            assert wait_until(lambda: status_of(outbox, message.id) == "delivered")
+            assert wait_until(lambda: sim.commands.count("AT+CSQ") >= 4)   # refreshed, with ^BOOT lines
+            assert sim.commands.count("ATE0") == 1                          # started once
+        finally:
+            worker.stop()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gateway.app import create_app
-from gateway.pgcluster import PostgresCluster, postgres_bindir
+from devtools.pgcluster import PostgresCluster, postgres_bindir
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
 from tests import system

@@ -7,7 +7,10 @@ import secrets
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from sync_agent import enrolment, protocol
+from wire.batch import encode_batch
+from wire.encoding import load_x25519_public
+from wire.enrolment import Enrolment, enroll_request, read_answer
+from wire.records import encode_event, seal
 
 
 class SimDevice:
@@ -15,22 +18,22 @@ class SimDevice:
         self.device_id = device_id or secrets.token_hex(8)
         self.signing = Ed25519PrivateKey.generate()
         self.exchange = X25519PrivateKey.generate()
-        self.pinned: enrolment.Enrolment | None = None
+        self.pinned: Enrolment | None = None
 
     def enroll_request(self, token: str) -> dict:
-        return enrolment.enroll_request(token, self.device_id, self.signing, self.exchange)
+        return enroll_request(token, self.device_id, self.signing, self.exchange)
 
     def pin(self, answer: dict) -> None:
-        self.pinned = enrolment.read_answer(answer, self.device_id)
+        self.pinned = read_answer(answer, self.device_id)
 
     def record(self, seq: int, payload: dict | None = None, event_type: str = "intake.created") -> bytes:
         payload = payload if payload is not None else {"tracking_code": f"T-{self.device_id}-{seq}"}
-        plaintext = protocol.encode_event(seq, event_type, seq << 16, payload)
-        recipient = protocol.load_x25519_public(self.pinned.exchange_key)
-        return protocol.seal(plaintext, recipient, self.device_id, seq)
+        plaintext = encode_event(seq, event_type, seq << 16, payload)
+        recipient = load_x25519_public(self.pinned.exchange_key)
+        return seal(plaintext, recipient, self.device_id, seq)
 
     def batch(self, first_seq: int, bodies: list[bytes], signer=None) -> bytes:
-        return protocol.encode_batch(signer or self.signing, self.device_id, 1, first_seq, bodies)
+        return encode_batch(signer or self.signing, self.device_id, 1, first_seq, bodies)
 
     def batch_of(self, first: int, last: int) -> bytes:
         return self.batch(first, [self.record(seq) for seq in range(first, last + 1)])

@@ -9,7 +9,10 @@ from click.testing import CliRunner
 
 from edge.clock import FakeClock
 from edge.models import OutboxRecord
-from sync_agent import protocol, state
+from sync_agent import state
+from wire.encoding import public_bytes
+from wire.errors import SealError
+from wire.records import SEALING_HPKE, decode_event, open_sealed
 from sync_agent.agent import AgentState
 from tests.sync.conftest import wait_until
 
@@ -30,10 +33,10 @@ def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gatewa
     row = tb.enroll(gateway, gateway_url)
     assert row.office == "KHR-0042"
     assert row.tag == tb.box.keys.tag == before.tracking_code.replace("-", "")[:6]
-    assert bytes(row.exchange_key) == protocol.public_bytes(gateway.keys.exchange.public_key())
+    assert bytes(row.exchange_key) == public_bytes(gateway.keys.exchange.public_key())
     after = tb.intake()
     records = list(OutboxRecord.select())
-    assert {r.sealing for r in records} == {protocol.SEALING_HPKE}
+    assert {r.sealing for r in records} == {SEALING_HPKE}
     for record in records:
         for secret in (before.tracking_code, after.tracking_code, before.national_code):
             assert secret.encode() not in bytes(record.body)
@@ -56,13 +59,13 @@ def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make
     exchange = [k for k in keys if isinstance(k, X25519PrivateKey)]
     for record in OutboxRecord.select():
         for key in exchange:
-            with pytest.raises(protocol.SealError):
-                protocol.open_sealed(bytes(record.body), key, tb.box.keys.device_id, record.seq)
+            with pytest.raises(SealError):
+                open_sealed(bytes(record.body), key, tb.box.keys.device_id, record.seq)
     # ...while the gateway's key opens it.
     record = OutboxRecord.select().first()
-    opened = protocol.open_sealed(bytes(record.body), gateway.keys.exchange,
+    opened = open_sealed(bytes(record.body), gateway.keys.exchange,
                                   tb.box.keys.device_id, record.seq)
-    assert protocol.decode_event(record.seq, opened).type == record.event_type
+    assert decode_event(record.seq, opened).type == record.event_type
 
 
 def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box):

@@ -8,7 +8,8 @@ import pytest
 
 from edge.errors import Forbidden
 from edge.models import Intake, Office, Service, Tariff
-from sync_agent import bundle as bundles, protocol, status
+from sync_agent import bundle as bundles, status
+from wire.bundle import sign_bundle
 from tests.sync.test_gateway import BUNDLE
 
 
@@ -77,7 +78,7 @@ def applied(gateway, enrolled_box, tmp_path):
 
 
 def resigned(gateway, bundle):
-    return protocol.sign_bundle(gateway.keys.centre, bundle)
+    return sign_bundle(gateway.keys.centre, bundle)
 
 
 def refusal(gateway, enrolled_box, envelope):

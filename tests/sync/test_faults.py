@@ -15,8 +15,11 @@ import pytest
 import requests
 
 from edge.models import OutboxRecord
-from gateway.db import BatchRow, Device
-from sync_agent import protocol
+from wire.ack import ack_key, decode_ack, verify_ack
+from wire.batch import decode_batch, encode_batch, verify_batch
+from wire.encoding import load_ed25519_public
+from wire.errors import ProtocolError
+from wire.records import open_sealed
 from sync_agent.linksim import FAULTS, LinkSim, random_faults
 from sync_agent.schema import SyncEnrolment
 from tests.sync.conftest import REPO, GatewayProcess, wait_until
@@ -64,12 +67,13 @@ def assert_feed_exactly_once(gateway, codes: list[str]) -> None:
     intakes = [r["payload"]["tracking_code"] for r in records if r["type"] == "intake.created"]
     assert intakes == codes, "an intake is missing, doubled or out of order"
     # No tampered byte stored: every kept batch verifies and opens as it is.
+    BatchRow, Device = gateway.models.BatchRow, gateway.models.Device
     for row in BatchRow.select(BatchRow, Device).join(Device):
-        batch = protocol.decode_batch(bytes(row.body))
-        protocol.verify_batch(batch, protocol.load_ed25519_public(bytes(row.device.signing_key)))
+        batch = decode_batch(bytes(row.body))
+        verify_batch(batch, load_ed25519_public(bytes(row.device.signing_key)))
         for offset, body in enumerate(batch.bodies):
-            protocol.open_sealed(body, gateway.keys.exchange, batch.device_id,
-                                 batch.first_seq + offset)
+            open_sealed(body, gateway.keys.exchange, batch.device_id,
+                        batch.first_seq + offset)
 
 
 def one_shot(fault: str):
@@ -110,23 +114,23 @@ def test_answer_lost_after_store_then_retry_sends_same_sealed_bytes(gateway, lin
     assert not first.ok and OutboxRecord.select().count() == len(sealed)   # kept until acked
     assert gateway.devices()[0]["held_seq"] == max(sealed)                 # ...though stored
     drain(agent)
-    retry = protocol.decode_batch(link.captured[1])
+    retry = decode_batch(link.captured[1])
     assert list(retry.bodies) == [sealed[seq] for seq in sorted(sealed)]   # sealed once
 
 
 def test_old_batch_replayed_and_foreign_signature_store_nothing(gateway, link, box, process):
     codes = [box.intake().tracking_code for _ in range(3)]
     drain(box.agent())
-    batches_before = BatchRow.select().count()
+    batches_before = gateway.models.BatchRow.select().count()
     old = link.captured[0]
     answer = requests.post(process.url + "/v1/batches", data=old, timeout=5)
     assert answer.status_code == 200
-    assert BatchRow.select().count() == batches_before
+    assert gateway.models.BatchRow.select().count() == batches_before
     from tests.sync.devices import SimDevice
     other = SimDevice()
     other.pin(gateway.enroll(other.enroll_request(gateway.issue_token("KHR-0042"))))
-    original = protocol.decode_batch(old)
-    forged = protocol.encode_batch(other.signing, original.device_id, 1, original.first_seq,
+    original = decode_batch(old)
+    forged = encode_batch(other.signing, original.device_id, 1, original.first_seq,
                                    list(original.bodies))
     refused = requests.post(process.url + "/v1/batches", data=forged, timeout=5)
     assert refused.status_code == 403
@@ -191,7 +195,7 @@ def test_randomised_campaign_of_a_thousand_batches(gateway, link, box, process, 
     other_written, other_acked = 0, 0
     other_session = requests.Session()
     codes, attempts, failures, kills, started = [], 0, 0, 0, time.monotonic()
-    while BatchRow.select().count() < 1000:
+    while gateway.models.BatchRow.select().count() < 1000:
         for _ in range(rng.randint(1, 3)):
             codes.append(box.intake().tracking_code)
         other_written += rng.randint(0, 2)
@@ -213,7 +217,7 @@ def test_randomised_campaign_of_a_thousand_batches(gateway, link, box, process, 
     assert_feed_exactly_once(gateway, codes)
     theirs = [r for r in gateway.feed(0, 100_000)["records"] if r["device"] == other.device_id]
     assert [r["seq"] for r in theirs] == list(range(1, other_written + 1))
-    figures = {"seed": seed, "batches_stored": BatchRow.select().count(),
+    figures = {"seed": seed, "batches_stored": gateway.models.BatchRow.select().count(),
                "sync_attempts": attempts, "failed_syncs": failures, "gateway_kills": kills,
                "requests": link.counters.requests, "faults": link.counters.faults,
                "intakes": len(codes), "records": gateway.devices()[0]["held_seq"],
@@ -235,9 +239,9 @@ def sim_upload(device, session, url: str, acked: int, written: int) -> int:
     if answer.status_code != 200:
         return acked
     try:
-        ack = protocol.decode_ack(answer.content)
-        protocol.verify_ack(ack, protocol.ack_key(device.exchange, device.pinned.exchange_key), wire)
-    except protocol.ProtocolError:
+        ack = decode_ack(answer.content)
+        verify_ack(ack, ack_key(device.exchange, device.pinned.exchange_key), wire)
+    except ProtocolError:
         return acked
     return max(acked, ack.held_seq)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from gateway.service import GatewayError
-from sync_agent import protocol
+from gateway.errors import GatewayError
+from wire.ack import ack_key, decode_ack
+from wire.bundle import bundle_request_tag, verify_bundle
+from wire.encoding import load_ed25519_public, public_bytes
+from wire.errors import ProtocolError, SignatureError
 from tests.sync.devices import SimDevice
 
 OFFICE = "KHR-0042"
@@ -25,7 +28,7 @@ def feed_all(gateway):
 def test_enrolment_binds_office_and_answers_signed_keys(gateway):
     device = enrolled(gateway)
     assert device.pinned.office == OFFICE
-    assert device.pinned.exchange_key == protocol.public_bytes(gateway.keys.exchange.public_key())
+    assert device.pinned.exchange_key == public_bytes(gateway.keys.exchange.public_key())
     [row] = gateway.devices()
     assert (row["device"], row["office"], row["held_seq"]) == (device.device_id, OFFICE, 0)
 
@@ -66,17 +69,17 @@ def test_enrolment_request_must_be_signed_by_its_key(gateway):
     device = SimDevice()
     request = device.enroll_request(gateway.issue_token(OFFICE))
     request["device"] = "someone-else"
-    with pytest.raises(protocol.SignatureError):
+    with pytest.raises(SignatureError):
         gateway.enroll(request)
 
 
 def test_ingest_stores_each_seq_once_and_acks_contiguous(gateway):
     device = enrolled(gateway)
-    ack = protocol.decode_ack(gateway.ingest(device.batch_of(1, 5)))
+    ack = decode_ack(gateway.ingest(device.batch_of(1, 5)))
     assert ack.held_seq == 5
-    assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 5))).held_seq == 5  # resealed retry
-    assert protocol.decode_ack(gateway.ingest(device.batch_of(4, 8))).held_seq == 8
-    assert protocol.decode_ack(gateway.ingest(device.batch_of(11, 12))).held_seq == 8  # gap
+    assert decode_ack(gateway.ingest(device.batch_of(1, 5))).held_seq == 5  # resealed retry
+    assert decode_ack(gateway.ingest(device.batch_of(4, 8))).held_seq == 8
+    assert decode_ack(gateway.ingest(device.batch_of(11, 12))).held_seq == 8  # gap
     records = feed_all(gateway)
     assert [r["seq"] for r in records] == list(range(1, 9))
     assert records[0]["payload"]["tracking_code"] == f"T-{device.device_id}-1"
@@ -87,7 +90,7 @@ def test_same_seq_with_other_content_is_a_conflict_kept_aside(gateway, caplog):
     device = enrolled(gateway)
     gateway.ingest(device.batch_of(1, 2))
     other = device.batch(2, [device.record(2, {"tracking_code": "CHANGED"})])
-    assert protocol.decode_ack(gateway.ingest(other)).held_seq == 2
+    assert decode_ack(gateway.ingest(other)).held_seq == 2
     gateway.ingest(other)                       # the same clash again is kept once
     [conflict] = gateway.conflicts()
     assert (conflict["seq"], conflict["payload"]) == (2, {"tracking_code": "CHANGED"})
@@ -103,11 +106,11 @@ def test_unenrolled_foreign_and_tampered_batches_store_nothing(gateway):
     with pytest.raises(GatewayError, match="not enrolled"):
         gateway.ingest(stranger.batch_of(1, 1))
     foreign = device.batch(1, [device.record(1)], signer=enrolled(gateway).signing)
-    with pytest.raises(protocol.SignatureError):
+    with pytest.raises(SignatureError):
         gateway.ingest(foreign)
     wire = bytearray(device.batch_of(1, 3))
     wire[len(wire) // 2] ^= 0x01
-    with pytest.raises(protocol.ProtocolError):
+    with pytest.raises(ProtocolError):
         gateway.ingest(bytes(wire))
     assert feed_all(gateway) == []
 
@@ -119,7 +122,7 @@ def test_http_surface_feed_batches_and_api_key(gateway, gateway_url):
     assert answer.status_code == 200, answer.text
     device.pin(answer.json())
     response = requests.post(gateway_url + "/v1/batches", data=device.batch_of(1, 3), timeout=5)
-    assert protocol.decode_ack(response.content).held_seq == 3
+    assert decode_ack(response.content).held_seq == 3
     refused = requests.post(gateway_url + "/v1/batches", data=b"\x01garbage" + bytes(64), timeout=5)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "malformed"
     assert requests.get(gateway_url + "/v1/feed", timeout=5).status_code == 401
@@ -161,7 +164,7 @@ def test_publish_signs_bundles_with_rising_versions(gateway, tmp_path):
     path.write_text(BUNDLE, encoding="utf-8")
     assert gateway.publish(path) == 1
     envelope = gateway.bundle_for(device.device_id)
-    bundle = protocol.verify_bundle(envelope, protocol.load_ed25519_public(device.pinned.centre_key))
+    bundle = verify_bundle(envelope, load_ed25519_public(device.pinned.centre_key))
     assert bundle["office"]["licence_status"] == "active"
     assert bundle["tariffs"][0]["effective_from"] == "2026-12-01"
     path.write_text("version = 1\n" + BUNDLE, encoding="utf-8")
@@ -169,7 +172,7 @@ def test_publish_signs_bundles_with_rising_versions(gateway, tmp_path):
         gateway.publish(path)
     path.write_text(BUNDLE.replace('"active"', '"revoked"'), encoding="utf-8")
     assert gateway.publish(path) == 2
-    assert protocol.decode_ack(gateway.ingest(device.batch_of(1, 1))).bundle_version == 2
+    assert decode_ack(gateway.ingest(device.batch_of(1, 1))).bundle_version == 2
 
 
 @pytest.mark.parametrize("offices", ["offices = 3\n", '[offices]\nKHR = "a"\n'])
@@ -184,14 +187,14 @@ def test_bundle_request_needs_the_devices_tag(gateway, gateway_url, tmp_path):
     device = enrolled(gateway)
     (tmp_path / "b.toml").write_text(BUNDLE, encoding="utf-8")
     gateway.publish(tmp_path / "b.toml")
-    key = protocol.ack_key(device.exchange, device.pinned.exchange_key)
-    good = protocol.bundle_request_tag(key, device.device_id, 0)
+    key = ack_key(device.exchange, device.pinned.exchange_key)
+    good = bundle_request_tag(key, device.device_id, 0)
     answer = requests.get(gateway_url + "/v1/bundle", timeout=5,
                           params={"device": device.device_id, "have": 0, "tag": good})
     assert answer.status_code == 200 and answer.json()["bundle"]["version"] == 1
     assert requests.get(gateway_url + "/v1/bundle", timeout=5,
                         params={"device": device.device_id, "have": 1,
-                                "tag": protocol.bundle_request_tag(key, device.device_id, 1)}
+                                "tag": bundle_request_tag(key, device.device_id, 1)}
                         ).status_code == 204
     for tag in ("", "x" * 22, good[:-1] + ("A" if good[-1] != "A" else "B")):
         refused = requests.get(gateway_url + "/v1/bundle", timeout=5,

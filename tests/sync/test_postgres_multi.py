@@ -9,7 +9,7 @@ import threading
 import requests
 
 from gateway.service import init_home
-from sync_agent import protocol
+from wire.ack import decode_ack
 from tests.sync.conftest import GatewayProcess, gateway_command
 from tests.sync.devices import SimDevice
 
@@ -52,7 +52,7 @@ def test_two_gateway_processes_share_one_postgresql(postgres, tmp_path):
                 for thread in both:
                     thread.join()
                 assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
-                assert max(protocol.decode_ack(a.content).held_seq for a in answers) == first_seq + 9
+                assert max(decode_ack(a.content).held_seq for a in answers) == first_seq + 9
         except Exception as error:      # surfaced below
             errors.append(error)
 

@@ -7,7 +7,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given, settings, strategies as st
 
-from sync_agent import protocol as p
+from wire.ack import ack_key, decode_ack, encode_ack, verify_ack
+from wire.batch import decode_batch, encode_batch, verify_batch
+from wire.bundle import sign_bundle, verify_bundle
+from wire.encoding import decode_uvarint, encode_uvarint, public_bytes
+from wire.enrolment import enroll_message, verify_enroll
+from wire.errors import ProtocolError, SealError, SignatureError
+from wire.records import (CODEC_DEFLATE_DICT1, Event, compress, decode_event, decompress, encode_event,
+                          open_sealed, seal)
 
 PAYLOAD = {"tracking_code": "K7Q2-MX04-F7", "service_code": "PASSPORT",
            "national_code": "0012345679", "full_name": "علی رضایی",
@@ -20,109 +27,109 @@ DEVICE = Ed25519PrivateKey.generate()
 
 
 def plaintext(payload=PAYLOAD, seq=5):
-    return p.encode_event(seq, "intake.created", 99 << 16, payload)
+    return encode_event(seq, "intake.created", 99 << 16, payload)
 
 
 def test_event_round_trip_and_dictionary_compresses_a_single_intake():
     text = plaintext(seq=7)
-    event = p.decode_event(7, text)
-    assert event == p.Event(7, "intake.created", 99 << 16, PAYLOAD)
+    event = decode_event(7, text)
+    assert event == Event(7, "intake.created", 99 << 16, PAYLOAD)
     assert event.created_at == PAYLOAD["created_at"]
-    packed = p.compress(text)
-    assert packed[0] == p.CODEC_DEFLATE_DICT1
-    assert p.decompress(packed) == text
+    packed = compress(text)
+    assert packed[0] == CODEC_DEFLATE_DICT1
+    assert decompress(packed) == text
     assert len(packed) < 0.6 * len(text)
 
 
 def test_event_bound_to_another_seq_is_refused():
-    with pytest.raises(p.ProtocolError, match="another sequence"):
-        p.decode_event(8, plaintext(seq=7))
+    with pytest.raises(ProtocolError, match="another sequence"):
+        decode_event(8, plaintext(seq=7))
 
 
 def test_plain_outbox_json_of_the_lead_decodes():
     from edge.outbox import canonical_json
     text = canonical_json({"type": "intake.created", "seq": 3, "hlc": 5, "payload": PAYLOAD})
-    assert text == p.encode_event(3, "intake.created", 5, PAYLOAD)
+    assert text == encode_event(3, "intake.created", 5, PAYLOAD)
 
 
 def test_sealed_record_opens_only_with_its_binding():
-    body = p.seal(plaintext(), GATEWAY.public_key(), "dev-1", 5)
-    assert p.open_sealed(body, GATEWAY, "dev-1", 5) == plaintext()
-    with pytest.raises(p.SealError):
-        p.open_sealed(body, GATEWAY, "dev-1", 6)          # moved in the sequence
-    with pytest.raises(p.SealError):
-        p.open_sealed(body, GATEWAY, "dev-2", 5)          # moved to another device
-    with pytest.raises(p.SealError):
-        p.open_sealed(body, X25519PrivateKey.generate(), "dev-1", 5)   # another key
+    body = seal(plaintext(), GATEWAY.public_key(), "dev-1", 5)
+    assert open_sealed(body, GATEWAY, "dev-1", 5) == plaintext()
+    with pytest.raises(SealError):
+        open_sealed(body, GATEWAY, "dev-1", 6)          # moved in the sequence
+    with pytest.raises(SealError):
+        open_sealed(body, GATEWAY, "dev-2", 5)          # moved to another device
+    with pytest.raises(SealError):
+        open_sealed(body, X25519PrivateKey.generate(), "dev-1", 5)   # another key
     flipped = bytearray(body)
     flipped[40] ^= 1
-    with pytest.raises(p.SealError):
-        p.open_sealed(bytes(flipped), GATEWAY, "dev-1", 5)
+    with pytest.raises(SealError):
+        open_sealed(bytes(flipped), GATEWAY, "dev-1", 5)
 
 
 def test_batch_round_trip_and_signature():
-    bodies = [p.seal(plaintext(), GATEWAY.public_key(), "dev-1", seq) for seq in (3, 4, 5)]
-    wire = p.encode_batch(DEVICE, "dev-1", 1234, 3, bodies)
-    batch = p.decode_batch(wire)
+    bodies = [seal(plaintext(), GATEWAY.public_key(), "dev-1", seq) for seq in (3, 4, 5)]
+    wire = encode_batch(DEVICE, "dev-1", 1234, 3, bodies)
+    batch = decode_batch(wire)
     assert (batch.device_id, batch.sent_ms, batch.first_seq, batch.last_seq) == ("dev-1", 1234, 3, 5)
     assert list(batch.bodies) == bodies
-    p.verify_batch(batch, DEVICE.public_key())
-    with pytest.raises(p.SignatureError):
-        p.verify_batch(batch, Ed25519PrivateKey.generate().public_key())
+    verify_batch(batch, DEVICE.public_key())
+    with pytest.raises(SignatureError):
+        verify_batch(batch, Ed25519PrivateKey.generate().public_key())
 
 
 def test_hex_device_ids_travel_as_bytes():
-    body = p.seal(plaintext(), GATEWAY.public_key(), "ab" * 16, 1)
-    hexed = p.encode_batch(DEVICE, "ab" * 16, 1, 1, [body])
-    texted = p.encode_batch(DEVICE, "AB" * 16, 1, 1, [body])
+    body = seal(plaintext(), GATEWAY.public_key(), "ab" * 16, 1)
+    hexed = encode_batch(DEVICE, "ab" * 16, 1, 1, [body])
+    texted = encode_batch(DEVICE, "AB" * 16, 1, 1, [body])
     assert len(texted) - len(hexed) == 16
-    assert p.decode_batch(hexed).device_id == "ab" * 16
-    assert p.decode_batch(texted).device_id == "AB" * 16
+    assert decode_batch(hexed).device_id == "ab" * 16
+    assert decode_batch(texted).device_id == "AB" * 16
 
 
 def test_every_flipped_byte_of_a_batch_is_caught():
-    body = p.seal(plaintext(), GATEWAY.public_key(), "d", 1)
-    wire = p.encode_batch(DEVICE, "d", 1, 1, [body])
+    body = seal(plaintext(), GATEWAY.public_key(), "d", 1)
+    wire = encode_batch(DEVICE, "d", 1, 1, [body])
     for index in range(len(wire)):
         tampered = bytearray(wire)
         tampered[index] ^= 0x10
-        with pytest.raises(p.ProtocolError):
-            batch = p.decode_batch(bytes(tampered))
-            p.verify_batch(batch, DEVICE.public_key())
+        with pytest.raises(ProtocolError):
+            batch = decode_batch(bytes(tampered))
+            verify_batch(batch, DEVICE.public_key())
 
 
 def test_ack_is_signed_and_bound_to_its_batch():
     box_exchange = X25519PrivateKey.generate()
-    gateway_side = p.ack_key(GATEWAY, p.public_bytes(box_exchange.public_key()))
-    box_side = p.ack_key(box_exchange, p.public_bytes(GATEWAY.public_key()))
+    gateway_side = ack_key(GATEWAY, public_bytes(box_exchange.public_key()))
+    box_side = ack_key(box_exchange, public_bytes(GATEWAY.public_key()))
     assert gateway_side == box_side
-    wire = p.encode_ack(gateway_side, b"batch", 12, 1_760_000_000_000, 3)
-    ack = p.decode_ack(wire)
+    wire = encode_ack(gateway_side, b"batch", 12, 1_760_000_000_000, 3)
+    ack = decode_ack(wire)
     assert (ack.held_seq, ack.gateway_ms, ack.bundle_version) == (12, 1_760_000_000_000, 3)
-    p.verify_ack(ack, box_side, b"batch")
-    with pytest.raises(p.SignatureError):
-        p.verify_ack(ack, box_side, b"other batch")
-    with pytest.raises(p.SignatureError):
-        p.verify_ack(ack, p.ack_key(box_exchange, p.public_bytes(
+    verify_ack(ack, box_side, b"batch")
+    with pytest.raises(SignatureError):
+        verify_ack(ack, box_side, b"other batch")
+    with pytest.raises(SignatureError):
+        verify_ack(ack, ack_key(box_exchange, public_bytes(
             X25519PrivateKey.generate().public_key())), b"batch")
     for index in range(len(wire)):
         garbled = bytearray(wire)
         garbled[index] ^= 0x04
-        with pytest.raises(p.ProtocolError):
-            p.verify_ack(p.decode_ack(bytes(garbled)), box_side, b"batch")
+        with pytest.raises(ProtocolError):
+            verify_ack(decode_ack(bytes(garbled)), box_side, b"batch")
 
 
 @given(st.integers(min_value=0, max_value=(1 << 64) - 1))
 def test_uvarint_round_trip(number):
-    assert p.decode_uvarint(p.encode_uvarint(number), 0) == (number, len(p.encode_uvarint(number)))
+    assert decode_uvarint(encode_uvarint(number), 0) == (number, len(encode_uvarint(number)))
 
 
 @settings(max_examples=300)
 @given(st.binary(max_size=300))
 def test_decode_batch_on_any_bytes_is_a_clean_error(data):
     try:
-        p.decode_batch(data)
-    except p.ProtocolError:
+        decode_batch(data)
+    except ProtocolError:
         pass
 
 
@@ -130,26 +137,26 @@ def test_decode_batch_on_any_bytes_is_a_clean_error(data):
 @given(st.binary(max_size=60))
 def test_decode_ack_on_any_bytes_is_a_clean_error(data):
     try:
-        p.decode_ack(data)
-    except p.ProtocolError:
+        decode_ack(data)
+    except ProtocolError:
         pass
 
 
 @settings(max_examples=300)
 @given(st.binary(max_size=200))
 def test_decode_event_and_decompress_on_any_bytes_are_clean_errors(data):
-    for decode in (lambda: p.decode_event(1, data), lambda: p.decompress(data)):
+    for decode in (lambda: decode_event(1, data), lambda: decompress(data)):
         try:
             decode()
-        except p.ProtocolError:
+        except ProtocolError:
             pass
 
 
 @settings(max_examples=100)
 @given(st.binary(max_size=200), st.integers(min_value=0, max_value=(1 << 63)))
 def test_open_on_any_bytes_is_a_clean_error(data, seq):
-    with pytest.raises(p.SealError):
-        p.open_sealed(data, GATEWAY, "d", seq)
+    with pytest.raises(SealError):
+        open_sealed(data, GATEWAY, "d", seq)
 
 
 @settings(max_examples=100)
@@ -157,30 +164,30 @@ def test_open_on_any_bytes_is_a_clean_error(data, seq):
                     lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
                     max_leaves=20))
 def test_verify_bundle_on_any_json_is_a_clean_error(document):
-    with pytest.raises(p.ProtocolError):
-        p.verify_bundle({"bundle": {"x": document}, "signature": "AAAA"}, DEVICE.public_key())
-    with pytest.raises(p.ProtocolError):
-        p.verify_bundle(document, DEVICE.public_key())
+    with pytest.raises(ProtocolError):
+        verify_bundle({"bundle": {"x": document}, "signature": "AAAA"}, DEVICE.public_key())
+    with pytest.raises(ProtocolError):
+        verify_bundle(document, DEVICE.public_key())
 
 
 def test_bundle_signature_covers_every_field():
     bundle = {"version": 2, "issued_at": "2026-12-01T08:00:00+00:00",
               "expires_at": "2027-01-01T00:00:00+00:00", "office": {"code": "A"},
               "services": [], "tariffs": [], "suppliers": []}
-    envelope = p.sign_bundle(DEVICE, bundle)
-    assert p.verify_bundle(envelope, DEVICE.public_key()) == bundle
+    envelope = sign_bundle(DEVICE, bundle)
+    assert verify_bundle(envelope, DEVICE.public_key()) == bundle
     envelope["bundle"] = dict(bundle, version=3)
-    with pytest.raises(p.SignatureError):
-        p.verify_bundle(envelope, DEVICE.public_key())
+    with pytest.raises(SignatureError):
+        verify_bundle(envelope, DEVICE.public_key())
 
 
 def test_enrol_signature_proves_the_key():
-    sign_pub = p.public_bytes(DEVICE.public_key())
-    exch_pub = p.public_bytes(GATEWAY.public_key())
-    signature = DEVICE.sign(p.enroll_message("tok", "dev", sign_pub, exch_pub))
-    p.verify_enroll(signature, "tok", "dev", sign_pub, exch_pub)
-    with pytest.raises(p.SignatureError):
-        p.verify_enroll(signature, "other", "dev", sign_pub, exch_pub)
+    sign_pub = public_bytes(DEVICE.public_key())
+    exch_pub = public_bytes(GATEWAY.public_key())
+    signature = DEVICE.sign(enroll_message("tok", "dev", sign_pub, exch_pub))
+    verify_enroll(signature, "tok", "dev", sign_pub, exch_pub)
+    with pytest.raises(SignatureError):
+        verify_enroll(signature, "other", "dev", sign_pub, exch_pub)
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():

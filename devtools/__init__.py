@@ -1,0 +1,1 @@
+"""Tools for tests and benchmarks, outside the product: nothing in the product imports them."""
