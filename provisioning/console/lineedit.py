@@ -37,7 +37,9 @@ class LineEditor:
         return None, b""
 
     def _key(self, char: str) -> str | None:
-        if self._escape or char == _ESC:
+        if char < " " and char != _ESC:
+            self._escape = ""   # a control key (Enter, ^C) ends an escape sequence, as on a VT100
+        elif self._escape or char == _ESC:
             self._swallow(char)
             return None
         after_cr, self._after_cr = self._after_cr, char == "\r"

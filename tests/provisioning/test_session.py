@@ -217,6 +217,11 @@ def test_ctrl_c_drops_a_question_being_asked(line):
     assert "اول وارد شوید" in line.type("show\r")
 
 
+def test_arrow_keys_are_not_typed_and_a_broken_escape_does_not_eat_enter(line):
+    assert line.type("\x1b[Ahelp\x1b[D\r").startswith("help\r\n")
+    assert "login" in line.type("\x1b\rhelp\r")
+
+
 def test_before_login_only_the_menu_and_login_are_open(line):
     menu = line.type("help\r")
     refused = line.type("show\r")
