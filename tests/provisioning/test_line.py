@@ -8,7 +8,7 @@ import time
 import serial
 
 from provisioning.console import framing
-from provisioning.tool.link import ConsoleLink
+from provisioning.tool.link import ConsoleLink, Refusal
 from tests.provisioning.conftest import PASSWORD, TECHNICIAN
 
 
@@ -87,3 +87,24 @@ def test_a_cable_pulled_mid_conversation_logs_out_and_the_console_lives_on(conso
     assert console_process.process.poll() is None
     log = (tmp_path / "console.log").read_text()
     assert "the line failed" in log and log.count("cannot open") == 1   # said once, not every try
+
+
+def test_a_factory_reset_over_the_line_makes_a_new_box_and_restarts_it(console_process, cable,
+                                                                       box_home):
+    link = ConsoleLink.open(cable.laptop_port, timeout=2)
+    try:
+        old = link.hello("en")
+        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+        reset = link.request("factory_reset", {"confirm": old["tag"]})
+        new = link.hello("en")
+        try:
+            link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+        except Refusal as refusal:
+            login_after = refusal.code
+    finally:
+        link.close()
+
+    assert reset["previous_device_id"] == old["device_id"] != reset["device_id"] == new["device_id"]
+    assert console_process.reboots.read_text() == "rebooted\n"
+    assert login_after == "auth.bad_credentials"   # the accounts went with the data
+    assert audited(box_home, "console.factory_reset") == 1 and audited(box_home, "user.added") == 0
