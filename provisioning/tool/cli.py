@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 import click
 
+from provisioning.console.texts import Texts, load_persian
 from provisioning.tool.link import ConsoleLink, LinkError, Refusal
 from provisioning.tool.profile import Enrolment, Profile, ProfileError, load_profile
 
@@ -31,6 +32,10 @@ class Options:
     lang: str
     timeout: float
 
+    @property
+    def texts(self) -> Texts:
+        return Texts(load_persian(), self.lang)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--port", "url", required=True, metavar="URL",
@@ -38,8 +43,8 @@ class Options:
 @click.option("--baudrate", type=int, default=115200, show_default=True)
 @click.option("--user", default=None, help="Technician account on the box.")
 @click.option("--password-stdin", is_flag=True, help="Read the password as one line of stdin.")
-@click.option("--lang", type=click.Choice(["fa", "en"]), default="en", show_default=True,
-              help="Language of the console's messages.")
+@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True,
+              help="Language of the progress lines and the box's messages (en: plain ASCII).")
 @click.option("--timeout", type=float, default=3.0, show_default=True,
               help="Seconds to wait for an answer before asking again.")
 @click.pass_context
@@ -82,20 +87,22 @@ def _read_password(from_stdin: bool) -> str:
 @dataclass
 class Step:
     name: str
-    run: Callable[[ConsoleLink], tuple[dict[str, Any], str]]   # (result, words)
+    run: Callable[[ConsoleLink, Texts], tuple[dict[str, Any], str]]   # (result, words)
 
 
 def run_steps(options: Options, steps: list[Step], as_json: bool) -> None:
     """Each step in turn with a progress line; stops at the first failure."""
     done: list[dict[str, Any]] = []
     failure = None
+    t = options.texts
     with logged_in(options) as link:
         for number, step in enumerate(steps, start=1):
             try:
-                result, words = step.run(link)
+                result, words = step.run(link, t)
             except Refusal as refusal:
                 failure = {"step": step.name, "code": refusal.code, "reason": str(refusal)}
-                click.echo(f"[{number}/{len(steps)}] {step.name}: FAILED: {refusal}", err=True)
+                click.echo(f"[{number}/{len(steps)}] {step.name}: "
+                           + t("FAILED: %(reason)s", reason=str(refusal)), err=True)
                 break
             done.append({"step": step.name, "result": result})
             click.echo(f"[{number}/{len(steps)}] {step.name}: {words}", err=True)
@@ -107,28 +114,29 @@ def run_steps(options: Options, steps: list[Step], as_json: bool) -> None:
 
 
 def settings_step(values: dict[str, Any]) -> Step:
-    def run(link: ConsoleLink):
+    def run(link: ConsoleLink, t: Texts):
         result = link.request("settings_set", {"values": values})
         changed = result["changed"]
-        return result, ("changed " + ", ".join(changed)) if changed else "unchanged"
+        return result, t("changed %(names)s", names=", ".join(changed)) if changed else t("unchanged")
     return Step("settings", run)
 
 
 def enroll_step(enrolment: Enrolment) -> Step:
-    def run(link: ConsoleLink):
+    def run(link: ConsoleLink, t: Texts):
         result = link.request("enroll", {"gateway": enrolment.gateway, "token": enrolment.token})
-        where = f"{result['gateway']} for office {result['office']}"
-        return result, (f"enrolled with {where}" if result["changed"] else f"unchanged (enrolled with {where})")
+        words = t("Enrolled with %(gateway)s for office %(office)s.", gateway=result["gateway"],
+                  office=result["office"])
+        return result, words if result["changed"] else f"{t('unchanged')} ({words})"
     return Step("enroll", run)
 
 
 def selftest_step() -> Step:
-    def run(link: ConsoleLink):
+    def run(link: ConsoleLink, t: Texts):
         report = link.request("selftest")
         if not report["ok"]:
             failed = [f"{c['name']}: {c['detail']}" for c in report["checks"] if not c["ok"]]
             raise Refusal("selftest.failed", "; ".join(failed))
-        return report, "; ".join(f"{c['name']} ok" for c in report["checks"])
+        return report, "; ".join(f"{c['name']} {t('ok')}" for c in report["checks"])
     return Step("selftest", run)
 
 
@@ -155,7 +163,7 @@ def status(options: Options, as_json: bool) -> None:
                 "unsent_records", "signing_key", "exchange_key"):
         click.echo(f"{key}: {found[key]}")
     for name, device in found["devices"].items():
-        click.echo(f"{name}: {device['words'].get('en') or device['state']}")
+        click.echo(f"{name}: {device['words'].get(options.lang) or device['state']}")
 
 
 @cli.command()

@@ -83,9 +83,10 @@ def console_process(box_home, cable, tmp_path):
     assert running.stop() == 0, (tmp_path / "console.log").read_text()
 
 
-def provision(cable: Cable, *args: str, password: str = PASSWORD, timeout: float = 120):
+def provision(cable: Cable, *args: str, password: str = PASSWORD, timeout: float = 120,
+              lang: str = "en"):
     """Run `edge-provision` on the laptop's end of the cable."""
     command = [str(BIN / "edge-provision"), "--port", cable.laptop_port, "--user", TECHNICIAN,
-               "--password-stdin", "--timeout", "2", *args]
+               "--password-stdin", "--timeout", "2", "--lang", lang, *args]
     return subprocess.run(command, input=password + "\n", capture_output=True, text=True,
                           timeout=timeout)

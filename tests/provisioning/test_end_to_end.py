@@ -59,7 +59,7 @@ def test_a_profile_applied_twice_configures_enrols_and_tests_the_box_once(
     modem = next(c for c in steps["selftest"]["checks"] if c["name"] == "modem")
     assert "IMEI 356938035643809" in modem["detail"] and "signal" in modem["detail"]
     assert "[1/3] settings: changed http.port, office.name" in first.stderr
-    assert "[3/3] selftest:" in first.stderr
+    assert "[3/3] selftest: printer ok; modem ok; card ok; gpio ok" in first.stderr
     written = settings_module.file_values(box_home)
     assert written["office.name"] == "دفتر پیشخوان خیرآباد" and written["http.port"] == 8090
     assert (box_home / "printer-sim" / "latest.png").exists()   # the test receipt was printed
@@ -72,6 +72,7 @@ def test_a_profile_applied_twice_configures_enrols_and_tests_the_box_once(
     again = {step["step"]: step["result"] for step in json.loads(second.stdout)["steps"]}
     assert again["settings"]["changed"] == [] and not again["enroll"]["changed"]
     assert "[1/3] settings: unchanged" in second.stderr
+    assert "[2/3] enroll: unchanged (Enrolled with" in second.stderr
     assert (box_home / "edge.toml").read_bytes() == settings_file
     assert len(gateway.devices()) == 1
 
@@ -107,11 +108,13 @@ def test_a_failing_step_says_why_and_leaves_the_box_as_it_was(console_process, c
     assert enrol.returncode == 1 and "enroll: FAILED: Enrolment failed" in enrol.stderr
 
 
-def test_a_wrong_password_is_refused_in_one_line(console_process, cable):
-    done = provision(cable, "status", password="not the password")
+def test_a_wrong_password_is_refused_in_one_line_in_persian_first(console_process, cable):
+    persian = provision(cable, "status", password="not the password", lang="fa")
+    english = provision(cable, "status", password="not the password")
 
-    assert done.returncode == 1
-    assert done.stderr.strip() == "edge-provision: Wrong username or password, or not a technician."
+    assert persian.returncode == english.returncode == 1
+    assert persian.stderr.strip() == "edge-provision: نام کاربری یا گذرواژه درست نیست، یا این حساب فنی نیست."
+    assert english.stderr.strip() == "edge-provision: Wrong username or password, or not a technician."
 
 
 def test_without_a_console_on_the_line_the_tool_says_so(cable):
