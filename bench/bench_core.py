@@ -31,7 +31,7 @@ def intake_request(i: int):
 
 
 def demo_home(root: Path, name: str):
-    from edge.demo import prepare_demo_box
+    from appliance.demo import prepare_demo_box
     return prepare_demo_box(root / name)
 
 
@@ -175,7 +175,7 @@ BASELINE_APP = textwrap.dedent("""
 def start_times(root: Path) -> tuple[float, float, float]:
     """Median seconds from process start to first healthy answer, edge run vs
     bare Flask, and the bare Flask's memory after answering (the floor)."""
-    from edge.box import init_box
+    from appliance.assembly import init_box
     init_box(root / "start")[0].close()
     baseline_script = root / "hello.py"
     baseline_script.write_text(BASELINE_APP)

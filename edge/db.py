@@ -10,7 +10,7 @@ busy, a writer thread runs each waiting piece of work in its own savepoint of
 one transaction, so several operators' intakes share one fsync (group
 commit). Either way the caller returns only once its work is committed.
 
-Schema changes are ordered migrations per component (see `edge.components`):
+Schema changes are ordered migrations per component (listed by `appliance.assembly`):
 a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
 `migration(db)`; the version of each component is kept in `schema_version`.
 """
@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from peewee import SqliteDatabase
-
-from edge import components
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +88,9 @@ class Store:
             with self.db.atomic("IMMEDIATE"):
                 yield self.db
 
-    def migrate(self, schemas: Sequence | None = None) -> dict[str, tuple[int, int]]:
-        """Apply pending migrations; returns {component: (from, to)}."""
-        schemas = components.submodules("schema") if schemas is None else schemas
+    def migrate(self, schemas: Sequence) -> dict[str, tuple[int, int]]:
+        """Apply pending migrations of `schemas` (each with NAME and MIGRATIONS), in
+        order; returns {component: (from, to)}."""
         applied = {}
         with self.write():
             self.db.execute_sql(

@@ -2,8 +2,9 @@
 
 An event is appended inside the write transaction of the change it records,
 so the change and its outbox record commit together or not at all. The body
-is produced by the sealer: the plain sealer keeps canonical JSON; the sync
-agent installs one that seals for the gateway (see `sync_agent`).
+is produced by the sealer the box was built with: the plain sealer keeps
+canonical JSON; the assembly gives the box one that seals for the gateway
+once the box is enrolled.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Pinning and resealing happen in one write transaction: the enrolment row,
 every plain record sealed to the gateway's key, and the office code the
-centre knows. The outbox's sealer is switched in the same breath.
+centre knows. The outbox's sealer (`sealing.EnrolmentSealer`) reads the
+enrolment row, so from that transaction on it seals too.
 """
 
 from __future__ import annotations
@@ -61,16 +62,7 @@ def enroll(box, gateway_url: str, token: str, client: GatewayClient | None = Non
         state.put(state.SKEW_MS, pinned.gateway_ms - midpoint)
         box.events.record("technician", "sync.enrolled", pinned.office,
                           {"gateway": gateway_url, "resealed": resealed})
-        box.outbox.sealer = sealer
     log.info("enrolled with %s for office %s; %d queued records sealed",
              gateway_url, pinned.office, resealed)
     return row
 
-
-def install_sealer(box) -> bool:
-    """Seal new records to the pinned gateway key; False before enrolment."""
-    row = state.enrolment()
-    if row is None:
-        return False
-    box.outbox.sealer = sealing.HpkeSealer.for_enrolment(row)
-    return True

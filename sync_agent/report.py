@@ -9,8 +9,9 @@ from sync_agent import bundle as bundles, state
 from sync_agent.agent import parse_time
 
 
-def status(box) -> dict:
-    """Queue depth, the oldest unsent record's age, last success, last error in words."""
+def status(box, agent=None) -> dict:
+    """Queue depth, the oldest unsent record's age, last success, last error in
+    words; `agent` is the running sync agent, if there is one."""
     now = box.clock.now()
     enrolment = state.enrolment()
     acked = state.get(state.ACKED_SEQ, 0)
@@ -19,7 +20,6 @@ def status(box) -> dict:
     oldest = pending.order_by(OutboxRecord.seq).first()
     oldest_age = _age(now, oldest.created_at) if oldest else None
     last_success = parse_time(state.get(state.LAST_SUCCESS))
-    agent = getattr(box, "sync_agent", None)
     agent_state = agent.state.value if agent else ("idle" if enrolment else "not_enrolled")
     if not box.settings["sync.enabled"]:
         agent_state = "disabled"

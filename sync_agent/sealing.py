@@ -1,8 +1,9 @@
-"""The sealer the outbox uses once the box is enrolled, and the one-time
+"""The outbox's sealer, which follows the box's enrolment, and the one-time
 reseal of records written before enrolment.
 
-Before enrolment there is no gateway key to seal to, so the lead's plain
-sealer keeps the canonical JSON. At enrolment every plain record is sealed
+The assembly gives the outbox an `EnrolmentSealer` before anything is
+written: before enrolment there is no gateway key to seal to, so it keeps
+the canonical JSON; from the moment the enrolment row exists it seals. At enrolment every plain record is sealed
 in the same transaction that pins the gateway's keys: from then on no plain
 record exists, and nothing queued can be read with what is on the box.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from edge.models import OutboxRecord
+from edge.outbox import PlainSealer
+from sync_agent import state
 from wire.encoding import load_x25519_public
 from wire.records import SEALING_HPKE, SEALING_PLAIN, seal
 
@@ -33,6 +36,25 @@ class HpkeSealer:
     def for_enrolment(cls, enrolment) -> "HpkeSealer":
         """Sealing to the gateway key pinned in the box's enrolment row."""
         return cls(enrolment.device_id, load_x25519_public(bytes(enrolment.exchange_key)))
+
+
+class EnrolmentSealer:
+    """Plain before enrolment, HPKE to the pinned gateway key after it. Asked
+    inside the write transaction that appends the record, so a record and the
+    enrolment it was sealed for always agree; enrolment is never undone, so
+    the HPKE sealer, once found, is kept."""
+
+    def __init__(self):
+        self._plain = PlainSealer()
+        self._sealer: HpkeSealer | None = None
+
+    def seal(self, seq: int, event_type: str, plaintext: bytes) -> tuple[str, bytes]:
+        if self._sealer is None:
+            enrolment = state.enrolment()
+            if enrolment is None:
+                return self._plain.seal(seq, event_type, plaintext)
+            self._sealer = HpkeSealer.for_enrolment(enrolment)
+        return self._sealer.seal(seq, event_type, plaintext)
 
 
 def reseal_plain_records(sealer: HpkeSealer) -> int:

@@ -6,10 +6,10 @@ import pytest
 import requests
 
 from edge import users
-from edge.box import init_box
+from appliance.assembly import init_box
 from edge.clock import FakeClock
-from edge.demo import prepare_demo_box
-from edge.serve import Appliance
+from appliance.demo import prepare_demo_box
+from appliance.server import BoxServer
 
 PASSWORD = "correct horse 1"
 
@@ -70,7 +70,7 @@ class ApiClient:
 @pytest.fixture
 def server(box):
     """The box served by a real waitress on a free loopback port."""
-    appliance = Appliance(box, "127.0.0.1", 0, threads=4)
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=4)
     appliance.start()
     yield appliance
     appliance.close_server()

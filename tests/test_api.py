@@ -15,7 +15,7 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edge.models import Intake
-from edge.serve import Appliance
+from appliance.server import BoxServer
 from tests.conftest import intake_body, login, make_user
 
 FUZZ = settings(max_examples=120, deadline=None,
@@ -209,7 +209,7 @@ def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
 
 def test_box_language_setting_is_the_default_for_messages(box, operator):
     box.settings = box.settings.replace(language="en")
-    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=2)
     appliance.start()
     try:
         client = login(appliance.url, "ali")

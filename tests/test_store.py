@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from edge import schema
-from edge.box import open_box
+from appliance.assembly import open_box
 from edge.db import Store, StoreError
 from edge.keys import DeviceKeys
 from edge.models import Intake, MODELS, User

@@ -176,9 +176,8 @@ def _jalali_arg(name: str):
 @login_required(*ALL_ROLES)
 def sync_state():
     current = box()
-    report = getattr(current, "sync_status", None)
-    if report is not None:
-        return jsonify(report())
+    if current.parts.sync is not None:
+        return jsonify(current.parts.sync.status())
     oldest = current.outbox.oldest_pending()
     age = (current.clock.now() - oldest.created_at).total_seconds() if oldest else 0
     return jsonify(queue_depth=current.outbox.depth(), oldest_unsent_age_seconds=int(age),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 def status(box) -> dict:
-    service = getattr(box, "card_reader", None)
+    service = box.parts.card_reader
     spec = box.settings["card.reader"]
     if spec.strip() in ("", "none"):
         return {"device": "card", "reader": spec, "state": "disabled", "ok": True,
@@ -26,7 +26,7 @@ def wait_for_card(box, timeout: float = 15.0, after: int | None = None) -> dict:
     `after` is the `number` of the last card the caller saw. Raises
     hardware.card.errors.CardReaderError (NoCard on timeout) with `.words()`."""
     from hardware.card.errors import CardReaderError
-    service = getattr(box, "card_reader", None)
+    service = box.parts.card_reader
     if service is None:
         raise CardReaderError("no card reader is running", "کارت‌خوانی فعال نیست", code="no_reader")
     seen = service.wait_for_card(timeout, after)

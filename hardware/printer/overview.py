@@ -25,11 +25,10 @@ def _last_status(box) -> dict | None:
 
 
 def _probe(box) -> dict:
-    from hardware.printer.appliance import sim_dir
-    from hardware.printer.transport import PrinterError, open_printer, query_status
+    from hardware.printer.transport import PrinterError, open_printer, query_status, sim_dir
     url = box.settings["printer.url"]
     try:
-        connection = open_printer(url, sim_dir=sim_dir(box))
+        connection = open_printer(url, sim_dir=sim_dir(box.home))
     except PrinterError as error:
         return {"state": "unreachable", "code": error.code, "reason": str(error)}
     try:
@@ -70,9 +69,9 @@ def jobs_overview(box, limit: int = 20) -> dict:
     """For /hardware: the printer's state in words, failed jobs with their
     reasons (each can be reprinted), recent jobs, and the newest simulator
     preview (a PNG path, or None when the printer is real or nothing printed)."""
-    from hardware.printer.appliance import sim_dir
     from hardware.printer.queue import PrintQueue, job_dict
     from hardware.printer.schema import PrintJob
+    from hardware.printer.transport import sim_dir
     queue = PrintQueue.for_box(box)
     counts = queue.counts()
     failed = [job_dict(job) for job in queue.failed_jobs()]
@@ -89,7 +88,7 @@ def jobs_overview(box, limit: int = 20) -> dict:
         state, code = "idle", "idle"
     if code != "failed":
         state_fa = STATE_FA.get(code, "")
-    preview = sim_dir(box) / "latest.png"
+    preview = sim_dir(box.home) / "latest.png"
     recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
     return {"state": state, "state_code": code, "state_fa": state_fa,
             "url": box.settings["printer.url"], "counts": counts,
@@ -126,6 +125,5 @@ def retry_now(box, job_id: int) -> None:
 
 
 def _wake(box) -> None:
-    worker = getattr(box, "printer_worker", None)
-    if worker is not None:
-        worker.wake()
+    if box.parts.printer is not None:
+        box.parts.printer.wake()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from edge import settings as settings_module
+from edge.settings import Setting
 from edge.atomic import write_atomically
 from edge.models import AuditEntry, OutboxRecord, User
 from edge.users import authenticate
@@ -96,11 +97,12 @@ def software_version() -> str:
 
 @dataclass(frozen=True)
 class Boxes:
-    """How the console gets its box: the box of the data folder, and a brand
-    new one after a factory reset. Given by whoever assembles boxes (the
-    `edge` command), so the console never builds one itself."""
+    """What the console needs from whoever assembles boxes (the `edge`
+    command): the box of the data folder, a brand new one after a factory
+    reset, and the settings a box declares. The console builds none itself."""
     open: Callable[[], Any]
     make_new: Callable[[], Any]
+    declared: tuple[Setting, ...]   # every component's settings
 
 
 @dataclass
@@ -168,14 +170,14 @@ class Console:
 
     def show_settings(self) -> list[dict[str, Any]]:
         written = settings_module.file_values(self.home)
-        current = settings_module.load(self.home, environ={})
+        current = settings_module.load(self.home, environ={}, declared=self.boxes.declared)
         return [{"name": s.name, "value": current[s.name], "default": s.default, "help": s.help,
                  "in_file": s.name in written, "settable": _settable(s.name)}
-                for s in settings_module.all_settings()]
+                for s in self.boxes.declared]
 
     def check_setting(self, name: str, value: Any) -> Any:
         """The value as the box will keep it; Refused naming what is wrong."""
-        declared = {s.name: s for s in settings_module.all_settings()}
+        declared = {s.name: s for s in self.boxes.declared}
         if name not in declared:
             raise Refused("setting.unknown", "There is no setting %(name)s.", name=name)
         if not _settable(name):
@@ -194,13 +196,13 @@ class Console:
         changed = sorted(name for name, value in parsed.items() if written.get(name) != value)
         if not changed:
             return {"changed": []}
-        text = settings_module.render_file(values={**written, **parsed})
+        text = settings_module.render_file(self.boxes.declared, values={**written, **parsed})
         try:
             write_atomically(self.home / settings_module.SETTINGS_FILE, text.encode("utf-8"))
         except OSError as error:   # a full or read-only SD card: the old file stands
             raise Refused("setting.not_written", "The settings were not written (%(reason)s); "
                           "nothing changed.", reason=error.strerror or str(error)) from None
-        self.box.settings = settings_module.load(self.home)
+        self.box.settings = settings_module.load(self.home, declared=self.boxes.declared)
         self._audit(actor, "settings_committed", {"changed": changed})
         return {"changed": changed}
 

@@ -28,18 +28,11 @@ def _check(name: str, check: Callable[[Any], tuple[bool, str]], box) -> dict[str
 
 
 def _printer(box) -> tuple[bool, str]:
-    from hardware.printer.appliance import sim_dir
-    from hardware.printer.receipt import encode_test_page
-    from hardware.printer.transport import PrinterError, open_printer
-    from hardware.printer.worker import print_bytes
+    from hardware.printer.transport import PrinterError
+    from hardware.printer.worker import print_test_page
     url = box.settings["printer.url"]
-    data = encode_test_page(box.settings["printer.width_dots"], box.settings["language"])
     try:
-        connection = open_printer(url, sim_dir=sim_dir(box))
-        try:
-            answer = print_bytes(connection, data, box.settings["printer.status_timeout"])
-        finally:
-            connection.close()
+        answer, _ = print_test_page(url, box.settings, box.home)
     except PrinterError as error:
         return False, f"test receipt not printed on {url}: {error}"
     return True, f"test receipt printed on {url} (printer: {answer.state})"
@@ -83,7 +76,7 @@ def _answer_of(modem, command: str) -> str:
 
 
 def _card(box) -> tuple[bool, str]:
-    from hardware.card.cli import read_once
+    from hardware.card.reading import read_once
     from hardware.card.errors import CardReaderError, NoCard
     spec = box.settings["card.reader"]
     if spec.strip() in ("", "none"):

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from edge.settings import load
+from appliance.assembly import load_settings
+from edge.parts import Parts
 from hardware.modem import appliance
 from hardware.modem.driver import Modem
 from hardware.modem.schema import SmsMessage
@@ -123,19 +124,18 @@ def test_network_time_is_offered_to_the_clock(run_worker):
     assert offered[0].tzinfo is not None
 
 
-# --- attach(box) -------------------------------------------------------------------
+# --- the modem part ----------------------------------------------------------------
 
 def make_box(tmp_path, store, clock, **settings):
-    values = load(tmp_path, environ={}).replace(**settings)
-    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock,
-                           intake_hooks=[], workers=[])
+    values = load_settings(tmp_path, environ={}).replace(**settings)
+    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock, parts=Parts())
 
 
 def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path, store, clock):
     box = make_box(tmp_path, store, clock, modem_port="sim://")
-    worker = appliance.attach(box)
-    assert box.workers == [worker] and len(box.intake_hooks) == 1
-    hook = box.intake_hooks[0]
+    part = appliance.build(box)
+    assert part.workers == (part.worker,) and len(part.intake_hooks) == 1
+    hook = part.intake_hooks[0]
     intake = SimpleNamespace(tracking_code="K7Q2-MX04-F7", mobile="+989121234567",
                              service=SimpleNamespace(name_fa="گذرنامه"))
     with pytest.raises(RuntimeError):
@@ -152,33 +152,34 @@ def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path
 
 def test_attached_simulator_sends_the_intake_sms(tmp_path, store, clock):
     box = make_box(tmp_path, store, clock, modem_port="sim://", modem_command_timeout=1.0)
-    worker = appliance.attach(box)
+    box.parts = Parts(modem=appliance.build(box))
+    worker = box.parts.modem.worker
     with store.write():
-        box.intake_hooks[0](SimpleNamespace(tracking_code="AB12-CD34-E5", mobile="09121234567"))
+        box.parts.modem.intake_sms(SimpleNamespace(tracking_code="AB12-CD34-E5", mobile="09121234567"))
     worker.start()
     try:
-        assert wait_until(lambda: box.modem_simulator.sent)
-        assert "AB12-CD34-E5" in box.modem_simulator.sent[0].text
+        assert wait_until(lambda: box.parts.modem.simulator.sent)
+        assert "AB12-CD34-E5" in box.parts.modem.simulator.sent[0].text
         from hardware import modem
         assert modem.status(box)["live"] is True
     finally:
         worker.stop()
     from hardware import modem
-    after = modem.status(SimpleNamespace(home=tmp_path, settings=box.settings))
+    after = modem.status(SimpleNamespace(home=tmp_path, settings=box.settings, parts=Parts()))
     assert after["live"] is False and after["port"].startswith("/dev/pts/")
 
 
 def test_no_modem_configured(tmp_path, store, clock):
     box = make_box(tmp_path, store, clock, modem_port="none")
-    assert appliance.attach(box) is None and box.workers == []
+    assert appliance.build(box) is None
     from hardware import modem
     assert modem.status(box)["state"] == "disabled"
 
 
 def test_real_intake_queues_its_sms(box, operator):
     from edge.intake import IntakeRequest
-    worker = appliance.attach(box)
-    assert worker in box.workers
+    part = appliance.build(box)
+    box.fit(Parts(modem=part, workers=part.workers, intake_hooks=part.intake_hooks))
     intake = box.intakes.create(IntakeRequest("HEALTH-INS", "0013542419", "زهرا احمدی", "09121234567"),
                                 operator)
     [row] = SmsMessage.select()

@@ -3,8 +3,11 @@ detail, status changes, cancellation, the receipt and the search."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from edge.digits import to_persian_digits
 from edge.models import Intake, IntakeStatusChange, OutboxRecord
+from edge.parts import Parts
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
 
@@ -93,7 +96,8 @@ def test_receipt_can_be_shown_again_with_the_jalali_date(portal, operator_client
     refused = operator_client.post(f"/intakes/{code}/reprint")
     assert refused.status_code == 409 and "چاپگر رسیدی" in refused.text
     printed = []
-    portal.box.reprint_receipt = lambda tracking_code, user: printed.append(tracking_code)
+    portal.box.fit(Parts(printer=SimpleNamespace(
+        reprint_receipt=lambda tracking_code, user: printed.append(tracking_code))))
     assert operator_client.post(f"/intakes/{code}/reprint").status_code == 303
     assert printed == [code]
 
@@ -172,12 +176,12 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
 
 
 def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
-    """The printer's attach offers reprints; each is audited with who asked."""
+    """The printer part offers reprints; each is audited with who asked."""
     from edge.models import AuditEntry
-    from hardware.printer.appliance import attach
+    from hardware.printer import appliance
     from hardware.printer.schema import PrintJob
     code = make_intake(operator_client)
-    attach(portal.box)
+    portal.box.fit(Parts(printer=appliance.build(portal.box)))
     assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from edge.box import init_box, open_box
+from appliance.assembly import build_parts, init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.clock import FakeClock
 from edge.intake import IntakeRequest
@@ -37,7 +37,7 @@ def make_box(tmp_path, clock):
         box = open_box(home, clock=clock)
         if settings:
             box.settings = box.settings.replace(**settings)
-        box.attach_components()
+        box.fit(build_parts(box))
         install_catalogue(box.store, box.events, DEMO_SERVICES, DEMO_VERSION, DEMO_EFFECTIVE)
         box.operator = add_user(box.store, box.events, "maryam", "مریم احمدی", "operator",
                                 "a-long-password-1")

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from edge.box import init_box, open_box
+from appliance.assembly import init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.tracking import make_code
 from edge.users import add_user
@@ -37,7 +37,7 @@ def home(tmp_path):
     home = tmp_path / "box"
     box, _ = init_box(home)
     box.close()
-    box = open_box(home, attach=True)      # so the intake queues its receipt, as in `edge run`
+    box = open_box(home, with_parts=True)      # so the intake queues its receipt, as in `edge run`
     install_catalogue(box.store, box.events, DEMO_SERVICES, DEMO_VERSION, DEMO_EFFECTIVE)
     box.operator = add_user(box.store, box.events, "maryam", "مریم احمدی", "operator",
                             "a-long-password-1")

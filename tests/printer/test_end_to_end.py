@@ -8,14 +8,15 @@ import time
 import zxingcpp
 from PIL import Image
 
-from edge.serve import Appliance
+from appliance.assembly import build_parts
+from appliance.server import BoxServer
 from hardware.printer import jobs_overview
 from tests.conftest import intake_body, login
 
 
 def test_intake_through_the_api_prints_its_receipt(box, operator):
-    box.attach_components()
-    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    box.fit(build_parts(box))
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=2)
     appliance.start()
     try:
         api = login(appliance.url, operator.username)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from edge import users
-from edge.box import init_box
+from appliance.assembly import init_box
 from tests.provisioning.cable import Cable
 
 BIN = Path(sys.executable).parent

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import contextmanager
 
+import pytest
 import serial
 
 from provisioning.console import framing
@@ -24,6 +26,18 @@ def read_until(port, wanted: bytes, timeout: float = 10.0) -> bytes:
 def audited(home, action: str) -> int:
     with sqlite3.connect(f"file:{home / 'edge.db'}?mode=ro", uri=True) as db:
         return db.execute("SELECT count(*) FROM audit_entry WHERE action = ?", (action,)).fetchone()[0]
+
+
+@contextmanager
+def technician_link(cable):
+    """The tool's end of the cable, logged in: (link, what hello said)."""
+    link = ConsoleLink.open(cable.laptop_port, timeout=2)
+    try:
+        hello = link.hello("en")
+        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+        yield link, hello
+    finally:
+        link.close()
 
 
 def test_a_person_at_a_terminal_logs_in_and_identifies_the_box(console_process, cable):
@@ -48,10 +62,7 @@ def test_a_person_at_a_terminal_logs_in_and_identifies_the_box(console_process, 
 
 def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(console_process, cable,
                                                                           box_home):
-    link = ConsoleLink.open(cable.laptop_port, timeout=2)
-    try:
-        link.hello("en")
-        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+    with technician_link(cable) as (link, _):
         heard = len(cable.heard_from_box)
         cable.drop_from_box = 10**9                   # the cable loses everything the box says
         request = framing.encode({"seq": 900, "op": "settings_set",
@@ -64,8 +75,6 @@ def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(consol
 
         link.port.write(request)                      # the tool asks again, same seq
         answer = link._answer_to(900, 10)
-    finally:
-        link.close()
 
     assert answer["ok"] and answer["result"] == {"changed": ["office.code"]}
     assert audited(box_home, "console.settings_committed") == 1
@@ -73,13 +82,8 @@ def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(consol
 
 def test_a_cable_pulled_mid_conversation_logs_out_and_the_console_lives_on(console_process, cable,
                                                                            tmp_path):
-    link = ConsoleLink.open(cable.laptop_port, timeout=2)
-    try:
-        link.hello("en")
-        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+    with technician_link(cable) as (link, _):
         link.port.write(framing.encode({"seq": 7, "op": "identify"})[:20])   # half a request
-    finally:
-        link.close()
 
     cable.pull()
     time.sleep(4.5)   # two tries to open the line again
@@ -91,20 +95,13 @@ def test_a_cable_pulled_mid_conversation_logs_out_and_the_console_lives_on(conso
 
 def test_a_factory_reset_over_the_line_makes_a_new_box_and_restarts_it(console_process, cable,
                                                                        box_home):
-    link = ConsoleLink.open(cable.laptop_port, timeout=2)
-    try:
-        old = link.hello("en")
-        link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
+    with technician_link(cable) as (link, old):
         reset = link.request("factory_reset", {"confirm": old["tag"]})
         new = link.hello("en")
-        try:
+        with pytest.raises(Refusal) as login_after:
             link.request("login", {"user": TECHNICIAN, "password": PASSWORD})
-        except Refusal as refusal:
-            login_after = refusal.code
-    finally:
-        link.close()
 
     assert reset["previous_device_id"] == old["device_id"] != reset["device_id"] == new["device_id"]
     assert console_process.reboots.read_text() == "rebooted\n"
-    assert login_after == "auth.bad_credentials"   # the accounts went with the data
+    assert login_after.value.code == "auth.bad_credentials"   # the accounts went with the data
     assert audited(box_home, "console.factory_reset") == 1 and audited(box_home, "user.added") == 0

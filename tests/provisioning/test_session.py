@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from edge.jalali import MONTHS_FA
 from edge.models import AuditEntry, OutboxRecord, User
 from provisioning.console import framing
-from edge.box import init_box, open_box
+from appliance.assembly import SETTINGS, init_box, open_box
 from provisioning.console.actions import EVENT_TYPE, Boxes, Console, Hooks, Refused, command_hooks
 from provisioning.console.session import Session
 from provisioning.console.texts import load_persian
@@ -26,7 +26,8 @@ class Line:
         self.now = 1000.0
         hooks = Hooks(reboot=lambda: self.reboots.append(True),
                       set_system_clock=self.clock_set.append, journal=lambda lines: ["journal line"])
-        boxes = Boxes(open=lambda: open_box(home), make_new=lambda: init_box(home)[0])
+        boxes = Boxes(open=lambda: open_box(home), make_new=lambda: init_box(home)[0],
+                      declared=SETTINGS)
         self.console = Console(boxes, hooks, LoginDelay(now=lambda: self.now))
         self.out = bytearray()
         self.session = Session(self.console, self.out.extend, load_persian(), idle_seconds=60,

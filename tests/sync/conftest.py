@@ -91,7 +91,7 @@ class TestBox:
     """A real box in a temp folder with the demo catalogue and an operator."""
 
     def __init__(self, home: Path, clock=None, extra_settings: str = ""):
-        from edge.demo import prepare_demo_box
+        from appliance.demo import prepare_demo_box
         from edge.models import User
         home.mkdir(parents=True, exist_ok=True)
         (home / "edge.toml").write_text(SYNC_TEST_SETTINGS + extra_settings, encoding="utf-8")
@@ -112,12 +112,16 @@ class TestBox:
 
     def rebind(self):
         """Models are bound globally: a CLI call in this process rebinds them."""
-        from edge.box import all_models
-        self.box.store.db.bind(all_models(), bind_refs=False, bind_backrefs=False)
+        from appliance.assembly import MODELS
+        self.box.store.db.bind(MODELS, bind_refs=False, bind_backrefs=False)
 
     def agent(self, client_factory=None):
-        from sync_agent.appliance import attach
-        return attach(self.box, client_factory)
+        """The box with a sync agent as its one part (not started)."""
+        from edge.parts import Parts
+        from sync_agent.appliance import build
+        part = build(self.box, client_factory)
+        self.box.fit(Parts(sync=part, workers=part.workers))
+        return part.agent
 
     def close(self):
         self.box.close()

@@ -4,7 +4,7 @@ the gateway is away the queue grows, and when it is back it drains."""
 from __future__ import annotations
 
 from sync_agent import status
-from sync_agent.demo import enroll_demo_box, start_gateway
+from appliance.demo import enroll_demo_box, start_gateway
 from tests.sync.conftest import wait_until
 
 
@@ -38,7 +38,7 @@ def _codes(handle) -> list[str]:
 def test_demo_gateway_pauses_and_resumes_on_a_signal(tmp_path):
     import os
     import signal
-    from sync_agent.demo import pause_on_signal
+    from appliance.demo import pause_on_signal
     handle = start_gateway(tmp_path / "gateway", "DEMO-0001", "office", port=0)
     previous = signal.getsignal(signal.SIGUSR2)
     try:

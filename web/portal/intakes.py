@@ -160,7 +160,7 @@ def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", st
         "intake_detail.html", item=item, history=status_history(item), next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
-        can_reprint=callable(getattr(box(), "reprint_receipt", None)),
+        can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
 
@@ -221,12 +221,12 @@ def receipt(code: str):
 def reprint(code: str):
     """Sends the receipt to the box's printer, when the hardware part offers it."""
     item = _get(code)
-    printer = getattr(box(), "reprint_receipt", None)
-    if not callable(printer):
+    printer = box().parts.printer
+    if printer is None:
         return _render_detail(item, FieldErrors(reprint=gettext(
             "No receipt printer is configured on this box; use the browser's Print.")),
             status=409)
-    printer(item.tracking_code, g.user)
+    printer.reprint_receipt(item.tracking_code, g.user)
     return redirect(url_for("intakes.detail", code=item.tracking_code, done="reprinted"), 303)
 
 

@@ -1,10 +1,10 @@
 """`/sync` and `/hardware`: the state of the link, the queue and the devices,
 in words.
 
-Other parts of the box report through two optional methods of the box:
-`box.sync_status()` and `box.hardware_status()`, each returning a dict whose
-values are words (or numbers, or dicts of the same for one device each).
-Until they exist these pages say, in words, what is not configured.
+Other parts of the box report through its optional parts (`edge.parts`):
+`box.parts.sync.status()` and `box.parts.devices.statuses()`, each returning
+a dict whose values are words (or numbers, or dicts of the same for one
+device each). Without them these pages say, in words, what is not configured.
 """
 
 from __future__ import annotations
@@ -162,9 +162,8 @@ def devices(report: dict) -> tuple[list[dict], list[dict]]:
 
 def sync_report(box) -> tuple[bool, dict]:
     """(whether a sync agent reports, what it or the outbox says)."""
-    reporter = getattr(box, "sync_status", None)
-    if callable(reporter):
-        return True, reporter()
+    if box.parts.sync is not None:
+        return True, box.parts.sync.status()
     depth, oldest = box.store.db.execute_sql(
         "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
     age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
@@ -173,9 +172,8 @@ def sync_report(box) -> tuple[bool, dict]:
 
 
 def hardware_report(box) -> tuple[bool, dict]:
-    reporter = getattr(box, "hardware_status", None)
-    if callable(reporter):
-        return True, reporter()
+    if box.parts.devices is not None:
+        return True, box.parts.devices.statuses()
     return False, {}
 
 
@@ -207,15 +205,15 @@ def sync():
         if request.args.get("done") == "asked" else None
     return render_template("sync.html", configured=configured, rows=rows(report),
                            headline=link_summary(configured, report), notice=notice,
-                           can_send=getattr(box, "sync_agent", None) is not None)
+                           can_send=box.parts.sync is not None)
 
 
 @blueprint.post("/sync/now")
 @roles_required(*EVERYONE)
 def sync_now():
     """Ask the sync agent to contact the centre now instead of at its next turn."""
-    agent = getattr(current_app.config["BOX"], "sync_agent", None)
-    if agent is None or not callable(getattr(agent, "wake", None)):
+    agent = current_app.config["BOX"].parts.sync
+    if agent is None:
         configured, report = sync_report(current_app.config["BOX"])
         return render_template("sync.html", configured=configured, rows=rows(report),
                                headline=link_summary(configured, report), can_send=False,
