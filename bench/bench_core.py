@@ -12,8 +12,8 @@ from pathlib import Path
 
 import requests
 
-from bench.support import (box_python, free_port, peak_rss_mb, percentile, row, start_edge, stop,
-                           wait_healthy)
+from bench.support import box_python, peak_rss_mb, percentile, row, start_edge, stop
+from tests.helpers import free_port, wait_healthy
 
 INTAKES_FOR_RATE = 1500
 CLIENTS = 8

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
@@ -17,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from edge.models import Intake
 from appliance.server import BoxServer
 from tests.conftest import intake_body, login, make_user
+from tests.helpers import EDGE, free_port, wait_healthy
 
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -176,30 +174,17 @@ def test_arbitrary_bodies_get_a_json_4xx(api, raw):
     assert Intake.select().count() == before
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
     home = tmp_path / "box"
     env = {**os.environ, "EDGE_HOME": str(home)}
-    subprocess.run([sys.executable, "-m", "edge", "init"], env=env, check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run([EDGE, "init"], env=env, check=True, capture_output=True, timeout=60)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port)],
+    process = subprocess.Popen([EDGE, "run", "--port", str(port)],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    health = f"http://127.0.0.1:{port}/api/v1/health"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, process.stderr.read()
-                time.sleep(0.05)
-        assert answer.json()["status"] == "ok"
+        wait_healthy(health, process, timeout=20, interval=0.05)
+        assert requests.get(health, timeout=5).json()["status"] == "ok"
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)

@@ -10,7 +10,6 @@ that only read, the same output). A new command without a case here fails.
 from __future__ import annotations
 
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,8 @@ import pytest
 
 from appliance.assembly import init_box
 from appliance.cli import cli
+from tests.helpers import EDGE
 
-EDGE = [sys.executable, "-m", "appliance"]
 UNKNOWN_CODE = "AB12-CD34-E5"
 
 
@@ -85,7 +84,7 @@ def prepared(folder: Path, kind: str) -> Path:
 
 
 def edge(argv: list[str], stdin: str | None) -> subprocess.CompletedProcess:
-    return subprocess.run([*EDGE, *argv], input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run([EDGE, *argv], input=stdin, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("path", sorted(CASES), ids=" ".join)

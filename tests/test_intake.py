@@ -11,6 +11,7 @@ from edge.errors import Conflict, Forbidden, InvalidInput
 from edge.intake import IntakeQuery, IntakeRequest, search
 from edge.models import AuditEntry, Intake, IntakeStatusChange, Office, OutboxRecord, Service, Tariff
 from tests.conftest import make_user
+from tests.helpers import wait_until
 
 
 def request(**overrides) -> IntakeRequest:
@@ -176,9 +177,31 @@ def test_no_new_intakes_while_mains_power_is_down(box, operator):
     assert box.intakes.create(request(), operator).status == "received"
 
 
-def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(box, operator):
+def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(box, operator,
+                                                                          monkeypatch):
     import threading
-    box.intake_hooks.append(lambda intake: intake.full_name == "خطا" and 1 / 0)
+    names = ["زهرا", "علی", "خطا", "مریم", "رضا", "سارا", "حسین", "نرگس"]
+    store = box.store
+    commits, arrived, committed_before = [], [], {}
+    real_commit, real_write_together = store.db.commit, store.write_together
+
+    def counting_commit():               # one SQLite commit: one fsync of the WAL
+        real_commit()
+        commits.append(threading.current_thread().name)
+
+    def arriving(work):
+        arrived.append(work)
+        return real_write_together(work)
+
+    def note_transaction(intake):
+        # Intakes that see the same number of commits before theirs share one.
+        committed_before[intake.full_name] = len(commits)
+        if intake.full_name == "خطا":
+            raise ZeroDivisionError("this counter's intake fails")
+
+    monkeypatch.setattr(store.db, "commit", counting_commit)
+    monkeypatch.setattr(store, "write_together", arriving)
+    box.intake_hooks.append(note_transaction)
     before = counts()
     outcomes = []
 
@@ -188,10 +211,11 @@ def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(bo
         except ZeroDivisionError:
             outcomes.append("failed")
 
-    threads = [threading.Thread(target=counter, args=(name,))
-               for name in ["زهرا", "علی", "خطا", "مریم", "رضا", "سارا", "حسین", "نرگس"]]
-    for thread in threads:
-        thread.start()
+    threads = [threading.Thread(target=counter, args=(name,)) for name in names]
+    with store.write():                  # the writer is busy: every counter's intake waits
+        for thread in threads:
+            thread.start()
+        wait_until(lambda: len(arrived) == len(names), what="every counter's intake handed over")
     for thread in threads:
         thread.join()
     assert sorted(outcomes).count("failed") == 1
@@ -199,3 +223,8 @@ def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(bo
     stored = {intake.tracking_code for intake in Intake.select()}
     assert {code for code in outcomes if code != "failed"} <= stored
     assert audit.first_broken() is None
+    transactions = list(committed_before.values())
+    assert len(set(transactions)) < len(names), "every intake paid its own commit"
+    assert transactions.count(committed_before["خطا"]) > 1, "the failure was not in a shared commit"
+    assert "store-writer" in commits     # the writer thread committed them
+    assert len(commits) < 1 + len(names)  # ours (the busy writer) and fewer than one per intake

@@ -16,7 +16,7 @@ from hardware import gpio
 from hardware.gpio.appliance import GpioWorker, build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
-from tests.modem.conftest import wait_until
+from tests.helpers import wait_until
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
 

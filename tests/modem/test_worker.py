@@ -15,7 +15,7 @@ from hardware.modem.driver import Modem
 from hardware.modem.schema import SmsMessage
 from hardware.modem.simulator import ModemSimulator
 from hardware.modem.worker import ModemWorker
-from tests.modem.conftest import wait_until
+from tests.helpers import wait_until
 
 
 
@@ -104,7 +104,7 @@ def test_silent_modem_is_reported_then_recovered(run_worker, outbox, sim, tmp_pa
     assert json.loads(on_disk.read_text(encoding="utf-8"))["state"] == "not_responding"
     message = outbox.queue("+989121234567", "after the outage")
     sim.clear_fault()
-    assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), seconds=15)
+    assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), timeout=15)
 
 
 def test_sim_needing_a_pin_is_shown_and_nothing_is_sent(run_worker, outbox, sim):
@@ -193,7 +193,7 @@ def test_wedged_modem_is_rebooted(run_worker, outbox, sim):
     worker = run_worker()
     assert wait_until(lambda: worker.status()["state"] == "fault")
     assert "refused the command" in worker.status()["words"]["en"]
-    assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), seconds=20)
+    assert wait_until(lambda: status_of(outbox, message.id) in ("sent", "delivered"), timeout=20)
     assert "AT+CFUN=1,1" in sim.commands
 
 
@@ -208,7 +208,7 @@ def test_sms_stays_on_the_sim_until_it_is_stored(run_worker, outbox, sim, store)
     assert sim.stored_indexes() == [index]              # not deleted: it was not stored
     with store.write():
         store.db.execute_sql("ALTER TABLE sms_inbox_away RENAME TO sms_inbox")
-    assert wait_until(lambda: [r.text for r in outbox.received()] == ["keep me"], seconds=10)
+    assert wait_until(lambda: [r.text for r in outbox.received()] == ["keep me"], timeout=10)
     assert wait_until(lambda: sim.stored_indexes() == [])
 
 

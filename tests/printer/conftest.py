@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from edge.clock import FakeClock
 from edge.intake import IntakeRequest
 from edge.users import add_user
 from hardware.printer.simulator import PrinterSimulator
+from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 
 
@@ -111,9 +111,8 @@ def cups():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**os.environ, "CUPS_SERVER": str(root / "cups.sock")}
     try:
-        deadline = time.monotonic() + 15
-        while not (root / "cups.sock").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: unix_socket_answers(root / "cups.sock"), timeout=15,
+                   what="cupsd listening")
         subprocess.run([lpadmin, "-p", "formsA4", "-E", "-v", "cups-pdf:/",
                         "-P", str(CUPS_PDF_PPD)], env=env, check=True, capture_output=True,
                        timeout=30)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -15,14 +12,9 @@ from edge.tracking import make_code
 from edge.users import add_user
 from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState, TcpPrinter
+from tests.helpers import run_edge as edge
 from tests.printer.conftest import new_intake
 from tests.printer.decoder import decode
-
-
-def edge(home, *args, **env):
-    return subprocess.run([sys.executable, "-m", "edge", "--home", str(home), *args],
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **env})
 
 
 def one_line_error(result) -> str:

@@ -3,7 +3,6 @@ simulated printer behind a real pty."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -13,6 +12,7 @@ from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
 from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState
+from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
 
 
@@ -151,9 +151,7 @@ def test_worker_thread_prints_soon_after_the_intake(box, simulator):
     box.start_workers()
     try:
         new_intake(box)
-        deadline = time.monotonic() + 10
-        while not simulator.printed and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: simulator.printed, what="the receipt printed")
     finally:
         box.stop_workers()
     assert len(simulator.printed) == 1
@@ -212,9 +210,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     worker.poll_seconds = 0.01
     worker.start()
     try:
-        deadline = time.monotonic() + 10
-        while jobs_overview(box)["state"] != "ready" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: jobs_overview(box)["state"] == "ready", what="the printer ready")
     finally:
         worker.stop()
     assert jobs_overview(box)["state"] == "ready"

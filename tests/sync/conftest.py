@@ -3,10 +3,7 @@ waitress servers on free loopback ports."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -16,12 +13,7 @@ from devtools.pgcluster import PostgresCluster, postgres_bindir
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
 from tests import system
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import EDGE_GATEWAY, free_port, wait_healthy
 
 
 @pytest.fixture(scope="session")
@@ -54,16 +46,6 @@ def gateway_url(gateway):
     server = ServerThread(create_app(gateway))
     yield server.url
     server.stop()
-
-
-def wait_until(check, timeout: float = 10.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 # ---------------------------------------------------------------- boxes
@@ -143,11 +125,10 @@ def make_box(tmp_path):
 # ---------------------------------------------------------------- gateway processes
 
 REPO = Path(__file__).resolve().parents[2]
-GATEWAY_BIN = Path(os.sys.executable).parent / "edge-gateway"
 
 
 def gateway_command(home: Path, *args: str, db_url: str | None = None) -> list[str]:
-    command = [str(GATEWAY_BIN), "--home", str(home)]
+    command = [EDGE_GATEWAY, "--home", str(home)]
     if db_url:
         command += ["--db", db_url]
     return command + list(args)
@@ -163,13 +144,10 @@ class GatewayProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "GatewayProcess":
-        import requests
         self.process = subprocess.Popen(
             gateway_command(self.home, "serve", "--port", str(self.port), db_url=self.db_url),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
-        wait_until(lambda: _healthy(requests, self.url) or self.process.poll() is not None,
-                   timeout=20)
-        assert self.process.poll() is None, "gateway process did not start"
+        wait_healthy(self.url + "/v1/health", self.process, timeout=20, interval=0.05)
         return self
 
     def kill(self) -> None:
@@ -184,10 +162,3 @@ class GatewayProcess:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def _healthy(requests, url: str) -> bool:
-    try:
-        return requests.get(url + "/v1/health", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False

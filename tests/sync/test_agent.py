@@ -16,7 +16,7 @@ from wire.encoding import public_bytes
 from wire.errors import SealError
 from wire.records import SEALING_HPKE, decode_event, open_sealed
 from sync_agent.agent import AgentState
-from tests.sync.conftest import wait_until
+from tests.helpers import free_port, wait_until
 
 
 @pytest.fixture(params=["sqlite"])
@@ -88,7 +88,6 @@ def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box
 
 
 def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, make_box):
-    from tests.sync.conftest import free_port
     tb = make_box()
     tb.enroll(gateway, gateway_url)            # then point the box at nothing
     from sync_agent.schema import SyncEnrolment

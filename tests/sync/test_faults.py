@@ -22,7 +22,8 @@ from wire.errors import ProtocolError
 from wire.records import open_sealed
 from sync_agent.linksim import FAULTS, LinkSim, random_faults
 from sync_agent.schema import SyncEnrolment
-from tests.sync.conftest import REPO, GatewayProcess, wait_until
+from tests.helpers import EDGE, wait_until
+from tests.sync.conftest import REPO, GatewayProcess
 
 
 @pytest.fixture
@@ -91,17 +92,10 @@ def one_shot(fault: str):
 @pytest.mark.parametrize("fault", FAULTS[1:])
 def test_each_fault_on_a_batch_ends_exactly_once(gateway, link, box, fault):
     codes = [box.intake().tracking_code for _ in range(6)]
-    hit = []
-
-    def once(index, head):
-        if head.startswith(b"POST /v1/batches") and not hit:
-            hit.append(index)
-            return fault
-        return "pass"
-    link.fault = once
+    link.fault = one_shot(fault)
     agent = box.agent()
     drain(agent)
-    assert hit and link.counters.faults.get(fault) == 1
+    assert link.counters.faults.get(fault) == 1
     assert_feed_exactly_once(gateway, codes)
 
 
@@ -162,11 +156,11 @@ def test_box_killed_mid_send_resumes(gateway, link, box):
     codes = [box.intake().tracking_code for _ in range(5)]
     link.fault = one_shot("delay")
     link.delay_seconds = 3
-    child = subprocess.Popen([str(REPO / ".venv/bin/edge"), "--home", str(box.box.home),
-                              "sync", "now"], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, cwd=REPO)
-    wait_until(lambda: link.counters.requests >= 1, timeout=20)
-    time.sleep(0.2)
+    child = subprocess.Popen([EDGE, "--home", str(box.box.home), "sync", "now"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    # Killed while its batch is held in the link, sent but not yet answered.
+    wait_until(lambda: link.counters.faults.get("delay") == 1, timeout=20,
+               what="the batch held in the link")
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
     link.delay_seconds = 0.0
@@ -256,7 +250,7 @@ def test_a_timeout_halves_the_batch_and_success_doubles_it(gateway, link, box):
     result = agent.sync_once()
     assert not result.ok and "in time" in result.error
     assert state.get(state.BATCH_SIZE) == 4                  # 8 halved after the timeout
-    time.sleep(1.0)                                          # the delayed request lands meanwhile
+    wait_until(lambda: gateway.devices()[0]["held_seq"] > 0, what="the delayed batch stored")
     drain(agent)
     assert state.get(state.BATCH_SIZE) >= 8                  # grown again after successes
     assert_feed_exactly_once(gateway, codes)
