@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from edge import users
 from appliance.assembly import init_box
+from tests.helpers import EDGE, installed_command, wait_until
 from tests.provisioning.cable import Cable
 
-BIN = Path(sys.executable).parent
+EDGE_PROVISION = installed_command("edge-provision")
 TECHNICIAN, PASSWORD = "reza", "technician pass 1"
 BOX_SETTINGS = """
 [modem]
@@ -60,7 +59,7 @@ class ConsoleProcess:
         self.clock_file = tmp / "clock-set"
         self.log = (tmp / "console.log").open("wb")
         self.process = subprocess.Popen(
-            [str(BIN / "edge"), "--home", str(home), "console", "--port", port,
+            [EDGE, "--home", str(home), "console", "--port", port,
              "--reboot-command", f"sh -c 'echo rebooted >> {self.reboots}'",
              "--clock-command", f"sh -c 'echo {{iso}} > {self.clock_file}'",
              "--journal-command", "", "--idle-logout", "30"],
@@ -77,8 +76,9 @@ class ConsoleProcess:
 @pytest.fixture
 def console_process(box_home, cable, tmp_path):
     running = ConsoleProcess(box_home, cable.box_port, tmp_path)
-    time.sleep(0.2)
-    assert running.process.poll() is None, (tmp_path / "console.log").read_text()
+    # up once it greets on the line (a person pressing Enter would see the prompt)
+    wait_until(lambda: running.process.poll() is None and b"> " in cable.heard_from_box,
+               timeout=30, what="the console's greeting")
     yield running
     assert running.stop() == 0, (tmp_path / "console.log").read_text()
 
@@ -86,7 +86,7 @@ def console_process(box_home, cable, tmp_path):
 def provision(cable: Cable, *args: str, password: str = PASSWORD, timeout: float = 120,
               lang: str = "en"):
     """Run `edge-provision` on the laptop's end of the cable."""
-    command = [str(BIN / "edge-provision"), "--port", cable.laptop_port, "--user", TECHNICIAN,
+    command = [EDGE_PROVISION, "--port", cable.laptop_port, "--user", TECHNICIAN,
                "--password-stdin", "--timeout", "2", "--lang", lang, *args]
     return subprocess.run(command, input=password + "\n", capture_output=True, text=True,
                           timeout=timeout)

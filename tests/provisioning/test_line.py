@@ -11,16 +11,18 @@ import serial
 
 from provisioning.console import framing
 from provisioning.tool.link import ConsoleLink, Refusal
+from tests.helpers import wait_until
 from tests.provisioning.conftest import PASSWORD, TECHNICIAN
 
 
-def read_until(port, wanted: bytes, timeout: float = 10.0) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while wanted not in seen and time.monotonic() < deadline:
-        seen += port.read(max(1, port.in_waiting))
-    assert wanted in seen, seen
-    return seen
+def read_until(port, wanted: bytes) -> bytes:
+    seen = bytearray()
+
+    def arrived() -> bool:
+        seen.extend(port.read(max(1, port.in_waiting)))
+        return wanted in seen
+    wait_until(arrived, what=f"{wanted!r} on the terminal")
+    return bytes(seen)
 
 
 def audited(home, action: str) -> int:
@@ -68,9 +70,7 @@ def test_an_answer_lost_on_the_line_is_asked_again_and_the_work_done_once(consol
         request = framing.encode({"seq": 900, "op": "settings_set",
                                   "args": {"values": {"office.code": "KHR-0042"}}})
         link.port.write(request)
-        deadline = time.monotonic() + 10
-        while b'"re":900' not in cable.heard_from_box[heard:] and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: b'"re":900' in cable.heard_from_box[heard:], what="the lost answer")
         cable.drop_from_box = 0
 
         link.port.write(request)                      # the tool asks again, same seq
