@@ -21,7 +21,6 @@ from edge import settings as core_settings
 from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
 from edge.keys import DeviceKeys
-from edge.models import Office
 from edge.parts import Parts
 from edge.settings import Settings
 from hardware.card import settings as card_settings
@@ -50,7 +49,7 @@ def assemble(home: Path, settings: Settings, clock=None, with_parts: bool = Fals
     home = Path(home)
     store = Store(home / DATABASE_FILE, MODELS)
     store.migrate(SCHEMAS)
-    box = Box(home, settings, store, DeviceKeys.load(home / KEYS_FOLDER), EnrolmentSealer(),
+    box = Box(home, settings, store, DeviceKeys.load(home / KEYS_FOLDER), EnrolmentSealer(store),
               clock)
     if with_parts:
         box.fit(build_parts(box, sync_client_factory))
@@ -114,9 +113,10 @@ def init_box(home: Path, clock=None) -> tuple[Box, list[str]]:
 
 
 def _ensure_office(box: Box) -> None:
+    office = box.store.models.Office
     with box.store.write():
-        if Office.select().exists():
+        if office.select().exists():
             return
-        Office.create(code=box.settings["office.code"], name=box.settings["office.name"],
+        office.create(code=box.settings["office.code"], name=box.settings["office.name"],
                       licence_number="", licence_status="active")
         box.events.record("console", "office.created", box.settings["office.code"], {})

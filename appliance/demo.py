@@ -19,7 +19,6 @@ from pathlib import Path
 
 from appliance.assembly import init_box
 from edge import catalogue, users
-from edge.models import Service, User
 from gateway.app import create_app
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
@@ -43,13 +42,13 @@ def prepare_demo_box(home: Path, clock=None):
     """Initialise (or reuse) `home` with the demo catalogue; returns the box and
     {username: new password} for the demo accounts."""
     box, _ = init_box(home, clock)
-    if not Service.select().exists():
+    if not box.store.models.Service.select().exists():
         catalogue.install_catalogue(box.store, box.events, catalogue.DEMO_SERVICES,
                                     catalogue.DEMO_VERSION, catalogue.DEMO_EFFECTIVE)
     credentials = {}
     for username, full_name, role in DEMO_ACCOUNTS:
         password = demo_password()
-        existing = User.get_or_none(User.username == username)
+        existing = users.find(box.store, username)
         if existing:
             users.set_password(box.store, box.events, existing, password, actor="demo")
         else:
@@ -153,18 +152,16 @@ def pause_on_signal(handle: DemoGateway, signum: int | None = None) -> str:
 def enroll_demo_box(box, handle: DemoGateway) -> None:
     """Enrol the demo box (once) and make it sync every few seconds."""
     from sync_agent import state
-    from sync_agent.schema import SyncEnrolment
-    if state.enrolment() is None:
+    if state.enrolment(box.store) is None:
         enroll(box, handle.url, handle.gateway.issue_token(_office_code(box)))
-    elif state.enrolment().gateway_url != handle.url:      # a reused demo folder, another port
+    elif state.enrolment(box.store).gateway_url != handle.url:   # a reused folder, another port
         with box.store.write():
-            SyncEnrolment.update(gateway_url=handle.url).execute()
+            box.store.models.SyncEnrolment.update(gateway_url=handle.url).execute()
     box.settings = box.settings.replace(sync_interval_seconds=DEMO_SYNC_SECONDS)
 
 
 def _office_code(box) -> str:
-    from edge.models import Office
-    office = Office.select().first()
+    office = box.store.models.Office.select().first()
     return office.code if office else box.settings["office.code"]
 
 

@@ -41,12 +41,12 @@ ROUNDS = 15   # ours and the baseline take turns, so a noisy disk hits both alik
 def intake_rates(root: Path) -> tuple[float, float]:
     """Intakes per second through IntakeService, and the same rows written with
     bare sqlite3 (one transaction each, same pragmas), measured in turns."""
-    from edge.models import User
-    bare_box, _ = demo_home(root, "bare")     # first: opening a box binds the models
+    from edge import users
+    bare_box, _ = demo_home(root, "bare")
     bare_box.close()
     bare = _bare_connection(bare_box.store.path)
     box, _ = demo_home(root, "domain")
-    operator = User.get(User.username == "operator")
+    operator = users.find(box.store, "operator")
     box.intakes.create(intake_request(0), operator)
     sample = _stored_rows(box.store.db)
     ours_seconds = bare_seconds = 0.0

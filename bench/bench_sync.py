@@ -64,14 +64,13 @@ class Rig:
     def __init__(self, root: Path, clock=None, link=None, settings: str = "",
                  monotonic=time.monotonic):
         from appliance.demo import prepare_demo_box
-        from edge.models import User
+        from edge import users
         from gateway.app import create_app
         from gateway.server import ServerThread
         from gateway.service import init_home
         from appliance.demo import demo_bundle
         from sync_agent.enroll import enroll
         from sync_agent.linksim import LinkSim
-        from sync_agent.schema import SyncEnrolment
         self.gateway = init_home(root / "gateway", None)
         self.gateway.add_office(OFFICE, "office")
         self.gateway.publish_document(demo_bundle(OFFICE))
@@ -81,10 +80,10 @@ class Rig:
         home.mkdir(parents=True)
         (home / "edge.toml").write_text(settings, encoding="utf-8")
         self.box, _ = prepare_demo_box(home, clock)
-        self.operator = User.get(User.username == "operator")
+        self.operator = users.find(self.box.store, "operator")
         enroll(self.box, self.server.url, self.gateway.issue_token(OFFICE))
         with self.box.store.write():
-            SyncEnrolment.update(gateway_url=self.link.url).execute()
+            self.box.store.models.SyncEnrolment.update(gateway_url=self.link.url).execute()
         from edge.parts import Parts
         from sync_agent.appliance import build
         part = build(self.box)
@@ -110,12 +109,11 @@ class Rig:
             self.operator)
 
     def drain(self) -> None:
-        from edge.models import OutboxRecord
         for _ in range(10_000):
             result = self.agent.sync_once()
             if not result.ok:
                 raise RuntimeError(result.error)
-            if OutboxRecord.select().count() == 0:
+            if self.box.outbox.depth() == 0:
                 return
 
     def close(self) -> None:

@@ -43,8 +43,8 @@ class Box:
         self.clock = clock or SystemClock()
         self.store = store
         self.keys = keys
-        self.outbox = Outbox(sealer)
-        self.events = EventLog(self.clock, self.outbox)
+        self.outbox = Outbox(store, sealer)
+        self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from edge.models import OutboxRecord
 from edge.outbox import PlainSealer
 from sync_agent import state
 from wire.encoding import load_x25519_public
@@ -44,25 +43,33 @@ class EnrolmentSealer:
     enrolment it was sealed for always agree; enrolment is never undone, so
     the HPKE sealer, once found, is kept."""
 
-    def __init__(self):
+    def __init__(self, store):
+        self.store = store
         self._plain = PlainSealer()
         self._sealer: HpkeSealer | None = None
 
     def seal(self, seq: int, event_type: str, plaintext: bytes) -> tuple[str, bytes]:
         if self._sealer is None:
-            enrolment = state.enrolment()
+            enrolment = state.enrolment(self.store)
             if enrolment is None:
                 return self._plain.seal(seq, event_type, plaintext)
             self._sealer = HpkeSealer.for_enrolment(enrolment)
         return self._sealer.seal(seq, event_type, plaintext)
 
 
-def reseal_plain_records(sealer: HpkeSealer) -> int:
+def plain_records(store):
+    """The outbox records still in plain JSON."""
+    records = store.models.OutboxRecord
+    return records.select().where(records.sealing == SEALING_PLAIN)
+
+
+def reseal_plain_records(store, sealer: HpkeSealer) -> int:
     """Seal every still-plain record; call inside the enrolment's write transaction."""
+    records = store.models.OutboxRecord
     count = 0
-    for record in OutboxRecord.select().where(OutboxRecord.sealing == SEALING_PLAIN):
+    for record in plain_records(store):
         _, body = sealer.seal(record.seq, record.event_type, bytes(record.body))
-        OutboxRecord.update(sealing=sealer.name, body=body).where(
-            OutboxRecord.seq == record.seq).execute()
+        records.update(sealing=sealer.name, body=body).where(
+            records.seq == record.seq).execute()
         count += 1
     return count

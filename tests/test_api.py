@@ -11,7 +11,6 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from edge.models import Intake
 from appliance.server import BoxServer
 from tests.conftest import intake_body, login, make_user
 from tests.helpers import EDGE, free_port, wait_healthy
@@ -85,7 +84,8 @@ def test_intake_round_trip(api):
     ({k: v for k, v in intake_body().items() if k != "mobile"}, 400, "field.required", "mobile"),
     ([intake_body()], 400, "body.not_object", None),
 ])
-def test_bad_intake_gets_4xx_and_writes_nothing(api, body, status, code, field):
+def test_bad_intake_gets_4xx_and_writes_nothing(api, server, body, status, code, field):
+    Intake = server.box.store.models.Intake
     before = Intake.select().count()
     assert_error(api.post("/api/v1/intakes", json=body), status, code, field)
     assert Intake.select().count() == before
@@ -148,7 +148,8 @@ json_values = st.recursive(
 @FUZZ
 @given(key=st.sampled_from(list(intake_body()) + ["fields", "location", "extra"]),
        value=json_values, drop=st.booleans())
-def test_fuzzed_intakes_never_500_and_never_half_write(api, key, value, drop):
+def test_fuzzed_intakes_never_500_and_never_half_write(api, server, key, value, drop):
+    Intake = server.box.store.models.Intake
     body = intake_body()
     if drop:
         body.pop(key, None)
@@ -166,7 +167,8 @@ def test_fuzzed_intakes_never_500_and_never_half_write(api, key, value, drop):
 
 @FUZZ
 @given(raw=st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode()))
-def test_arbitrary_bodies_get_a_json_4xx(api, raw):
+def test_arbitrary_bodies_get_a_json_4xx(api, server, raw):
+    Intake = server.box.store.models.Intake
     before = Intake.select().count()
     response = api.post("/api/v1/intakes", data=raw)
     assert 400 <= response.status_code < 500, response.text

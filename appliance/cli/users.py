@@ -7,6 +7,7 @@ import sys
 import click
 
 from appliance.cli.context import CliContext, EdgeCommandError, global_options
+from edge.roles import ROLES
 
 
 @click.group()
@@ -16,8 +17,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["operator", "supervisor", "technician"]),
-              required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--full-name", default="", help="Name shown in the portal and on receipts.")
 @click.option("--password-stdin", is_flag=True, help="Read the password as one line of stdin.")
 @global_options()

@@ -1,10 +1,13 @@
 """Card readers: PC/SC (pyscard) and serial readers that send one number per line.
 
-`status(box)` is the reader's state in words; `hardware.card.accounts` has
-`bind_card` and `user_for_card` for card login.
+`status(box)` is the reader's state in words; binding a card to a user and
+finding a card's user are rules of the core (`edge.users.bind_card`,
+`edge.users.user_for_card`).
 """
 
 from __future__ import annotations
+
+from edge.i18n import phrase
 
 
 def status(box) -> dict:
@@ -12,11 +15,10 @@ def status(box) -> dict:
     spec = box.settings["card.reader"]
     if spec.strip() in ("", "none"):
         return {"device": "card", "reader": spec, "state": "disabled", "ok": True,
-                "words": {"en": "no card reader configured", "fa": "کارت‌خوانی تنظیم نشده است"}}
+                "words": phrase("no card reader configured")}
     if service is None:
         return {"device": "card", "reader": spec, "state": "unknown", "ok": False,
-                "words": {"en": "the box is not running, card reader state unknown",
-                          "fa": "دستگاه در حال اجرا نیست؛ وضعیت کارت‌خوان نامعلوم است"}}
+                "words": phrase("the box is not running, card reader state unknown")}
     return service.status()
 
 

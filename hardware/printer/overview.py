@@ -2,25 +2,25 @@
 
 Each state comes three ways: `state` (English words, with details),
 `state_code` (one of escpos.STATE_CODES or printing, idle, failed) and
-`state_fa` (Persian words for the portal)."""
+`state_words` (a catalogue phrase the portal says in the reader's language)."""
 
 from __future__ import annotations
 
 import json
 
-from edge.digits import to_persian_digits
-from hardware.printer.queue import STATE_FA
-from hardware.printer.schema import PrinterStatusRecord
+from edge.i18n import phrase
+from hardware.printer.queue import state_phrase
 
 
 def _last_status(box) -> dict | None:
-    record = PrinterStatusRecord.get_or_none(PrinterStatusRecord.id == 1)
+    status = box.store.models.PrinterStatusRecord
+    record = status.get_or_none(status.id == 1)
     if record is None:
         return None
     details = json.loads(record.details)
     code = details.get("code", "error")
     return {"url": record.url, "state": record.state, "state_code": code,
-            "state_fa": STATE_FA.get(code, ""), "details": details,
+            "state_words": state_phrase(code), "details": details,
             "checked_at": record.checked_at.isoformat()}
 
 
@@ -70,7 +70,6 @@ def jobs_overview(box, limit: int = 20) -> dict:
     reasons (each can be reprinted), recent jobs, and the newest simulator
     preview (a PNG path, or None when the printer is real or nothing printed)."""
     from hardware.printer.queue import PrintQueue, job_dict
-    from hardware.printer.schema import PrintJob
     from hardware.printer.transport import sim_dir
     queue = PrintQueue.for_box(box)
     counts = queue.counts()
@@ -79,7 +78,8 @@ def jobs_overview(box, limit: int = 20) -> dict:
     if failed:
         state = f"{len(failed)} receipt(s) not printed yet: {failed[-1]['last_error']}"
         code = "failed"
-        state_fa = f"{to_persian_digits(len(failed))} رسید چاپ نشده: {failed[-1]['last_error_fa']}"
+        state_words = phrase("%(num)s receipt(s) not printed yet: %(reason)s", num=len(failed),
+                             reason=failed[-1]["last_error_words"] or failed[-1]["last_error"])
     elif counts["queued"] or counts["printing"]:
         state, code = "printing", "printing"
     elif last:
@@ -87,10 +87,11 @@ def jobs_overview(box, limit: int = 20) -> dict:
     else:
         state, code = "idle", "idle"
     if code != "failed":
-        state_fa = STATE_FA.get(code, "")
+        state_words = state_phrase(code)
     preview = sim_dir(box.home) / "latest.png"
-    recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
-    return {"state": state, "state_code": code, "state_fa": state_fa,
+    jobs = box.store.models.PrintJob
+    recent = jobs.select().order_by(jobs.id.desc()).limit(limit)
+    return {"state": state, "state_code": code, "state_words": state_words,
             "url": box.settings["printer.url"], "counts": counts,
             "last_status": last, "failed": failed,
             "recent": [job_dict(job) for job in recent],
@@ -108,10 +109,9 @@ def reprint(box, job_id: int) -> dict:
 
 def reprint_intake(box, tracking_code: str) -> dict:
     """Queue the receipt of an intake again (the intake page's button)."""
-    from edge.intake import IntakeService
     from hardware.printer.queue import PrintQueue, job_dict
     from hardware.printer.receipt import receipt_for_intake
-    intake = IntakeService.get(tracking_code)          # NotFound for an unknown code
+    intake = box.intakes.get(tracking_code)            # NotFound for an unknown code
     job = PrintQueue.for_box(box).enqueue(receipt_for_intake(intake, box.settings))
     _wake(box)
     return job_dict(job)

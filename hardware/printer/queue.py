@@ -17,29 +17,34 @@ from typing import Callable
 
 from peewee import fn
 
+from edge.i18n import N_, phrase
 from hardware.printer.receipt import Receipt
 from hardware.printer.schema import DONE, FAILED, PRINTING, QUEUED, PrintJob
 
 log = logging.getLogger(__name__)
 
-# Persian words for the printer's states (escpos.STATE_CODES) and the other
-# reasons a job can fail, for the portal.
-STATE_FA = {
-    "ready": "آماده",
-    "paper_near_end": "آماده؛ کاغذ رو به پایان است",
-    "paper_out": "کاغذ چاپگر تمام شده است",
-    "cover_open": "درِ چاپگر باز است",
-    "offline": "چاپگر آفلاین است",
-    "error": "چاپگر خطا دارد",
-    "no_answer": "چاپگر پاسخ نمی‌دهد",
-    "unreachable": "چاپگر در دسترس نیست",
-    "stalled": "چاپگر داده نمی‌پذیرد",
-    "render_failed": "رسید رسم نشد",
-    "interrupted": "چاپ نیمه‌کاره ماند (خاموشی یا راه‌اندازی دوباره)",
-    "printing": "در حال چاپ",
-    "idle": "بیکار",
-    "failed": "رسیدهای چاپ‌نشده در انتظار تلاش دوباره",
+# The printer's states (escpos.STATE_CODES) and the other reasons a job can
+# fail, as people read them (the portal says them in the reader's language).
+STATE_NAMES = {
+    "ready": N_("ready"),
+    "paper_near_end": N_("ready; the paper is running out"),
+    "paper_out": N_("the printer is out of paper"),
+    "cover_open": N_("the printer's cover is open"),
+    "offline": N_("the printer is offline"),
+    "error": N_("the printer reports an error"),
+    "no_answer": N_("the printer does not answer"),
+    "unreachable": N_("the printer cannot be reached"),
+    "stalled": N_("the printer takes no data"),
+    "render_failed": N_("the receipt could not be drawn"),
+    "interrupted": N_("printing stopped half-way (a power cut or a restart)"),
+    "printing": N_("printing"),
+    "idle": N_("idle"),
+    "failed": N_("receipts not printed, waiting to be tried again"),
 }
+
+
+def state_phrase(code: str) -> dict | None:
+    return phrase(STATE_NAMES[code]) if code in STATE_NAMES else None
 
 STATE_WORDS = {
     QUEUED: "waiting to print",
@@ -58,6 +63,7 @@ class PrintQueue:
     def __init__(self, store, now: Callable[[], datetime],
                  retry_first_seconds: float = 5, retry_max_seconds: float = 300):
         self.store = store
+        self._jobs = store.models.PrintJob
         self.now = now
         self.retry_first = retry_first_seconds
         self.retry_max = retry_max_seconds
@@ -73,7 +79,7 @@ class PrintQueue:
         """A new queued job; joins the caller's write transaction if any."""
         now = self.now()
         with self.store.write():
-            job = PrintJob.create(kind=kind, tracking_code=receipt.tracking_code,
+            job = self._jobs.create(kind=kind, tracking_code=receipt.tracking_code,
                                   receipt=receipt.to_json(), state=QUEUED, created_at=now,
                                   updated_at=now, next_attempt_at=now, reprint_of=reprint_of)
         log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
@@ -83,13 +89,13 @@ class PrintQueue:
         """The oldest job due now (or job `job_id` if waiting), moved to
         `printing`; None when none is due."""
         now = self.now()
-        waiting = PrintJob.state.in_((QUEUED, FAILED))
+        waiting = self._jobs.state.in_((QUEUED, FAILED))
         with self.store.write():
             if job_id is not None:
-                job = PrintJob.select().where(PrintJob.id == job_id, waiting).first()
+                job = self._jobs.select().where(self._jobs.id == job_id, waiting).first()
             else:
-                job = (PrintJob.select().where(waiting, PrintJob.next_attempt_at <= now)
-                       .order_by(PrintJob.next_attempt_at, PrintJob.id).first())
+                job = (self._jobs.select().where(waiting, self._jobs.next_attempt_at <= now)
+                       .order_by(self._jobs.next_attempt_at, self._jobs.id).first())
             if job is None:
                 return None
             job.state, job.attempts, job.updated_at = PRINTING, job.attempts + 1, now
@@ -99,9 +105,9 @@ class PrintQueue:
     def mark_done(self, job: PrintJob) -> None:
         now = self.now()
         with self.store.write():
-            PrintJob.update(state=DONE, printed_at=now, updated_at=now, last_error="",
+            self._jobs.update(state=DONE, printed_at=now, updated_at=now, last_error="",
                             last_error_code="") \
-                .where(PrintJob.id == job.id).execute()
+                .where(self._jobs.id == job.id).execute()
         log.info("print job %d printed", job.id)
 
     def mark_failed(self, job: PrintJob, reason: str, code: str = "unreachable") -> datetime:
@@ -111,8 +117,8 @@ class PrintQueue:
         wait = min(self.retry_max, self.retry_first * 2 ** (attempts - 1))
         retry_at = now + timedelta(seconds=wait)
         with self.store.write():
-            PrintJob.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
-                            next_attempt_at=retry_at).where(PrintJob.id == job.id).execute()
+            self._jobs.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
+                            next_attempt_at=retry_at).where(self._jobs.id == job.id).execute()
         log.info("print job %d failed (attempt %d): %s; retry in %.0f s",
                     job.id, attempts, reason, wait)
         return retry_at
@@ -121,13 +127,13 @@ class PrintQueue:
         """Jobs left in `printing` by a crash go back for a retry now."""
         now = self.now()
         with self.store.write():
-            return (PrintJob.update(state=FAILED, updated_at=now, next_attempt_at=now,
+            return (self._jobs.update(state=FAILED, updated_at=now, next_attempt_at=now,
                                     last_error="interrupted while printing (restart or power cut)",
                                     last_error_code="interrupted")
-                    .where(PrintJob.state == PRINTING).execute())
+                    .where(self._jobs.state == PRINTING).execute())
 
     def reprint(self, job_id: int) -> PrintJob:
-        original = PrintJob.get_or_none(PrintJob.id == job_id)
+        original = self._jobs.get_or_none(self._jobs.id == job_id)
         if original is None:
             raise JobNotFound(job_id)
         return self.enqueue(Receipt.from_json(original.receipt), original.kind,
@@ -136,25 +142,29 @@ class PrintQueue:
     def retry_now(self, job_id: int) -> None:
         """Try a failed job at once instead of waiting out its backoff."""
         with self.store.write():
-            changed = (PrintJob.update(next_attempt_at=self.now())
-                       .where(PrintJob.id == job_id, PrintJob.state == FAILED).execute())
-        if not changed and PrintJob.get_or_none(PrintJob.id == job_id) is None:
+            changed = (self._jobs.update(next_attempt_at=self.now())
+                       .where(self._jobs.id == job_id, self._jobs.state == FAILED).execute())
+        if not changed and self._jobs.get_or_none(self._jobs.id == job_id) is None:
             raise JobNotFound(job_id)
 
+    def get(self, job_id: int) -> PrintJob:
+        return self._jobs.get_by_id(job_id)
+
     def jobs_for(self, tracking_code: str) -> list[PrintJob]:
-        return list(PrintJob.select().where(PrintJob.tracking_code == tracking_code)
-                    .order_by(PrintJob.id))
+        return list(self._jobs.select().where(self._jobs.tracking_code == tracking_code)
+                    .order_by(self._jobs.id))
 
     def counts(self) -> dict[str, int]:
         counts = {state: 0 for state in STATE_WORDS}
-        rows = PrintJob.select(PrintJob.state, fn.COUNT(PrintJob.id)).group_by(PrintJob.state)
+        jobs = self._jobs
+        rows = jobs.select(jobs.state, fn.COUNT(jobs.id)).group_by(jobs.state)
         for state, count in rows.tuples():
             counts[state] = count
         return counts
 
     def failed_jobs(self, limit: int = 50) -> list[PrintJob]:
-        return list(PrintJob.select().where(PrintJob.state == FAILED)
-                    .order_by(PrintJob.id).limit(limit))
+        return list(self._jobs.select().where(self._jobs.state == FAILED)
+                    .order_by(self._jobs.id).limit(limit))
 
 
 def job_dict(job: PrintJob) -> dict:
@@ -162,7 +172,7 @@ def job_dict(job: PrintJob) -> dict:
             "state": job.state, "state_words": STATE_WORDS[job.state],
             "attempts": job.attempts, "last_error": job.last_error,
             "last_error_code": job.last_error_code,
-            "last_error_fa": STATE_FA.get(job.last_error_code, "") if job.last_error else "",
+            "last_error_words": state_phrase(job.last_error_code) if job.last_error else None,
             "created_at": job.created_at.isoformat(),
             "next_attempt_at": job.next_attempt_at.isoformat(),
             "printed_at": job.printed_at.isoformat() if job.printed_at else None,

@@ -22,7 +22,8 @@ from typing import Any, Callable
 from edge import settings as settings_module
 from edge.settings import Setting
 from edge.atomic import write_atomically
-from edge.models import AuditEntry, OutboxRecord, User
+from edge.i18n import N_
+from edge.models import User
 from edge.users import authenticate
 from provisioning.console.selftest import run_selftest
 from provisioning.console.throttle import LoginDelay
@@ -61,10 +62,10 @@ def command_hooks(reboot_command: str, clock_command: str, journal_command: str)
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise Refused("hook.failed", "%(command)s failed: %(reason)s", command=argv[0],
+            raise Refused("hook.failed", N_("%(command)s failed: %(reason)s"), command=argv[0],
                           reason=str(error)) from None
         if done.returncode != 0:
-            raise Refused("hook.failed", "%(command)s failed: %(reason)s", command=argv[0],
+            raise Refused("hook.failed", N_("%(command)s failed: %(reason)s"), command=argv[0],
                           reason=(done.stderr or done.stdout).strip()[:200] or done.returncode)
         return done.stdout
 
@@ -130,13 +131,13 @@ class Console:
     def login(self, username: str, password: str) -> User:
         wait = self.delay.wait_seconds()
         if wait:
-            raise Refused("auth.throttled", "Too many failed attempts; wait %(seconds)s seconds.",
+            raise Refused("auth.throttled", N_("Too many failed attempts; wait %(seconds)s seconds."),
                           seconds=wait)
-        user = authenticate(username.strip(), password)
+        user = authenticate(self.box.store, username.strip(), password)
         if user is None or user.role != "technician":
             self.delay.failed()
             self._audit(username.strip()[:32] or "?", "login_failed", {})
-            raise Refused("auth.bad_credentials", "Wrong username or password, or not a technician.")
+            raise Refused("auth.bad_credentials", N_("Wrong username or password, or not a technician."))
         self.delay.succeeded()
         self._audit(user.username, "login", {})
         return user
@@ -152,7 +153,8 @@ class Console:
     def identify(self, actor: str) -> dict[str, Any]:
         from sync_agent import state
         from hardware.status import device_statuses
-        box, enrolment = self.box, state.enrolment()
+        box = self.box
+        enrolment = state.enrolment(box.store)
         devices = {name: {"state": part.get("state"), "ok": part.get("ok"),
                           "words": part.get("words", {})}
                    for name, part in device_statuses(box).items()}
@@ -179,13 +181,13 @@ class Console:
         """The value as the box will keep it; Refused naming what is wrong."""
         declared = {s.name: s for s in self.boxes.declared}
         if name not in declared:
-            raise Refused("setting.unknown", "There is no setting %(name)s.", name=name)
+            raise Refused("setting.unknown", N_("There is no setting %(name)s."), name=name)
         if not _settable(name):
-            raise Refused("setting.not_here", "%(name)s cannot be set from the console.", name=name)
+            raise Refused("setting.not_here", N_("%(name)s cannot be set from the console."), name=name)
         try:
             return declared[name].parse(value)
         except ValueError as error:
-            raise Refused("setting.invalid", "%(name)s %(problem)s, got %(value)s.",
+            raise Refused("setting.invalid", N_("%(name)s %(problem)s, got %(value)s."),
                           name=name, problem=str(error), value=repr(value)) from None
 
     def commit_settings(self, actor: str, staged: dict[str, Any]) -> dict[str, Any]:
@@ -200,8 +202,8 @@ class Console:
         try:
             write_atomically(self.home / settings_module.SETTINGS_FILE, text.encode("utf-8"))
         except OSError as error:   # a full or read-only SD card: the old file stands
-            raise Refused("setting.not_written", "The settings were not written (%(reason)s); "
-                          "nothing changed.", reason=error.strerror or str(error)) from None
+            raise Refused("setting.not_written", N_("The settings were not written (%(reason)s); "
+                          "nothing changed."), reason=error.strerror or str(error)) from None
         self.box.settings = settings_module.load(self.home, declared=self.boxes.declared)
         self._audit(actor, "settings_committed", {"changed": changed})
         return {"changed": changed}
@@ -212,11 +214,11 @@ class Console:
         try:
             at = datetime.fromisoformat(moment.strip())
         except (AttributeError, ValueError):
-            raise Refused("clock.format", "Give the time as 2026-12-04T10:30:00+03:30.") from None
+            raise Refused("clock.format", N_("Give the time as 2026-12-04T10:30:00+03:30.")) from None
         if at.tzinfo is None:
-            raise Refused("clock.zone", "Give the time with its zone, e.g. +03:30.")
+            raise Refused("clock.zone", N_("Give the time with its zone, e.g. +03:30."))
         if at < EARLIEST_PLAUSIBLE:
-            raise Refused("clock.implausible", "%(at)s is before %(earliest)s; not taken.",
+            raise Refused("clock.implausible", N_("%(at)s is before %(earliest)s; not taken."),
                           at=at.isoformat(), earliest=EARLIEST_PLAUSIBLE.date().isoformat())
         self.hooks.set_system_clock(at)
         self._audit(actor, "clock_set", {"to": at.isoformat()})
@@ -228,7 +230,7 @@ class Console:
         from sync_agent import state
         from sync_agent.client import SyncError
         from sync_agent.enroll import EnrollError, enroll
-        existing = state.enrolment()
+        existing = state.enrolment(self.box.store)
         if existing is not None and existing.gateway_url == gateway_url.rstrip("/"):
             return {"enrolled": True, "changed": False, "gateway": existing.gateway_url,
                     "office": existing.office}
@@ -236,7 +238,7 @@ class Console:
             row = enroll(self.box, gateway_url, token)
         except (EnrollError, SyncError) as error:
             self._audit(actor, "enroll_failed", {"gateway": gateway_url, "reason": str(error)})
-            raise Refused("enroll.failed", "Enrolment failed: %(reason)s", reason=str(error)) from None
+            raise Refused("enroll.failed", N_("Enrolment failed: %(reason)s"), reason=str(error)) from None
         self._audit(actor, "enrolled", {"gateway": row.gateway_url, "office": row.office})
         return {"enrolled": True, "changed": True, "gateway": row.gateway_url, "office": row.office,
                 "tag": row.tag}
@@ -251,7 +253,8 @@ class Console:
 
     def recent_logs(self, actor: str, lines: int = 20) -> dict[str, Any]:
         lines = max(1, min(int(lines), 200))
-        entries = AuditEntry.select().order_by(AuditEntry.id.desc()).limit(lines)
+        audit = self.box.store.models.AuditEntry
+        entries = audit.select().order_by(audit.id.desc()).limit(lines)
         events = [{"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "action": e.action,
                    "subject": e.subject} for e in reversed(list(entries))]
         journal = self.hooks.journal(lines)
@@ -264,9 +267,9 @@ class Console:
         """Records the centre has not acknowledged, leaving out the console's
         own (a login must not stand in the way of the reset it precedes)."""
         from sync_agent import state
-        acked = state.get(state.ACKED_SEQ, 0)
-        return (OutboxRecord.select().where((OutboxRecord.seq > acked)
-                                            & (OutboxRecord.event_type != EVENT_TYPE)).count())
+        acked = state.get(self.box.store, state.ACKED_SEQ, 0)
+        records = self.box.store.models.OutboxRecord
+        return records.select().where((records.seq > acked) & (records.event_type != EVENT_TYPE)).count()
 
     def factory_reset(self, actor: str, confirm: str, lose_unsent: int = 0) -> dict[str, Any]:
         """Wipe keys, settings and data, and start again as a new box.
@@ -274,11 +277,11 @@ class Console:
         must name how many will be lost (the second, deliberate force)."""
         old = self.box.keys
         if confirm.strip().upper() != old.tag:
-            raise Refused("reset.confirm", "Type this box's tag (%(tag)s) to confirm.", tag=old.tag)
+            raise Refused("reset.confirm", N_("Type this box's tag (%(tag)s) to confirm."), tag=old.tag)
         unsent = self.unsent_records()
         if unsent and lose_unsent != unsent:
-            raise Refused("reset.unsent", "%(count)s records wait to be sent to the centre; "
-                          "sync first, or force the reset twice.", count=unsent)
+            raise Refused("reset.unsent", N_("%(count)s records wait to be sent to the centre; "
+                          "sync first, or force the reset twice."), count=unsent)
         home = self.home
         self.box.close()
         for entry in home.iterdir():   # the data folder is the box's alone

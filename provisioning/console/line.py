@@ -10,9 +10,9 @@ import threading
 
 import serial
 
+from edge.i18n import MessageCatalogue
 from provisioning.console.actions import Console
 from provisioning.console.session import Session
-from provisioning.console.texts import load_persian
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ READ_TIMEOUT = 0.2
 def run_console(console: Console, url: str, baudrate: int, idle_seconds: float,
                 stop: threading.Event) -> None:
     """Serve `console` on the line `url` until `stop` is set."""
-    persian = load_persian()
-    serve_until_stopped(url, baudrate, lambda port: Session(console, port.write, persian,
+    catalogue = MessageCatalogue()
+    serve_until_stopped(url, baudrate, lambda port: Session(console, port.write, catalogue,
                                                             idle_seconds=idle_seconds), stop)
 
 

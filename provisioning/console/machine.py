@@ -65,20 +65,20 @@ class MachineMode:
         op, args = request.get("op"), request.get("args", {})
         texts = self.session.texts
         if op not in self.ops or not isinstance(args, dict):
-            return _error("request.unknown", texts("Unknown request %(op)s.", op=str(op)))
+            return _error("request.unknown", texts.gettext("Unknown request %(op)s.", op=str(op)))
         if op not in OPEN_OPS and self.session.user is None:
-            return _error("auth.required", texts("Log in first."))
+            return _error("auth.required", texts.gettext("Log in first."))
         try:
             return {"ok": True, "result": self.ops[op](args)}
         except Refused as refusal:
-            return _error(refusal.code, texts(refusal.text, **refusal.params))
+            return _error(refusal.code, texts.gettext(refusal.text, **refusal.params))
         except EdgeError as error:
             return _error(error.code, error.message(texts.lang))
         except BadArgument as bad:
-            return _error("request.bad_argument", texts("The request lacks %(name)s.", name=bad.name))
+            return _error("request.bad_argument", texts.gettext("The request lacks %(name)s.", name=bad.name))
         except Exception:   # a fault of ours: said on the line, the console lives on
             log.exception("console: %s failed", op)
-            return _error("internal", texts("An internal error happened; see the box's log."))
+            return _error("internal", texts.gettext("An internal error happened; see the box's log."))
 
     def _hello(self, args: dict) -> dict[str, Any]:
         self._answers.clear()

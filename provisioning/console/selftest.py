@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
+from edge.i18n import ENGLISH, is_phrase
+
 log = logging.getLogger(__name__)
 
 CARD_WAIT_SECONDS = 3.0
@@ -93,4 +95,5 @@ def _card(box) -> tuple[bool, str]:
 def _gpio(box) -> tuple[bool, str]:
     from hardware import gpio
     status = gpio.status(box)
-    return bool(status.get("ok")), status.get("words", {}).get("en", status.get("state", ""))
+    words = status.get("words")
+    return bool(status.get("ok")), ENGLISH.say(words) if is_phrase(words) else status.get("state", "")

@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Callable
 
+from edge.i18n import MessageCatalogue
 from provisioning.console import framing
 from provisioning.console.actions import Console
 from provisioning.console.human import HumanMode
@@ -24,12 +25,12 @@ log = logging.getLogger(__name__)
 
 
 class Session:
-    def __init__(self, console: Console, write: Callable[[bytes], None], persian: dict[str, str],
+    def __init__(self, console: Console, write: Callable[[bytes], None], catalogue: MessageCatalogue,
                  idle_seconds: float = 300.0, now: Callable[[], float] = time.monotonic):
         self.console = console
         self.write = write
         self.default_lang = console.box.settings["language"]
-        self.texts = Texts(persian, self.default_lang)
+        self.texts = Texts(catalogue, self.default_lang)
         self.idle_seconds = idle_seconds
         self.now = now
         self.user: str | None = None
@@ -98,7 +99,7 @@ class Session:
             was_human = not self.machine_mode
             self.end_machine()
             if was_human:
-                self.human.say(self.texts("Logged out after a quiet while."))
+                self.human.say(self.texts.gettext("Logged out after a quiet while."))
                 self.human.prompt()
         self._last_heard = self.now()
 

@@ -1,5 +1,6 @@
-"""The console's words: English msgids, Persian from the gettext catalogue
-(`translations/fa/LC_MESSAGES/console.po`, read at start, no build step).
+"""The console's words, through the box's one catalogue (`edge.i18n`):
+English msgids, Persian from `edge/translations`, numbers in the reader's
+digits.
 
 Serial terminals differ: minicom on a UTF-8 laptop shows Persian, an old
 PuTTY or a bare VT100 does not. English is the ASCII fallback, and in that
@@ -8,39 +9,34 @@ than as mojibake."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
-
-from edge.digits import to_persian_digits
-
-CATALOGUE = Path(__file__).resolve().parent / "translations" / "fa" / "LC_MESSAGES" / "console.po"
-LANGUAGES = ("fa", "en")
-
-
-def load_persian(path: Path = CATALOGUE) -> dict[str, str]:
-    with path.open("rb") as source:
-        catalog = read_po(source, locale="fa")
-    return {message.id: message.string for message in catalog
-            if message.id and isinstance(message.id, str) and message.string}
+from edge.i18n import LANGUAGES, MessageCatalogue, Translator, is_phrase, phrase
 
 
 class Texts:
-    """`texts("Wrong password")` in the session's language."""
+    """`texts.gettext("Logged out.")` in the session's language, which may change."""
 
-    def __init__(self, persian: dict[str, str], lang: str = "fa"):
-        self.persian = persian
-        self.lang = lang if lang in LANGUAGES else "fa"
+    def __init__(self, catalogue: MessageCatalogue, lang: str = "fa"):
+        self.catalogue = catalogue
+        self.lang = lang
 
-    def __call__(self, msgid: str, **params: Any) -> str:
-        if self.lang == "fa":
-            template = self.persian.get(msgid, msgid)
-            params = {key: to_persian_digits(value) if isinstance(value, int) else value
-                      for key, value in params.items()}
-        else:
-            template = msgid
-        return template % params if params else template
+    @property
+    def lang(self) -> str:
+        return self._translator.lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        self._translator: Translator = self.catalogue.translator(lang if lang in LANGUAGES else None)
+
+    def gettext(self, msgid: str, **params: Any) -> str:
+        return self._translator.say(phrase(msgid, **params))
+
+    def words(self, said: Any) -> str:
+        """A device's words: a phrase, or the older {"en", "fa"} pair."""
+        if is_phrase(said):
+            return self._translator.say(said)
+        return said.get(self.lang, "") if isinstance(said, dict) else str(said or "")
 
     def for_terminal(self, text: str) -> bytes:
         """What the terminal is sent: UTF-8, or pure ASCII in English mode."""

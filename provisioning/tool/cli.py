@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from provisioning.console.texts import Texts, load_persian
+from edge.i18n import MessageCatalogue
+from provisioning.console.texts import Texts
 from provisioning.tool.link import ConsoleLink, LinkError, Refusal
 from provisioning.tool.profile import Enrolment, Profile, ProfileError, load_profile
 
@@ -34,7 +35,7 @@ class Options:
 
     @property
     def texts(self) -> Texts:
-        return Texts(load_persian(), self.lang)
+        return Texts(MessageCatalogue(), self.lang)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,7 +103,7 @@ def run_steps(options: Options, steps: list[Step], as_json: bool) -> None:
             except Refusal as refusal:
                 failure = {"step": step.name, "code": refusal.code, "reason": str(refusal)}
                 click.echo(f"[{number}/{len(steps)}] {step.name}: "
-                           + t("FAILED: %(reason)s", reason=str(refusal)), err=True)
+                           + t.gettext("FAILED: %(reason)s", reason=str(refusal)), err=True)
                 break
             done.append({"step": step.name, "result": result})
             click.echo(f"[{number}/{len(steps)}] {step.name}: {words}", err=True)
@@ -117,16 +118,16 @@ def settings_step(values: dict[str, Any]) -> Step:
     def run(link: ConsoleLink, t: Texts):
         result = link.request("settings_set", {"values": values})
         changed = result["changed"]
-        return result, t("changed %(names)s", names=", ".join(changed)) if changed else t("unchanged")
+        return result, t.gettext("changed %(names)s", names=", ".join(changed)) if changed else t.gettext("unchanged")
     return Step("settings", run)
 
 
 def enroll_step(enrolment: Enrolment) -> Step:
     def run(link: ConsoleLink, t: Texts):
         result = link.request("enroll", {"gateway": enrolment.gateway, "token": enrolment.token})
-        words = t("Enrolled with %(gateway)s for office %(office)s.", gateway=result["gateway"],
+        words = t.gettext("Enrolled with %(gateway)s for office %(office)s.", gateway=result["gateway"],
                   office=result["office"])
-        return result, words if result["changed"] else f"{t('unchanged')} ({words})"
+        return result, words if result["changed"] else f"{t.gettext('unchanged')} ({words})"
     return Step("enroll", run)
 
 
@@ -136,7 +137,7 @@ def selftest_step() -> Step:
         if not report["ok"]:
             failed = [f"{c['name']}: {c['detail']}" for c in report["checks"] if not c["ok"]]
             raise Refusal("selftest.failed", "; ".join(failed))
-        return report, "; ".join(f"{c['name']} {t('ok')}" for c in report["checks"])
+        return report, "; ".join(f"{c['name']} {t.gettext('ok')}" for c in report["checks"])
     return Step("selftest", run)
 
 
@@ -163,7 +164,7 @@ def status(options: Options, as_json: bool) -> None:
                 "unsent_records", "signing_key", "exchange_key"):
         click.echo(f"{key}: {found[key]}")
     for name, device in found["devices"].items():
-        click.echo(f"{name}: {device['words'].get(options.lang) or device['state']}")
+        click.echo(f"{name}: {options.texts.words(device['words']) or device['state']}")
 
 
 @cli.command()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from edge.digits import to_persian_digits
-from edge.models import Intake, IntakeStatusChange, OutboxRecord
 from edge.parts import Parts
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
@@ -22,6 +21,8 @@ def test_new_intake_lists_services_with_fees_and_shows_the_services_own_fields(o
 
 
 def test_an_intake_in_persian_digits_is_saved_with_the_tariff_and_queued(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    OutboxRecord = portal.box.store.models.OutboxRecord
     code = make_intake(operator_client)
     intake = Intake.get(Intake.tracking_code == code)
     assert intake.national_code == "0013542419" and intake.mobile == "+989121234567"
@@ -49,10 +50,11 @@ def test_a_form_with_mistakes_comes_back_with_input_kept_and_messages_by_the_fie
     assert input_value(html, "national_code") == "۰۰۱۳۵۴۲۴۱۸"
     assert input_value(html, "fields.postcode") == "۱۲۳۴۵۶۷۸۹۰"
     assert 'value="card" id="pay-card" checked' in html
-    assert Intake.select().count() == 0 and OutboxRecord.select().count() == 0
+    assert portal.box.store.models.Intake.select().count() == 0 and portal.box.store.models.OutboxRecord.select().count() == 0
 
 
 def test_required_service_field_and_card_payment_with_reference(portal, operator_client):
+    Intake = portal.box.store.models.Intake
     operator_client.get("/intakes/new?service=DRIVING-RENEW")
     missing = operator_client.post("/intakes/new", {
         **INTAKE, "service_code": "DRIVING-RENEW", "fields.licence_number": ""})
@@ -66,6 +68,8 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
 
 
 def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    IntakeStatusChange = portal.box.store.models.IntakeStatusChange
     code = make_intake(operator_client)
     detail = operator_client.get(f"/intakes/{code}").text
     assert 'id="to-in_progress"' in detail and 'id="cancel-intake"' in detail
@@ -177,9 +181,9 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
 
 def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
     """The printer part offers reprints; each is audited with who asked."""
-    from edge.models import AuditEntry
+    AuditEntry = portal.box.store.models.AuditEntry
+    PrintJob = portal.box.store.models.PrintJob
     from hardware.printer import appliance
-    from hardware.printer.schema import PrintJob
     code = make_intake(operator_client)
     portal.box.fit(Parts(printer=appliance.build(portal.box)))
     assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text

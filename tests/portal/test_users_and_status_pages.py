@@ -7,13 +7,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from edge.models import AuditEntry, User
+from edge.i18n import phrase
 from edge.parts import Parts
+from hardware.printer.queue import STATE_NAMES
+from sync_agent.report import ERRORS
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
 
 def test_supervisor_adds_a_user_who_can_then_log_in(portal, supervisor_client):
+    AuditEntry = portal.box.store.models.AuditEntry
     supervisor_client.get("/users")
     response = supervisor_client.post("/users", {
         "username": "Maryam", "full_name": "مریم رحیمی", "role": "operator",
@@ -41,6 +44,7 @@ def test_adding_a_user_with_mistakes_keeps_the_input(portal, supervisor_client):
 
 
 def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     supervisor_client.post("/users/operator/active", {"active": "0"})
     assert not User.get(User.username == "operator").active
@@ -56,6 +60,7 @@ def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
 
 
 def test_bind_a_card_uid(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     assert supervisor_client.post("/users/operator/card",
                                   {"card_uid": "04:a2:3b:9c"}).status_code == 303
@@ -97,7 +102,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
                                    "oldest_unsent_age_seconds": 7200, "enrolled": True,
                                    "last_success": None}, devices={
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
-                    "state_fa": "آماده", "paper": "کم",
+                    "state_words": phrase(STATE_NAMES["ready"]), "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
         "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]},
         "card": {"device": "card", "state": "unknown", "ok": False,
@@ -119,7 +124,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
 
 
 def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, operator_client):
-    from edge.models import Office
+    Office = portal.box.store.models.Office
     portal.box.fit(reporting(sync={"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}))
     Office.update(licence_status="suspended").execute()
     html = operator_client.get("/").text
@@ -197,7 +202,8 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     portal.box.fit(reporting(sync={
         "state": "backing_off", "enrolled": True, "gateway": "https://gw.example/v1",
         "queue_depth": 4, "oldest_unsent_age_seconds": 5400, "last_success_age_seconds": 90000,
-        "last_error": "connection refused", "last_error_fa": "دسترسی به درگاه مرکزی ممکن نشد",
+        "last_error": "connection refused", "last_error_code": "unreachable",
+        "last_error_words": phrase(ERRORS["unreachable"], error="connection refused"),
         "last_error_at": "2026-12-01T08:00:00+00:00", "licence_status": "active",
         "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}))
     technician = logged_in(portal, "technician")
@@ -208,4 +214,4 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     assert "connection refused" not in page and "record(s)" not in page and "۱۷" not in page
     technician.post("/language", {"lang": "en"})
     english = technician.get("/sync").text
-    assert "connection refused" in english and "1 day ago" in english
+    assert "The central gateway could not be reached" in english and "1 day ago" in english

@@ -10,7 +10,6 @@ from appliance.assembly import init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.tracking import make_code
 from edge.users import add_user
-from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState, TcpPrinter
 from tests.helpers import run_edge as edge
 from tests.printer.conftest import new_intake
@@ -90,7 +89,8 @@ def test_print_receipt_that_fails_is_kept_for_the_worker(home, simulator):
     assert "not printed: printer not ready: cover open" in line and "kept" in line
     box = open_box(home)
     try:
-        states = [job.state for job in PrintJob.select().order_by(PrintJob.id)]
+        jobs = box.store.models.PrintJob
+        states = [job.state for job in jobs.select().order_by(jobs.id)]
     finally:
         box.close()
     assert states == ["queued", "failed-will-retry"]   # the intake's own job, and this one

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from edge.models import Intake
 from hardware.printer import raster
 from hardware.printer.cups import CupsError, form_lines, print_intake_form, print_pdf, render_pdf
 from tests.helpers import run_edge, wait_until
@@ -78,7 +77,7 @@ def test_unknown_queue_is_a_clear_error(cups, tmp_path):
 
 def test_no_queue_configured(make_box, tmp_path):
     box = make_box()
-    intake = Intake.get_or_none() or new_intake(box)
+    intake = box.store.models.Intake.get_or_none() or new_intake(box)
     with pytest.raises(CupsError, match="printer.cups_queue"):
         print_intake_form(intake, box.settings, tmp_path)
 

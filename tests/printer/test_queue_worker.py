@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from edge.models import Intake
+from edge.i18n import ENGLISH, MessageCatalogue
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState
 from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def box(make_box, pty_printer):
 
 def test_new_intake_queues_its_receipt(box):
     intake = new_intake(box)
-    [job] = PrintJob.select()
+    [job] = box.store.models.PrintJob.select()
     assert (job.state, job.kind, job.tracking_code, job.attempts) == (
         "queued", "receipt", intake.tracking_code, 0)
     receipt = Receipt.from_json(job.receipt)
@@ -49,24 +50,25 @@ def test_an_intake_that_fails_leaves_no_print_job(box):
     box.intake_hooks.append(later_hook_fails)
     with pytest.raises(RuntimeError):
         new_intake(box)
-    assert PrintJob.select().count() == 0 and Intake.select().count() == 0
+    assert box.store.models.PrintJob.select().count() == 0 and box.store.models.Intake.select().count() == 0
 
 
 def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     intake = new_intake(box)
     assert box.parts.printer.worker.run_once()
-    [job] = PrintJob.select()
+    [job] = box.store.models.PrintJob.select()
     assert job.state == "done" and job.printed_at == box.clock.now()
     [printed] = simulator.printed
     assert printed.qr_payloads == [intake.tracking_code.encode()]
     overview = jobs_overview(box)
     assert overview["state"] == "ready" and overview["failed"] == []
-    assert overview["state_code"] == "ready" and overview["state_fa"] == "آماده"
+    assert overview["state_code"] == "ready" and PERSIAN.say(overview["state_words"]) == "آماده"
     assert overview["recent"][0]["state_words"] == "printed"
     assert not box.parts.printer.worker.run_once()     # nothing else due
 
 
 def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
+    PrintJob = box.store.models.PrintJob
     simulator.set_state(SimState(paper_out=True))
     intake = new_intake(box)
     assert box.parts.printer.worker.run_once()
@@ -77,7 +79,9 @@ def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
     assert overview["failed"][0]["tracking_code"] == intake.tracking_code
     assert "paper out" in overview["state"] and overview["state_code"] == "failed"
     assert overview["failed"][0]["last_error_code"] == "paper_out"
-    assert overview["state_fa"] == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert PERSIAN.say(overview["state_words"]) == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert ENGLISH.say(overview["state_words"]) == ("1 receipt(s) not printed yet: "
+                                                    "the printer is out of paper")
     assert "paper out" in status(box, probe=False)["state"]
     assert simulator.printed == []
 
@@ -103,6 +107,7 @@ def test_backoff_doubles_and_is_capped(box, clock):
 
 
 def test_a_job_cut_short_by_a_restart_is_retried(box, simulator):
+    PrintJob = box.store.models.PrintJob
     new_intake(box)
     queue = PrintQueue.for_box(box)
     assert queue.claim().state == "printing"    # ... and then the power went
@@ -138,7 +143,7 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
     from appliance.assembly import open_box
     reopened = open_box(home)
     try:
-        [job] = PrintJob.select()
+        [job] = reopened.store.models.PrintJob.select()
         assert job.tracking_code == intake.tracking_code
         assert job.state == "failed-will-retry"
         assert "cannot reach printer tcp://127.0.0.1:9" in job.last_error
@@ -155,7 +160,7 @@ def test_worker_thread_prints_soon_after_the_intake(box, simulator):
     finally:
         box.stop_workers()
     assert len(simulator.printed) == 1
-    assert PrintJob.get().state == "done"
+    assert box.store.models.PrintJob.get().state == "done"
 
 
 def test_status_asks_the_printer(box, simulator):

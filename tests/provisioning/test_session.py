@@ -8,12 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edge.jalali import MONTHS_FA
-from edge.models import AuditEntry, OutboxRecord, User
 from provisioning.console import framing
 from appliance.assembly import SETTINGS, init_box, open_box
 from provisioning.console.actions import EVENT_TYPE, Boxes, Console, Hooks, Refused, command_hooks
 from provisioning.console.session import Session
-from provisioning.console.texts import load_persian
+from edge.i18n import MessageCatalogue
 from provisioning.console.throttle import LoginDelay
 from tests.provisioning.conftest import PASSWORD, TECHNICIAN
 
@@ -30,7 +29,7 @@ class Line:
                       declared=SETTINGS)
         self.console = Console(boxes, hooks, LoginDelay(now=lambda: self.now))
         self.out = bytearray()
-        self.session = Session(self.console, self.out.extend, load_persian(), idle_seconds=60,
+        self.session = Session(self.console, self.out.extend, MessageCatalogue(), idle_seconds=60,
                                now=lambda: self.now)
         self.seq = 100
 
@@ -64,9 +63,10 @@ def line(box_home):
     made.close()
 
 
-def console_actions() -> list[str]:
-    return [entry.action for entry in AuditEntry.select().where(AuditEntry.action.startswith("console."))
-            .order_by(AuditEntry.id)]
+def console_actions(line: Line) -> list[str]:
+    audit = line.console.box.store.models.AuditEntry
+    return [entry.action for entry in audit.select().where(audit.action.startswith("console."))
+            .order_by(audit.id)]
 
 
 # --- machine mode ---------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_a_request_asked_again_gets_the_same_answer_and_is_not_done_twice(line):
 
     assert framing.decode(bytes(line.out).rstrip(b"\n")) == first
     assert first["result"] == {"changed": ["office.name"]}
-    assert console_actions().count("console.settings_committed") == 1
+    assert console_actions(line).count("console.settings_committed") == 1
 
 
 def test_every_console_action_is_audited_and_queued_for_the_centre(line):
@@ -88,8 +88,9 @@ def test_every_console_action_is_audited_and_queued_for_the_centre(line):
     line.ask("identify")
     line.ask("selftest")
 
-    assert console_actions() == ["console.login", "console.identify", "console.selftest"]
-    queued = OutboxRecord.select().where(OutboxRecord.event_type == EVENT_TYPE).count()
+    assert console_actions(line) == ["console.login", "console.identify", "console.selftest"]
+    records = line.console.box.store.models.OutboxRecord
+    queued = records.select().where(records.event_type == EVENT_TYPE).count()
     assert queued == 3
 
 
@@ -117,7 +118,7 @@ def test_guessing_passwords_is_slowed_down(line):
     assert "wait 2 seconds" in first_wait["error"]["message"]
     assert second_wait["error"]["code"] == "auth.throttled" and "wait 4 seconds" in second_wait["error"]["message"]
     assert later["ok"]
-    assert console_actions().count("console.login_failed") == 4
+    assert console_actions(line).count("console.login_failed") == 4
 
 
 def test_an_operator_account_cannot_use_the_console(line):
@@ -162,8 +163,8 @@ def test_a_factory_reset_refuses_while_records_wait_unless_forced_twice(line, bo
     assert unforced["error"]["code"] == "reset.unsent" and wrong_count["error"]["code"] == "reset.unsent"
     assert done["result"]["previous_device_id"] == old_device
     assert done["result"]["device_id"] == line.console.box.keys.device_id != old_device
-    assert console_actions() == ["console.factory_reset"]        # a fresh box's first event
-    assert User.select().count() == 0      # the accounts went with the data
+    assert console_actions(line) == ["console.factory_reset"]        # a fresh box's first event
+    assert line.console.box.store.models.User.select().count() == 0      # the accounts went with the data
     assert not (box_home / "backups").exists() and line.reboots == [True]
 
 
@@ -183,7 +184,7 @@ def test_a_reboot_is_audited_before_the_hook_runs(line):
     line.machine_login()
 
     assert line.ask("reboot")["ok"] and line.reboots == [True]
-    assert console_actions()[-1] == "console.reboot"
+    assert console_actions(line)[-1] == "console.reboot"
 
 
 # --- human mode -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from gateway.app import create_app
 from devtools.pgcluster import PostgresCluster, postgres_bindir
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
+from edge import users
 from tests import system
 from tests.helpers import EDGE_GATEWAY, free_port, wait_healthy
 
@@ -74,11 +75,10 @@ class TestBox:
 
     def __init__(self, home: Path, clock=None, extra_settings: str = ""):
         from appliance.demo import prepare_demo_box
-        from edge.models import User
         home.mkdir(parents=True, exist_ok=True)
         (home / "edge.toml").write_text(SYNC_TEST_SETTINGS + extra_settings, encoding="utf-8")
         self.box, self.credentials = prepare_demo_box(home, clock)
-        self.operator = User.get(User.username == "operator")
+        self.operator = users.find(self.box.store, "operator")
         self.count = 0
 
     def intake(self, service: str = "HEALTH-INS"):
@@ -91,11 +91,6 @@ class TestBox:
     def enroll(self, gateway, url: str):
         from sync_agent.enroll import enroll
         return enroll(self.box, url, gateway.issue_token("KHR-0042"))
-
-    def rebind(self):
-        """Models are bound globally: a CLI call in this process rebinds them."""
-        from appliance.assembly import MODELS
-        self.box.store.db.bind(MODELS, bind_refs=False, bind_backrefs=False)
 
     def agent(self, client_factory=None):
         """The box with a sync agent as its one part (not started)."""

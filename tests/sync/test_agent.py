@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
-from edge.models import OutboxRecord
+from edge.i18n import MessageCatalogue
 from sync_agent import state
 from wire.encoding import public_bytes
 from wire.errors import SealError
@@ -30,6 +30,7 @@ def feed(gateway):
 
 def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     before = tb.intake()
     assert {r.sealing for r in OutboxRecord.select()} == {"plain"}
     row = tb.enroll(gateway, gateway_url)
@@ -47,6 +48,7 @@ def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gatewa
 def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make_box):
     from cryptography.hazmat.primitives import serialization
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, url=gateway_url)
     tb.intake()
     keys = []
@@ -72,6 +74,7 @@ def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make
 
 def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     codes = [tb.intake().tracking_code for _ in range(10)]
     bodies_before = {r.seq: bytes(r.body) for r in OutboxRecord.select()}
@@ -83,16 +86,15 @@ def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box
     intakes = [r for r in feed(gateway) if r["type"] == "intake.created"]
     assert [r["payload"]["tracking_code"] for r in intakes] == codes
     assert OutboxRecord.select().count() == 0
-    assert state.get(state.ACKED_SEQ) == max(bodies_before)
+    assert state.get(tb.box.store, state.ACKED_SEQ) == max(bodies_before)
     assert agent.state is AgentState.IDLE
 
 
 def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, make_box):
     tb = make_box()
     tb.enroll(gateway, gateway_url)            # then point the box at nothing
-    from sync_agent.schema import SyncEnrolment
     with tb.box.store.write():
-        SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
+        tb.box.store.models.SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
     tb.intake()
     tb.intake()
     agent = tb.agent()
@@ -102,14 +104,19 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     report = status(tb.box)
     assert report["queue_depth"] == 2 and "connection refused" in report["last_error"]
     assert report["last_error_code"] == "unreachable"
-    assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
+    persian = MessageCatalogue().translator("fa")
+    assert persian.say(report["last_error_words"]).startswith("دسترسی به درگاه مرکزی ممکن نشد")
     assert report["oldest_unsent_age_seconds"] >= 0
     assert "waiting" in report["summary"]
-    assert agent.backoff.delay(1) <= agent.backoff.delay(30) <= 0.2
+    # full jitter: each wait is random, but within a ceiling that grows to the maximum
+    assert all(0.025 <= agent.backoff.delay(1) <= 0.05 for _ in range(50))
+    assert all(0.025 <= agent.backoff.delay(30) <= 0.2 for _ in range(50))
+    assert max(agent.backoff.delay(30) for _ in range(200)) > 0.05
 
 
 def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     agent = tb.agent()
     agent.start()
@@ -133,7 +140,6 @@ def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
     done = runner.invoke(cli, ["--home", home, "enroll", "--gateway", gateway_url,
                                "--token", gateway.issue_token("KHR-0042")])
     assert done.exit_code == 0, done.output
-    tb.rebind()
     tb.intake()
     report = json.loads(runner.invoke(cli, ["--home", home, "sync", "status", "--json"]).output)
     assert report["enrolled"] and report["queue_depth"] == 1
@@ -164,7 +170,7 @@ def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_ur
     hlcs = [r["hlc"] for r in records]
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
     real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
-    assert abs(state.get(state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+    assert abs(state.get(tb.box.store, state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
 
 
 def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
@@ -203,7 +209,6 @@ def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gate
     another process enrolling the box (`edge enroll` while `edge run` runs)
     needs no reopening and no reseal of what comes after."""
     from appliance.assembly import open_box
-    from edge.models import OutboxRecord
     from wire.records import SEALING_HPKE
     tb = make_box()
     home = tb.box.home
@@ -218,6 +223,7 @@ def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gate
         with running.store.write():
             running.events.record("console", "test.after_enrolment", "x", {},
                                   event_type="test.after_enrolment")
+        OutboxRecord = running.store.models.OutboxRecord
         newest = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
         assert newest.event_type == "test.after_enrolment"
         assert newest.sealing == SEALING_HPKE

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from edge.fields import UtcDateTimeField
-from edge.messages import STATUS_NAMES_FA
-from web.portal.access import EVERYONE, roles_required
-from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
+from edge.i18n import is_phrase
+from edge.messages import status_name
+from edge.roles import ALL_ROLES
+from web.portal.access import roles_required
+from web.portal.i18n import N_, current_lang, digits, gettext, jalali_datetime, ngettext, translator
 
 blueprint = Blueprint("status", __name__)
 
@@ -82,15 +83,15 @@ def word_value(key: str, value):
         return age_words(value)
     if key == "state" and value in AGENT_STATES:
         return gettext(AGENT_STATES[value])
-    if key == "licence_status" and g.get("lang", "fa") == "fa":
-        return STATUS_NAMES_FA.get(value, value)
+    if key == "licence_status":
+        return status_name(value, translator())
     if key.endswith("_at") and isinstance(value, str):
         try:
-            return jdatetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return jalali_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return jdatetime(value)
+        return jalali_datetime(value)
     if isinstance(value, (list, tuple)):
         return "، ".join(str(word_value(key, item)) for item in value) or "—"
     if isinstance(value, int):
@@ -104,22 +105,21 @@ def label(key: str) -> str:
 
 
 def in_reader_language(report: dict) -> dict:
-    """A report may say a thing twice — `state` (English) and `state_fa`,
-    `last_error` and `last_error_fa`, or `words` ({"en", "fa"}, as
-    hardware.status gives it): keep the one the reader reads; internal codes
-    are not shown."""
-    persian = g.get("lang", "fa") == "fa"
+    """A report may say a thing twice — `state` (a code) and `words` (an
+    `edge.i18n.phrase`, as hardware.status gives it), or `last_error`
+    (technical) and `last_error_words`: keep what the reader reads, said in
+    their language; internal codes are not shown."""
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
+    for key in [key for key in report if is_phrase(report[key])]:
+        said = report.pop(key)   # `words` says the state, `x_words` says x
+        report[key.removesuffix("words").removesuffix("_") or "state"] = translator().say(said)
     words = report.get("words")
     if isinstance(words, dict) and set(words) <= {"en", "fa"}:
+        # the modem's words, not in the catalogue yet (see README, Languages)
         del report["words"]
-        chosen = words.get(g.get("lang", "fa")) or words.get("en")
+        chosen = words.get(current_lang()) or words.get("en")
         if chosen:
             report["state"] = chosen
-    for key in [key for key in report if key.endswith("_fa")]:
-        in_persian = report.pop(key)
-        if persian and in_persian and key[:-3] in report:
-            report[key[:-3]] = in_persian
     return report
 
 
@@ -164,11 +164,8 @@ def sync_report(box) -> tuple[bool, dict]:
     """(whether a sync agent reports, what it or the outbox says)."""
     if box.parts.sync is not None:
         return True, box.parts.sync.status()
-    depth, oldest = box.store.db.execute_sql(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
-    age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
-        if oldest else None
-    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": age}
+    return False, {"queue_depth": box.outbox.depth(),
+                   "oldest_unsent_age_seconds": box.outbox.oldest_age_seconds(box.clock.now())}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
@@ -197,7 +194,7 @@ def link_summary(configured: bool, report: dict) -> str:
 
 
 @blueprint.get("/sync")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync():
     box = current_app.config["BOX"]
     configured, report = sync_report(box)
@@ -209,7 +206,7 @@ def sync():
 
 
 @blueprint.post("/sync/now")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync_now():
     """Ask the sync agent to contact the centre now instead of at its next turn."""
     agent = current_app.config["BOX"].parts.sync
@@ -224,7 +221,7 @@ def sync_now():
 
 
 @blueprint.get("/hardware")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def hardware():
     configured, report = hardware_report(current_app.config["BOX"])
     cards, general = devices(report)
