@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from hardware.printer import escpos
 from hardware.printer.receipt import encode, sample_receipt
-from hardware.printer import simulator as simulator_module
-from hardware.printer.simulator import PrinterSimulator, PtyPrinter, SimState
+from hardware.printer.sim.device import PrinterSimulator, SimState
+from hardware.printer.sim.servers import PtyPrinter
 from hardware.printer.transport import open_printer, query_status
 from hardware.printer.worker import print_bytes
 
@@ -67,9 +67,8 @@ def test_status_bytes_inside_image_data_do_not_confuse_the_next_question(tmp_pat
     assert len(simulator.printed) == 1
 
 
-def test_the_simulator_keeps_only_the_latest_receipt_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(simulator_module, "KEEP_RECEIPTS", 3)
-    simulator = PrinterSimulator(tmp_path)
+def test_the_simulator_keeps_only_the_latest_receipt_files(tmp_path):
+    simulator = PrinterSimulator(tmp_path, keep_receipts=3)
     for _ in range(7):
         simulator.feed(escpos.INIT + escpos.raster_image(1, 2, b"\xff" * 2) + escpos.cut())
     assert sorted(p.name for p in tmp_path.glob("0*")) == [
