@@ -35,10 +35,8 @@ class EventLog:
         what came earlier. A trusted clock that finds the hybrid clock far
         ahead (an earlier run with the clock years fast) corrects it, and the
         correction is audited before the event that caused it."""
-        last = int(device_state.get(self.store.db, HLC_KEY, "0"))
-        now = self.clock.now()
-        if not self.clock.trusted:
-            now = max(now, hlc.wall_time(last))
+        last = self._last()
+        now = self._estimate(last)
         value = hlc.tick(last, now)
         if hlc.rebased(last, value):
             audit.append(self.store, "clock", "clock.corrected", "hlc",
@@ -46,6 +44,18 @@ class EventLog:
             value = hlc.tick(value, now)
         device_state.put(self.store.db, HLC_KEY, str(value))
         return Stamp(now, value)
+
+    def now(self) -> datetime:
+        """The time by which stamps are read (a token's lifetime): the clock's
+        estimate, floored like a stamp when the clock is untrusted."""
+        return self._estimate(self._last())
+
+    def _last(self) -> int:
+        return int(device_state.get(self.store.db, HLC_KEY, "0"))
+
+    def _estimate(self, last: int) -> datetime:
+        now = self.clock.now()
+        return now if self.clock.trusted else max(now, hlc.wall_time(last))
 
     def record(self, actor: str, action: str, subject: str, details: dict,
                event_type: str | None = None, payload: dict | None = None,

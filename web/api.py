@@ -47,7 +47,7 @@ def login_required(*roles: str):
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = users.user_for_token(box().store, token.strip(), box().clock.now()) \
+            user = users.user_for_token(box().store, token.strip(), box().events.now()) \
                 if scheme.lower() == "bearer" and token else None
             if user is None:
                 raise Unauthorized("auth.required")

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from appliance.assembly import load_settings
+from edge.box import OfficeIdentity
 from edge.parts import Parts
 from hardware.modem import part as modem_part
 from hardware.modem.driver import Modem
@@ -138,7 +139,9 @@ def test_the_modems_own_clock_is_not_offered_without_the_networks_time(run_worke
 
 def make_box(tmp_path, store, clock, **settings):
     values = load_settings(tmp_path, environ={}).replace(**settings)
-    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock, parts=Parts())
+    office = OfficeIdentity(values["office.code"], values["office.name"])
+    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock, parts=Parts(),
+                           office=lambda: office)
 
 
 def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path, store, clock):
