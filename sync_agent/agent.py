@@ -17,6 +17,13 @@ memory, so a restart (or a kill mid-send) resumes where the store says.
 The agent only talks when it has something to say: when records wait, and
 once per `sync.bundle_check_seconds` for bundles (a batch's ack also tells
 the newest bundle version, so a busy box learns of bundles for free).
+
+A new intake calls `soon()`: the agent sends `sync.coalesce_seconds` later,
+with whatever else was written meanwhile, so an intake reaches the gateway
+within seconds while a burst still travels as one batch. While backing off
+after a lost link, the agent probes it every `sync.probe_seconds` with one
+small request and drains the queue as soon as the probe is answered, rather
+than sleeping out a long backoff.
 """
 
 from __future__ import annotations
@@ -38,6 +45,10 @@ from wire.ack import Ack, ack_key
 from wire.batch import encode_batch
 
 log = logging.getLogger(__name__)
+
+# Failures of the link itself, worth a cheap probe while backing off; a refusal
+# or an internal error waits out its backoff.
+PROBED_FAILURES = ("unreachable", "timeout")
 
 
 class AgentState(enum.Enum):
@@ -90,6 +101,8 @@ class SyncAgent:
         self._client: GatewayClient | None = None
         self._client_url = ""
         self._wake = threading.Event()
+        self._now_asked = False                        # wake(): sync at once
+        self._soon_at: float | None = None            # soon(): sync at this moment (monotonic)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()                 # one sync at a time
@@ -112,8 +125,17 @@ class SyncAgent:
             self._client.close()
 
     def wake(self) -> None:
-        """Sync now (the portal's button, `edge sync now` in-process, a new intake)."""
+        """Sync now (the portal's button, `edge sync now` in-process)."""
+        self._now_asked = True
         self._wake.set()
+
+    def soon(self, _intake=None) -> None:
+        """A record was written (an intake hook): sync after the coalescing
+        delay, so the records of a burst share one exchange. Ignored while
+        backing off: the probe notices the link's return."""
+        if self._soon_at is None:
+            self._soon_at = self.monotonic() + self.settings["sync.coalesce_seconds"]
+            self._wake.set()
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -124,10 +146,7 @@ class SyncAgent:
                 result = SyncResult(ok=False, error="internal error, see the log",
                                     error_code="internal")
                 self._failures += 1
-            wait = self._next_wait(result)
-            self.next_attempt_at = self.monotonic() + wait
-            self._wake.wait(wait)
-            self._wake.clear()
+            self._pause(self._next_wait(result), probing=result.error_code in PROBED_FAILURES)
 
     def _next_wait(self, result: SyncResult) -> float:
         if self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
@@ -136,6 +155,33 @@ class SyncAgent:
             return self.settings["sync.interval_seconds"]
         self.state = AgentState.BACKING_OFF
         return self.backoff.delay(self._failures)
+
+    def _pause(self, wait: float, probing: bool) -> None:
+        """Wait `wait` seconds, or less: until wake(), a coalesced soon() (not
+        while backing off), or a probe that finds the link back."""
+        self._soon_at = None if self.state is AgentState.BACKING_OFF else self._soon_at
+        deadline = self.monotonic() + wait
+        self.next_attempt_at = deadline
+        probe_every = self.settings["sync.probe_seconds"]
+        while not self._stopping.is_set() and not self._now_asked:
+            due = min(deadline, self._soon_at if self._soon_at is not None else deadline)
+            remaining = due - self.monotonic()
+            if remaining <= 0:
+                break
+            if self._wake.wait(min(remaining, probe_every) if probing else remaining):
+                self._wake.clear()
+                if self.state is AgentState.BACKING_OFF:
+                    self._soon_at = None
+            elif probing and self.monotonic() < deadline and self._link_answers():
+                break
+        self._now_asked = False
+        self._soon_at = None
+
+    def _link_answers(self) -> bool:
+        enrolment = self._read(lambda: state.enrolment(self.box.store))
+        if enrolment is None or not self._read(lambda: self.box.outbox.depth()):
+            return False
+        return self._client_for(enrolment.gateway_url).probe(self.settings["sync.probe_seconds"])
 
     # ------------------------------------------------------------ one sync
 
