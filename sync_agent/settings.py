@@ -11,7 +11,7 @@ SETTINGS = (
             "Seconds between looks at the outbox while the link works (a record written by "
             "another process waits at most this long; a look with nothing to send costs no "
             "bytes).", parse_int(1, 24 * 3600)),
-    Setting("sync.coalesce_seconds", 10.0,
+    Setting("sync.coalesce_seconds", 20.0,
             "Seconds a new intake waits for others to share its exchange with the gateway.",
             parse_float(0.5, 3600)),
     Setting("sync.probe_seconds", 15.0,
