@@ -33,11 +33,12 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 from edge.fields import utc_text
+from edge.worker import Backoff, Round, Worker
 from sync_agent import bundle as bundles
 from sync_agent import sealing, state
 from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
@@ -71,115 +72,82 @@ class SyncResult:
     talked: bool = False
 
 
-@dataclass
-class Backoff:
-    """Exponential backoff with full jitter: wait U(0, min(max, min * 2**n))."""
-    minimum: float
-    maximum: float
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, failures: int) -> float:
-        if failures <= 0:
-            return 0.0
-        ceiling = min(self.maximum, self.minimum * (2 ** min(failures - 1, 30)))
-        return self.minimum / 2 + self.rng.uniform(0, max(0.0, ceiling - self.minimum / 2))
-
-
-class SyncAgent:
-    """One per box; `start()`/`stop()` make it a worker of `edge run`."""
+class SyncAgent(Worker):
+    """One per box; as a worker of `edge run` it syncs every
+    `sync.interval_seconds`, when woken (the portal's button, a new intake),
+    and after a failure once its jittered backoff has passed."""
 
     def __init__(self, box, client_factory: Callable[[str, float], GatewayClient] | None = None,
                  rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic):
+        settings = box.settings
+        super().__init__("sync-agent", idle_seconds=settings["sync.interval_seconds"],
+                         backoff=Backoff(settings["sync.backoff_min_seconds"],
+                                         settings["sync.backoff_max_seconds"], rng or random.Random()),
+                         join_seconds=settings["sync.timeout_seconds"] + 5, monotonic=monotonic)
         self.box = box
-        self.monotonic = monotonic
-        self.settings = box.settings
+        self.settings = settings
         self.client_factory = client_factory or (lambda url, timeout: GatewayClient(url, timeout))
-        self.backoff = Backoff(self.settings["sync.backoff_min_seconds"],
-                               self.settings["sync.backoff_max_seconds"], rng or random.Random())
         self.state = AgentState.IDLE
-        self.next_attempt_at: float | None = None     # on self.monotonic
         self._client: GatewayClient | None = None
         self._client_url = ""
-        self._wake = threading.Event()
-        self._now_asked = False                        # wake(): sync at once
-        self._soon_at: float | None = None            # soon(): sync at this moment (monotonic)
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()                 # one sync at a time
-        self._failures = 0
+        self._soon_at: float | None = None            # soon(): sync at this moment (monotonic)
+        self._link_lost = False                       # the last round failed on the link
+        self._now_asked = False                       # wake(): no coalescing, sync at once
         self._last_bundle_check = 0.0                 # monotonic; 0 means "check at start"
 
     # ------------------------------------------------------------ worker
 
-    def start(self) -> None:
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
-        self._thread.start()
+    def step(self) -> Round:
+        result = self.sync_once()
+        self._link_lost = result.error_code in PROBED_FAILURES
+        if result.ok or self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
+            return Round.IDLE     # a box not enrolled asks again at the usual pace
+        self.state = AgentState.BACKING_OFF
+        return Round.FAILED
 
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=self.settings["sync.timeout_seconds"] + 5)
+    def _recover(self) -> None:
+        self.state = AgentState.BACKING_OFF    # the store is unharmed: try again later
+
+    def _on_stop(self) -> None:
         if self._client:
             self._client.close()
+            self._client = None
 
     def wake(self) -> None:
-        """Sync now (the portal's button, `edge sync now` in-process)."""
         self._now_asked = True
-        self._wake.set()
+        super().wake()
 
     def soon(self, _intake=None) -> None:
         """A record was written (an intake hook): sync after the coalescing
         delay, so the records of a burst share one exchange. Ignored while
         backing off: the probe notices the link's return."""
-        if self._soon_at is None:
+        if self._soon_at is None and self.state is not AgentState.BACKING_OFF:
             self._soon_at = self.monotonic() + self.settings["sync.coalesce_seconds"]
             self._wake.set()
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                result = self.sync_once()
-            except Exception:    # a bug must not kill the worker; the store is unharmed
-                log.exception("sync failed unexpectedly")
-                result = SyncResult(ok=False, error="internal error, see the log",
-                                    error_code="internal")
-                self._failures += 1
-            self._pause(self._next_wait(result), probing=result.error_code in PROBED_FAILURES)
-
-    def _next_wait(self, result: SyncResult) -> float:
-        if self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
-            return self.settings["sync.interval_seconds"]
-        if result.ok:
-            return self.settings["sync.interval_seconds"]
-        self.state = AgentState.BACKING_OFF
-        return self.backoff.delay(self._failures)
-
-    def _pause(self, wait: float, probing: bool) -> None:
-        """Wait `wait` seconds, or less: until wake(), a coalesced soon() (not
-        while backing off), or a probe that finds the link back."""
-        self._soon_at = None if self.state is AgentState.BACKING_OFF else self._soon_at
+    def _pause(self, wait: float) -> None:
+        """Until the wait is over, wake() is called, a soon() falls due, or,
+        after a lost link, a probe is answered."""
         deadline = self.monotonic() + wait
-        self.next_attempt_at = deadline
         probe_every = self.settings["sync.probe_seconds"]
-        while not self._stopping.is_set() and not self._now_asked:
-            due = min(deadline, self._soon_at if self._soon_at is not None else deadline)
+        while not self._stopping.is_set():
+            due = deadline if self._soon_at is None else min(deadline, self._soon_at)
             remaining = due - self.monotonic()
             if remaining <= 0:
                 break
-            if self._wake.wait(min(remaining, probe_every) if probing else remaining):
+            probing = self._link_lost and remaining > probe_every
+            if self._wake.wait(probe_every if probing else remaining):
                 self._wake.clear()
-                if self.state is AgentState.BACKING_OFF:
-                    self._soon_at = None
-            elif probing and self.monotonic() < deadline and self._link_answers():
+                if self._now_asked:           # the button: no coalescing
+                    break
+            elif probing and self._link_answers():
                 break
-        self._now_asked = False
-        self._soon_at = None
+        self._soon_at, self._now_asked = None, False
 
     def _link_answers(self) -> bool:
         enrolment = self._read(lambda: state.enrolment(self.box.store))
-        if enrolment is None or not self._read(lambda: self.box.outbox.depth()):
+        if enrolment is None or not self._read(self.box.outbox.depth):
             return False
         return self._client_for(enrolment.gateway_url).probe(self.settings["sync.probe_seconds"])
 
@@ -208,7 +176,7 @@ class SyncAgent:
             return result
 
     def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
-        while not self._stopping.is_set():
+        while not self.stopping:
             size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
                     or self.settings["sync.batch_min"])
             size = max(1, min(size, self.settings["sync.batch_max"]))
@@ -296,10 +264,8 @@ class SyncAgent:
                 state.put(store, state.FAILURES, state.get(store, state.FAILURES, 0) + 1)
         self._write(record)
         if result.ok:
-            self._failures = 0
             self.state = AgentState.IDLE
         else:
-            self._failures += 1
             log.warning("sync failed: %s", result.error)
 
     # ------------------------------------------------------------ helpers

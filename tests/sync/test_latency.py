@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sync_agent.linksim import LinkSim
+from devtools.linksim import LinkSim
 from tests.helpers import wait_until
 
 
@@ -40,7 +40,7 @@ def test_a_burst_of_intakes_travels_as_one_batch_after_the_coalescing_delay(
     agent = tb.agent()
     agent.start()
     try:
-        wait_until(lambda: agent.next_attempt_at is not None)    # the start's bundle check
+        wait_until(lambda: agent.next_round_at is not None)    # the start's bundle check
         before = posts(link)
         written = time.monotonic()
         for _ in range(4):                      # one record each; the first batch takes 4
@@ -73,7 +73,7 @@ def test_a_flapping_link_drains_at_the_probe_not_after_the_backoff(
             tb.intake()
             tb.intake()
             wait_until(lambda: agent.state.value == "backing_off", timeout=10)
-            assert agent.next_attempt_at - agent.monotonic() > 30
+            assert agent.next_round_at - agent.monotonic() > 30
             time.sleep(1)                       # a few probes go unanswered
             assert tb.box.outbox.depth() >= 2
             link.set_up(True)
