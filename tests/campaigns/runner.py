@@ -1,0 +1,39 @@
+"""Which campaigns exist, their full and short budgets, and running them in order."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from tests.campaigns import blackbox, crash
+from tests.campaigns.report import Campaign
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    run: Callable[..., Campaign]
+    full: dict
+    short: dict
+
+
+PLANS = (
+    Plan("crash", crash.run, full={"kills": 200}, short={"kills": 2}),
+)
+
+
+def run_plans(plans, short: bool, report_progress=print) -> tuple[list[Campaign], dict[str, float]]:
+    folder = blackbox.scratch("run")
+    try:
+        template = blackbox.make_demo_template(folder)
+        campaigns, seconds = [], {}
+        for plan in plans:
+            report_progress(f"campaign {plan.name} ...")
+            started = time.monotonic()
+            campaigns.append(plan.run(template, folder, **(plan.short if short else plan.full)))
+            seconds[plan.name] = time.monotonic() - started
+        return campaigns, seconds
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
