@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from tests.campaigns import blackbox, crash
+from tests.campaigns import blackbox, clock, crash
 from tests.campaigns.report import Campaign
 
 
@@ -21,6 +21,7 @@ class Plan:
 
 PLANS = (
     Plan("crash", crash.run, full={"kills": 200}, short={"kills": 2}),
+    Plan("clock", clock.run, full={}, short={"shifts": ("clock +10 y",)}),
 )
 
 

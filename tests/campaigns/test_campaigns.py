@@ -9,6 +9,7 @@ import pytest
 
 from tests.campaigns import blackbox
 from tests.campaigns.runner import PLANS
+from tests.system import require_binary
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +34,11 @@ def test_crash_campaign_counts_acknowledged_intakes_across_kills(template, tmp_p
     measured = short_run("crash", template, tmp_path)
     assert measured["kill -9 runs"] == 2
     assert measured["intakes acknowledged (201)"] > 0
+
+
+def test_clock_campaign_runs_the_box_ten_years_ahead_then_right(template, tmp_path):
+    require_binary("faketime", "faketime")
+    measured = short_run("clock", template, tmp_path)
+    assert measured["clock +10 y: status under the wrong clock"] == 201
+    assert isinstance(measured["clock +10 y: days off, created_at after the fix"], float)
+    assert measured["clock +10 y: token from the wrong clock, after the fix"] in (200, 401)
