@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from tests.campaigns import blackbox, clock, crash
+from tests.campaigns import blackbox, clock, crash, diskfull
 from tests.campaigns.report import Campaign
 
 
@@ -22,6 +22,7 @@ class Plan:
 PLANS = (
     Plan("crash", crash.run, full={"kills": 200}, short={"kills": 2}),
     Plan("clock", clock.run, full={}, short={"shifts": ("clock +10 y",)}),
+    Plan("disk full", diskfull.run, full={}, short={}),
 )
 
 

@@ -3,13 +3,14 @@ claims may be broken. Findings (holes not yet fixed) are figures, not failures."
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 from tests.campaigns import blackbox
 from tests.campaigns.runner import PLANS
-from tests.system import require_binary
+from tests.system import require, require_binary
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +43,11 @@ def test_clock_campaign_runs_the_box_ten_years_ahead_then_right(template, tmp_pa
     assert measured["clock +10 y: status under the wrong clock"] == 201
     assert isinstance(measured["clock +10 y: days off, created_at after the fix"], float)
     assert measured["clock +10 y: token from the wrong clock, after the fix"] in (200, 401)
+
+
+def test_disk_full_campaign_fills_the_data_folder_and_frees_it(template, tmp_path):
+    require(os.geteuid() == 0, "root, to mount a small tmpfs for the data folder")
+    measured = short_run("disk full", template, tmp_path)
+    assert measured["bytes the filler took"] > 0
+    assert not measured["full disk: new intake"].startswith("201")
+    assert measured["edge check after"] == "ok"
