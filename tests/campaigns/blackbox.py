@@ -39,10 +39,8 @@ def edge_command(home: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "edge", "--home", str(home), *args]
 
 
-def edge(home: Path, *args: str, prefix: tuple[str, ...] = (), env: dict | None = None,
-         timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, *edge_command(home, *args)], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+def edge(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(edge_command(home, *args), capture_output=True, text=True, timeout=120)
 
 
 @dataclass
@@ -85,7 +83,6 @@ class RunningBox:
     """One `edge run` process on a free loopback port."""
 
     home: Path
-    prefix: tuple[str, ...] = ()
     env: dict = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen | None = None
@@ -98,7 +95,7 @@ class RunningBox:
         self.port = free_port()
         self.log = open(self.home / "campaign-run.log", "ab")
         self.process = subprocess.Popen(
-            [*self.prefix, *edge_command(self.home, "run", "--port", str(self.port))],
+            edge_command(self.home, "run", "--port", str(self.port)),
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -109,6 +106,7 @@ class RunningBox:
                 return self
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
+                    self.kill()
                     raise RuntimeError("edge run did not answer: " + self.tail()) from None
                 time.sleep(0.05)
 
@@ -123,7 +121,10 @@ class RunningBox:
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()  # a box that ignores SIGTERM must not outlive the campaign
         self.log.close()
 
     def __enter__(self) -> "RunningBox":
@@ -172,7 +173,6 @@ class Database:
 
     INTAKES = "SELECT tracking_code FROM intake"
     OUTBOX = "SELECT seq, event_type, sealing, body FROM outbox_record ORDER BY seq"
-    ACKED = "SELECT value FROM device_state WHERE key = 'outbox.last_seq'"
     HALF_WRITTEN = ("SELECT count(*) FROM intake WHERE id NOT IN "
                     "(SELECT intake_id FROM intake_status_change)")
 

@@ -9,8 +9,8 @@ ten years).
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jdatetime
 
@@ -20,13 +20,14 @@ from tests.campaigns.report import Campaign
 SHIFTS = {"clock −1 y": "-365d", "clock 1970": "@1970-01-01 00:00:00", "clock +10 y": "+3650d"}
 
 
-def faketime(spec: str) -> tuple[tuple[str, ...], dict]:
-    """The command prefix and environment that start a process at `spec`;
+def faketime(spec: str) -> dict:
+    """The environment that starts a process at `spec` through libfaketime's
+    preload (the `faketime` wrapper would not pass SIGTERM on to the box);
     monotonic time stays real, as on a box whose wall clock alone is wrong."""
-    binary = shutil.which("faketime")
-    if binary is None:
-        raise RuntimeError("faketime is missing (Debian package faketime; .ci/system/60-campaigns.sh)")
-    return (binary, "-f", spec), {"FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+    found = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))
+    if not found:
+        raise RuntimeError("libfaketime is missing (Debian package faketime; .ci/system/60-campaigns.sh)")
+    return {"LD_PRELOAD": str(found[0]), "FAKETIME": spec, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
 
 
 def parse_utc(text: str) -> datetime:
@@ -41,8 +42,7 @@ def days_off(created_at: str | None) -> float | str:
 
 def shifted_then_fixed(template: DemoTemplate, home, spec: str) -> dict:
     home = template.copy_to(home)
-    prefix, env = faketime(spec)
-    with RunningBox(home, prefix=prefix, env=env) as wrong:
+    with RunningBox(home, env=faketime(spec)) as wrong:
         early = Api(wrong.url, "operator", template.passwords["operator"])
         during = early.post("/api/v1/intakes", json=INTAKE)
     with RunningBox(home) as right:
