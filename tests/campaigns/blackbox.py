@@ -78,6 +78,21 @@ def make_demo_template(folder: Path) -> DemoTemplate:
     return DemoTemplate(home, passwords)
 
 
+def wait_until_answers(url: str, process: subprocess.Popen) -> None:
+    """Until `url` answers at all; RuntimeError if the process exits or a minute passes."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("did not answer within a minute") from None
+            time.sleep(0.05)
+
+
 @dataclass
 class RunningBox:
     """One `edge run` process on a free loopback port."""
@@ -97,18 +112,12 @@ class RunningBox:
         self.process = subprocess.Popen(
             edge_command(self.home, "run", "--port", str(self.port)),
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"edge run exited {self.process.returncode}: {self.tail()}")
-            try:
-                requests.get(self.url + "/api/v1/health", timeout=1)
-                return self
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError("edge run did not answer: " + self.tail()) from None
-                time.sleep(0.05)
+        try:
+            wait_until_answers(self.url + "/api/v1/health", self.process)
+        except RuntimeError as error:
+            self.kill()
+            raise RuntimeError(f"edge run: {error}: {self.tail()}") from None
+        return self
 
     def tail(self) -> str:
         return (self.home / "campaign-run.log").read_text(errors="replace")[-800:]
@@ -190,6 +199,16 @@ class Database:
         """(seq, event type, the plain document or None when sealed)."""
         return [(seq, kind, json.loads(body) if sealing == "plain" else None)
                 for seq, kind, sealing, body in self._rows(self.OUTBOX)]
+
+    def outbox_faults(self) -> tuple[int, int]:
+        """(duplicates, gaps): `intake.created` records beyond one per intake; and
+        holes in the pending sequence numbers plus intakes with no record."""
+        records = self.outbox()
+        created = sum(1 for _, kind, _ in records if kind == "intake.created")
+        intakes = len(self.tracking_codes())
+        seqs = [seq for seq, _, _ in records]
+        holes = (seqs[-1] - seqs[0] + 1 - len(seqs)) if seqs else 0
+        return max(0, created - intakes), holes + max(0, intakes - created)
 
     def intakes_without_history(self) -> int:
         return self._rows(self.HALF_WRITTEN)[0][0]

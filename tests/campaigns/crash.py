@@ -50,17 +50,6 @@ class Stream:
             thread.join(timeout=60)
 
 
-def outbox_faults(database: Database) -> tuple[int, int]:
-    """(duplicates, gaps): extra `intake.created` records beyond one per intake,
-    plus missing ones; and holes in the pending sequence numbers."""
-    records = database.outbox()
-    created = sum(1 for _, kind, _ in records if kind == "intake.created")
-    intakes = len(database.tracking_codes())
-    seqs = [seq for seq, _, _ in records]
-    holes = (seqs[-1] - seqs[0] + 1 - len(seqs)) if seqs else 0
-    return max(0, created - intakes), holes + max(0, intakes - created)
-
-
 def run(template: DemoTemplate, folder, kills: int, seed: int = 1405) -> Campaign:
     chance = random.Random(seed)
     home = template.copy_to(folder / "crash")
@@ -80,7 +69,7 @@ def run(template: DemoTemplate, folder, kills: int, seed: int = 1405) -> Campaig
         acknowledged |= stream.acknowledged
         statuses += stream.statuses
         lost = len(acknowledged - database.tracking_codes())
-        duplicates, gaps = outbox_faults(database)
+        duplicates, gaps = database.outbox_faults()
         per_run.update(runs_with_loss=lost > 0, runs_with_check_failure=not edge_check(home)["ok"],
                        runs_with_outbox_fault=bool(duplicates or gaps))
         per_run["duplicates_max"] = max(per_run["duplicates_max"], duplicates)

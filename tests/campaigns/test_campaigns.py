@@ -52,3 +52,9 @@ def test_disk_full_campaign_fills_the_data_folder_and_frees_it(template, tmp_pat
     assert measured["bytes the filler took"] > 0
     assert not measured["full disk: new intake"].startswith("201")
     assert measured["edge check after"] == "ok"
+
+
+def test_schemathesis_campaign_sends_cases_to_the_box_and_the_gateway(template, tmp_path):
+    measured = short_run("schemathesis", template, tmp_path)
+    assert not measured["box: cases (2xx / 4xx)"].startswith("0 ")
+    assert not measured.get("gateway: cases (2xx / 4xx)", "1").startswith("0 ")
