@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from tests.campaigns import blackbox, clock, crash, diskfull, schema_fuzz
+from tests.campaigns import blackbox, clock, crash, diskfull, matrix, schema_fuzz
 from tests.campaigns.report import Campaign
 
 
@@ -24,6 +24,7 @@ PLANS = (
     Plan("clock", clock.run, full={}, short={"shifts": ("clock +10 y",)}),
     Plan("disk full", diskfull.run, full={}, short={}),
     Plan("schemathesis", schema_fuzz.run, full={"examples": 300}, short={"examples": 3}),
+    Plan("role × route × CSRF", matrix.run, full={}, short={}),
 )
 
 

@@ -58,3 +58,9 @@ def test_schemathesis_campaign_sends_cases_to_the_box_and_the_gateway(template, 
     measured = short_run("schemathesis", template, tmp_path)
     assert not measured["box: cases (2xx / 4xx)"].startswith("0 ")
     assert not measured.get("gateway: cases (2xx / 4xx)", "1").startswith("0 ")
+
+
+def test_matrix_campaign_finds_the_portal_routes_and_asks_each_as_everyone(template, tmp_path):
+    measured = short_run("role × route × CSRF", template, tmp_path)
+    assert measured["routes found (method, path)"] >= 20  # links and forms of every role's pages
+    assert measured["answers"] > 4 * measured["routes found (method, path)"]  # POSTs twice
