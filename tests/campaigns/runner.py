@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from tests.campaigns import blackbox, clock, crash, diskfull, matrix, schema_fuzz
+from tests.campaigns import blackbox, clock, crash, diskfull, matrix, parsers, schema_fuzz
 from tests.campaigns.report import Campaign
 
 
@@ -25,6 +25,7 @@ PLANS = (
     Plan("disk full", diskfull.run, full={}, short={}),
     Plan("schemathesis", schema_fuzz.run, full={"examples": 300}, short={"examples": 3}),
     Plan("role × route × CSRF", matrix.run, full={}, short={}),
+    Plan("parsers", parsers.run, full={"examples": 20_000}, short={"examples": 200}),
 )
 
 

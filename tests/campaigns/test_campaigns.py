@@ -64,3 +64,9 @@ def test_matrix_campaign_finds_the_portal_routes_and_asks_each_as_everyone(templ
     measured = short_run("role × route × CSRF", template, tmp_path)
     assert measured["routes found (method, path)"] >= 20  # links and forms of every role's pages
     assert measured["answers"] > 4 * measured["routes found (method, path)"]  # POSTs twice
+
+
+def test_parsers_campaign_feeds_every_parser_in_the_tree(template, tmp_path):
+    measured = short_run("parsers", template, tmp_path)
+    for name in ("batches", "bundles", "AT responses", "SMS PDUs", "ESC/POS status", "card reader lines"):
+        assert measured[f"{name}: examples (refused)"].startswith("200 ")
