@@ -23,7 +23,7 @@ PLANS = (
     Plan("crash", crash.run, full={"kills": 200}, short={"kills": 2}),
     Plan("clock", clock.run, full={}, short={"shifts": ("clock +10 y",)}),
     Plan("disk full", diskfull.run, full={}, short={}),
-    Plan("schemathesis", schema_fuzz.run, full={"examples": 300}, short={"examples": 3}),
+    Plan("schemathesis", schema_fuzz.run, full={"examples": 150}, short={"examples": 3}),
     Plan("role × route × CSRF", matrix.run, full={}, short={}),
     Plan("parsers", parsers.run, full={"examples": 20_000}, short={"examples": 200}),
 )
