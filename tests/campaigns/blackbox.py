@@ -21,6 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import requests
 
@@ -40,7 +41,8 @@ def edge_command(home: Path, *args: str) -> list[str]:
 
 
 def edge(home: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(edge_command(home, *args), capture_output=True, text=True, timeout=120)
+    return subprocess.run(edge_command(home, *args), check=False, capture_output=True, text=True,
+                          timeout=120)
 
 
 @dataclass
@@ -106,12 +108,12 @@ class RunningBox:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "RunningBox":
+    def start(self) -> Self:
         self.port = free_port()
-        self.log = open(self.home / "campaign-run.log", "ab")
-        self.process = subprocess.Popen(
-            edge_command(self.home, "run", "--port", str(self.port)),
-            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
+        with open(self.home / "campaign-run.log", "ab") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                edge_command(self.home, "run", "--port", str(self.port)),
+                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
         try:
             wait_until_answers(self.url + "/api/v1/health", self.process)
         except RuntimeError as error:
@@ -126,7 +128,6 @@ class RunningBox:
         """kill -9: no shutdown code runs."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
-        self.log.close()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -134,9 +135,8 @@ class RunningBox:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill()  # a box that ignores SIGTERM must not outlive the campaign
-        self.log.close()
 
-    def __enter__(self) -> "RunningBox":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -31,7 +31,7 @@ def faketime(spec: str) -> dict:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)
 
 
 def days_off(created_at: str | None) -> float | str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from tests.campaigns import blackbox, clock, crash, diskfull, matrix, parsers, schema_fuzz
 from tests.campaigns.report import Campaign

@@ -29,23 +29,27 @@ def fuzz(openapi_url: str, base_url: str, headers: dict, examples: int) -> Count
     counts: Counter = Counter()
     schema = schemathesis.openapi.from_url(openapi_url)
     for result in schema.get_all_operations():
-        operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                      phases=(Phase.generate,),
-                      suppress_health_check=list(HealthCheck))
-            @given(operation.as_strategy(generation_mode=mode))
-            def send(case):
-                status = case.call(base_url=base_url, headers=headers, timeout=30).status_code
-                counts["cases"] += 1
-                counts[f"{status // 100}xx"] += 1
-                if status >= 500:
-                    counts[f"5xx {operation.method.upper()} {operation.path}"] += 1
             try:
-                send()
+                fuzz_operation(result.ok(), mode, base_url, headers, examples, counts)
             except Unsatisfiable:
                 pass  # an operation with nothing to get wrong (no parameters, no body)
     return counts
+
+
+def fuzz_operation(operation, mode: GenerationMode, base_url: str, headers: dict, examples: int,
+                   counts: Counter) -> None:
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              phases=(Phase.generate,), suppress_health_check=list(HealthCheck))
+    @given(operation.as_strategy(generation_mode=mode))
+    def send(case):
+        status = case.call(base_url=base_url, headers=headers, timeout=30).status_code
+        counts["cases"] += 1
+        counts[f"{status // 100}xx"] += 1
+        if status >= 500:
+            counts[f"5xx {operation.method.upper()} {operation.path}"] += 1
+
+    send()
 
 
 def box_figures(template: DemoTemplate, folder, examples: int) -> dict:

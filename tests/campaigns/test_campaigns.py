@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.campaigns import blackbox
+from tests.campaigns.report import Campaign, table
 from tests.campaigns.runner import PLANS
 from tests.system import require
 
@@ -70,3 +71,13 @@ def test_parsers_campaign_feeds_every_parser_in_the_tree(template, tmp_path):
     measured = short_run("parsers", template, tmp_path)
     for name in ("batches", "bundles", "AT responses", "SMS PDUs", "ESC/POS status", "card reader lines"):
         assert measured[f"{name}: examples (refused)"].startswith("200 ")
+
+
+def test_a_broken_guarantee_is_marked_in_the_table_and_a_finding_is_not():
+    campaign = Campaign("crash", "two figures")
+    campaign.guarantee("acknowledged intakes lost", 3)
+    campaign.figure("5xx answers during the stream", 7)
+    assert [figure.name for figure in campaign.broken_guarantees()] == ["acknowledged intakes lost"]
+    assert table([campaign]).splitlines()[2:] == [
+        "| crash | acknowledged intakes lost | 3 **BROKEN** |",
+        "| crash | 5xx answers during the stream | 7 |"]
