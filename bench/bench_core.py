@@ -12,8 +12,8 @@ from pathlib import Path
 
 import requests
 
-from bench.support import (box_python, free_port, peak_rss_mb, percentile, row, start_edge, stop,
-                           wait_healthy)
+from bench.support import box_python, peak_rss_mb, percentile, row, start_edge, stop
+from tests.helpers import free_port, wait_healthy
 
 INTAKES_FOR_RATE = 1500
 CLIENTS = 8
@@ -31,7 +31,7 @@ def intake_request(i: int):
 
 
 def demo_home(root: Path, name: str):
-    from edge.demo import prepare_demo_box
+    from appliance.demo import prepare_demo_box
     return prepare_demo_box(root / name)
 
 
@@ -41,12 +41,12 @@ ROUNDS = 15   # ours and the baseline take turns, so a noisy disk hits both alik
 def intake_rates(root: Path) -> tuple[float, float]:
     """Intakes per second through IntakeService, and the same rows written with
     bare sqlite3 (one transaction each, same pragmas), measured in turns."""
-    from edge.models import User
-    bare_box, _ = demo_home(root, "bare")     # first: opening a box binds the models
+    from edge import users
+    bare_box, _ = demo_home(root, "bare")
     bare_box.close()
     bare = _bare_connection(bare_box.store.path)
     box, _ = demo_home(root, "domain")
-    operator = User.get(User.username == "operator")
+    operator = users.find(box.store, "operator")
     box.intakes.create(intake_request(0), operator)
     sample = _stored_rows(box.store.db)
     ours_seconds = bare_seconds = 0.0
@@ -175,7 +175,7 @@ BASELINE_APP = textwrap.dedent("""
 def start_times(root: Path) -> tuple[float, float, float]:
     """Median seconds from process start to first healthy answer, edge run vs
     bare Flask, and the bare Flask's memory after answering (the floor)."""
-    from edge.box import init_box
+    from appliance.assembly import init_box
     init_box(root / "start")[0].close()
     baseline_script = root / "hello.py"
     baseline_script.write_text(BASELINE_APP)

@@ -22,17 +22,10 @@ from hardware.modem.driver import Modem
 from hardware.modem.outbox import SmsOutbox
 from hardware.modem.simulator import ModemSimulator
 from hardware.modem.worker import ModemWorker
+from tests.helpers import wait_until
 
 ROUNDS = 20
 TEXT = "درخواست شما ثبت شد. کد رهگیری: K7Q2-MX04-F7 " * 2   # two parts
-
-
-def _wait(condition, seconds: float = 10.0) -> None:
-    deadline = time.perf_counter() + seconds
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise RuntimeError("the SMS did not reach the modem")
-        time.sleep(0.0005)
 
 
 def _ours_ms(folder: Path) -> float:
@@ -43,14 +36,15 @@ def _ours_ms(folder: Path) -> float:
         worker = ModemWorker(Modem(simulator.port), outbox, SystemClock(), idle_seconds=0.3)
         worker.start()
         try:
-            _wait(lambda: worker.modem.is_ready())
+            wait_until(worker.modem.is_ready, interval=0.0005, what="the modem ready")
             times = []
             for number in range(ROUNDS):
                 before = len(simulator.sent)
                 start = time.perf_counter()
                 outbox.queue("+989121234567", TEXT)
                 worker.wake()
-                _wait(lambda: len(simulator.sent) >= before + 2)
+                wait_until(lambda: len(simulator.sent) >= before + 2, interval=0.0005,
+                           what="the SMS at the modem")
                 times.append((time.perf_counter() - start) * 1000)
         finally:
             worker.stop()

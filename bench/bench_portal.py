@@ -20,10 +20,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from edge.demo import prepare_demo_box  # noqa: E402
+from appliance.demo import prepare_demo_box  # noqa: E402
 from edge.intake import IntakeRequest  # noqa: E402
-from edge.models import User  # noqa: E402
-from edge.serve import Appliance  # noqa: E402
+from edge import users  # noqa: E402
+from appliance.server import BoxServer  # noqa: E402
 from bench.support import percentile, row  # noqa: E402
 
 CLIENTS = 8
@@ -87,7 +87,7 @@ def p99(values: list[float]) -> float:
 
 
 def add_intakes(box, count: int) -> None:
-    operator = User.get(User.username == "operator")
+    operator = users.find(box.store, "operator")
     for number in range(count):
         box.intakes.create(IntakeRequest(
             service_code="HEALTH-INS", national_code="0013542419", full_name=f"شهروند {number}",
@@ -98,7 +98,7 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-portal-") as folder:
         box, passwords = prepare_demo_box(Path(folder) / "box")
         add_intakes(box, 40)
-        appliance = Appliance(box, "127.0.0.1", 0, threads=CLIENTS)
+        appliance = BoxServer(box, "127.0.0.1", 0, threads=CLIENTS)
         appliance.start()
         try:
             url = appliance.url

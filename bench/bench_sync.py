@@ -63,15 +63,14 @@ class Rig:
 
     def __init__(self, root: Path, clock=None, link=None, settings: str = "",
                  monotonic=time.monotonic):
-        from edge.demo import prepare_demo_box
-        from edge.models import User
+        from appliance.demo import prepare_demo_box
+        from edge import users
         from gateway.app import create_app
         from gateway.server import ServerThread
         from gateway.service import init_home
-        from sync_agent.demo import demo_bundle
+        from appliance.demo import demo_bundle
         from sync_agent.enroll import enroll
         from sync_agent.linksim import LinkSim
-        from sync_agent.schema import SyncEnrolment
         self.gateway = init_home(root / "gateway", None)
         self.gateway.add_office(OFFICE, "office")
         self.gateway.publish_document(demo_bundle(OFFICE))
@@ -81,12 +80,15 @@ class Rig:
         home.mkdir(parents=True)
         (home / "edge.toml").write_text(settings, encoding="utf-8")
         self.box, _ = prepare_demo_box(home, clock)
-        self.operator = User.get(User.username == "operator")
+        self.operator = users.find(self.box.store, "operator")
         enroll(self.box, self.server.url, self.gateway.issue_token(OFFICE))
         with self.box.store.write():
-            SyncEnrolment.update(gateway_url=self.link.url).execute()
-        from sync_agent.appliance import attach
-        self.agent = attach(self.box)
+            self.box.store.models.SyncEnrolment.update(gateway_url=self.link.url).execute()
+        from edge.parts import Parts
+        from sync_agent.appliance import build
+        part = build(self.box)
+        self.box.fit(Parts(sync=part, workers=part.workers))
+        self.agent = part.agent
         self.agent.monotonic = monotonic
         self.count = 0
         self.rng = random.Random(1405)
@@ -107,12 +109,11 @@ class Rig:
             self.operator)
 
     def drain(self) -> None:
-        from edge.models import OutboxRecord
         for _ in range(10_000):
             result = self.agent.sync_once()
             if not result.ok:
                 raise RuntimeError(result.error)
-            if OutboxRecord.select().count() == 0:
+            if self.box.outbox.depth() == 0:
                 return
 
     def close(self) -> None:
@@ -187,12 +188,12 @@ def office_day(root: Path, intakes: int, hours: float, name: str) -> int:
     """Bytes both ways over a simulated day: intakes at random times, the agent
     waking every sync.interval_seconds (default 300) with the clock moved on."""
     from edge.clock import FakeClock
-    from edge.settings import load
+    from appliance.assembly import load_settings
     start = datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)          # 08:30 in Tehran
     clock, monotonic = FakeClock(start), FakeMonotonic()
     rig = Rig(root / name, clock=clock, monotonic=monotonic)
     try:
-        interval = load(rig.box.home)["sync.interval_seconds"]
+        interval = load_settings(rig.box.home)["sync.interval_seconds"]
         rig.agent.sync_once(force_bundle=True)           # the box starts with the current bundle
         rig.link.counters.up = rig.link.counters.down = 0
         rng = random.Random(8)

@@ -1,36 +1,12 @@
-"""What the benchmarks share: processes on free ports, percentiles, rows."""
+"""What the benchmarks share: the box as deployed, memory, percentiles, rows.
+Free ports and waiting are the tests' own (`tests.helpers`), one copy for both."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import requests
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> float:
-    """Seconds until `url` answers 200."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with status {process.returncode}")
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return time.perf_counter() - start
-        except requests.ConnectionError:
-            time.sleep(0.005)
-    raise RuntimeError(f"{url} did not answer in {timeout} s")
-
 
 BOX_VENV = Path(__file__).resolve().parent / ".box-venv"
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,21 +8,16 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from devtools.ports import free_port
 
 
 def postgres_bindir() -> str | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return os.path.dirname(found[-1]) if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresCluster:
@@ -32,7 +27,7 @@ class PostgresCluster:
         self.bindir = bindir
         self.folder = Path(tempfile.mkdtemp(prefix="edge-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.counter = itertools.count(1)
         self.user = "postgres" if os.geteuid() == 0 else None
 

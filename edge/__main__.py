@@ -1,3 +1,4 @@
-from edge.cli import main
+# `python -m edge` is kept for old habits; the command lives in appliance.cli.
+from appliance.cli import main
 
 main()

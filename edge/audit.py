@@ -11,7 +11,6 @@ from typing import Any, Iterable
 
 from edge import rows
 from edge.fields import utc_text
-from edge.models import AuditEntry
 
 GENESIS = "0" * 64
 
@@ -23,23 +22,25 @@ def entry_hash(prev_hash: str, entry_id: int, at_text: str, hlc: int, actor: str
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def append(actor: str, action: str, subject: str, details: dict, at: datetime,
+def append(store, actor: str, action: str, subject: str, details: dict, at: datetime,
            hlc: int) -> int:
     """Add an entry; call inside the write transaction of the change it records.
     Returns its number."""
-    last = AuditEntry._meta.database.execute_sql(
+    last = store.db.execute_sql(
         "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     entry_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     digest = entry_hash(prev_hash, entry_id, utc_text(at), hlc, actor, action, subject, details)
-    rows.insert(AuditEntry, {"id": entry_id, "at": at, "hlc": hlc, "actor": actor,
-                             "action": action, "subject": subject, "details": details,
-                             "prev_hash": prev_hash, "hash": digest})
+    rows.insert(store.db, store.models.AuditEntry,
+                {"id": entry_id, "at": at, "hlc": hlc, "actor": actor, "action": action,
+                 "subject": subject, "details": details, "prev_hash": prev_hash, "hash": digest})
     return entry_id
 
 
-def first_broken(entries: Iterable[AuditEntry] | None = None) -> tuple[int, str] | None:
-    """(entry id, what is wrong) for the first entry that breaks the chain, or None."""
-    entries = AuditEntry.select().order_by(AuditEntry.id) if entries is None else entries
+def first_broken(store, entries: Iterable | None = None) -> tuple[int, str] | None:
+    """(entry id, what is wrong) for the first entry of `store`'s chain (or of
+    `entries`) that breaks it, or None."""
+    if entries is None:
+        entries = store.models.AuditEntry.select().order_by(store.models.AuditEntry.id)
     expected_prev, expected_id = GENESIS, 1
     for entry in entries:
         if entry.id != expected_id:

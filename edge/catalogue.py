@@ -65,6 +65,7 @@ def install_catalogue(store, events: EventLog, services: list[dict], version: st
                       effective_from: datetime, actor: str = "centre") -> int:
     """Add or update services and their tariffs from `version`, in one transaction.
     Returns how many services it touched."""
+    Service, Tariff = store.models.Service, store.models.Tariff   # this store's own classes
     with store.write():
         for entry in services:
             service, _ = Service.get_or_create(code=entry["code"], defaults=_service_values(entry))
@@ -84,12 +85,14 @@ def _service_values(entry: dict) -> dict:
             "sla_hours": entry["sla_hours"], "offered": entry.get("offered", True)}
 
 
-def services_with_fees(at: datetime) -> list[tuple[Service, Tariff | None]]:
+def services_with_fees(store, at: datetime) -> list[tuple[Service, Tariff | None]]:
     """Every offered service with the tariff in force at `at`."""
     result = []
-    for service in Service.select().where(Service.offered == True).order_by(Service.id):  # noqa: E712
+    services = store.models.Service
+    offered = services.select().where(services.offered == True)  # noqa: E712 (SQL, not Python)
+    for service in offered.order_by(services.id):
         try:
-            result.append((service, tariff_in_force(service, at)))
+            result.append((service, tariff_in_force(store, service, at)))
         except InvalidInput:
             result.append((service, None))
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from edge import audit
-from edge.models import AuditEntry
 
 
 @dataclass
@@ -32,8 +31,8 @@ class CheckReport:
 
 def check_box(store) -> CheckReport:
     report = CheckReport(integrity_problems=store.integrity_errors())
-    report.audit_entries = AuditEntry.select().count()
-    broken = audit.first_broken()
+    report.audit_entries = store.models.AuditEntry.select().count()
+    broken = audit.first_broken(store)
     if broken:
         report.first_broken_entry, report.audit_problem = broken
     return report

@@ -10,7 +10,7 @@ busy, a writer thread runs each waiting piece of work in its own savepoint of
 one transaction, so several operators' intakes share one fsync (group
 commit). Either way the caller returns only once its work is committed.
 
-Schema changes are ordered migrations per component (see `edge.components`):
+Schema changes are ordered migrations per component (listed by `appliance.assembly`):
 a component's `schema.py` has `NAME` and `MIGRATIONS`, a list of functions
 `migration(db)`; the version of each component is kept in `schema_version`.
 """
@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from peewee import SqliteDatabase
+import copy
 
-from edge import components
+from peewee import ForeignKeyField, SqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +49,52 @@ def open_database(path: Path) -> SqliteDatabase:
     return SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
 
 
-class Store:
-    """One SQLite file with its writer lock.
+def bind_copies(db: SqliteDatabase, models: Sequence[type]) -> dict[type, type]:
+    """A subclass of each declared model bound to `db`, its foreign keys
+    pointing at the other copies. peewee binds a class to one database, so a
+    store needs classes of its own for two stores to live in one process; the
+    declared classes stay unbound. `models` come in dependency order."""
+    copies: dict[type, type] = {}
+    for model in models:
+        meta = type("Meta", (), {"database": db, "table_name": model._meta.table_name})
+        attrs = {"Meta": meta, "__module__": model.__module__}
+        for name, field in model._meta.fields.items():
+            if isinstance(field, ForeignKeyField) and field.rel_model in copies:
+                repointed = copy.copy(field)
+                repointed.rel_model = copies[field.rel_model]
+                repointed.rel_field = field.rel_field.name
+                repointed.declared_backref = field.backref
+                attrs[name] = repointed
+        copies[model] = type(model.__name__, (model,), attrs)
+    return copies
 
-    peewee models are bound to one database at a time, so the models passed
-    in are bound to this store: a process works with one box store at a time
-    (tests that need two boxes run the second one as its own process)."""
+
+class BoundModels:
+    """One store's own model classes: `models.Intake`, or `models[Intake]`
+    by the declared class."""
+
+    def __init__(self, copies: dict[type, type]):
+        self._copies = copies
+        for declared, bound in copies.items():
+            setattr(self, declared.__name__, bound)
+
+    def __getitem__(self, declared: type) -> type:
+        return self._copies[declared]
+
+    def __iter__(self) -> Iterator[type]:
+        return iter(self._copies.values())
+
+
+class Store:
+    """One SQLite file with its writer lock and its own copies of the models
+    (`store.models.Intake`), so several stores can be open in one process."""
 
     def __init__(self, path: Path, models: Sequence[type] = ()):
         self.path = Path(path)
         self.db = open_database(self.path)
+        self.models = BoundModels(bind_copies(self.db, models))
         self._write_lock = threading.RLock()
         self._group = GroupCommit(self)
-        if models:
-            self.db.bind(list(models), bind_refs=False, bind_backrefs=False)
 
     def write_together(self, work: Callable[[], Any]) -> Any:
         """`work()` inside a write transaction shared with other waiting work;
@@ -90,9 +122,9 @@ class Store:
             with self.db.atomic("IMMEDIATE"):
                 yield self.db
 
-    def migrate(self, schemas: Sequence | None = None) -> dict[str, tuple[int, int]]:
-        """Apply pending migrations; returns {component: (from, to)}."""
-        schemas = components.submodules("schema") if schemas is None else schemas
+    def migrate(self, schemas: Sequence) -> dict[str, tuple[int, int]]:
+        """Apply pending migrations of `schemas` (each with NAME and MIGRATIONS), in
+        order; returns {component: (from, to)}."""
         applied = {}
         with self.write():
             self.db.execute_sql(

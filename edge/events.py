@@ -21,7 +21,8 @@ class Stamp:
 
 
 class EventLog:
-    def __init__(self, clock, outbox: Outbox):
+    def __init__(self, store, clock, outbox: Outbox):
+        self.store = store
         self.clock = clock
         self.outbox = outbox
 
@@ -29,8 +30,8 @@ class EventLog:
         """Now, by the hybrid clock. Its wall part is the latest time the box
         has seen, so a clock that jumps back (no real-time clock, a power cut)
         neither reorders events nor dates them before what came earlier."""
-        value = hlc.tick(int(device_state.get(HLC_KEY, "0")), self.clock.now())
-        device_state.put(HLC_KEY, str(value))
+        value = hlc.tick(int(device_state.get(self.store.db, HLC_KEY, "0")), self.clock.now())
+        device_state.put(self.store.db, HLC_KEY, str(value))
         return Stamp(hlc.wall_time(value), value)
 
     def record(self, actor: str, action: str, subject: str, details: dict,
@@ -39,7 +40,7 @@ class EventLog:
         """Audit (and, with `event_type`, queue for the centre) one change,
         at `stamp` when the change already took its time."""
         stamp = stamp or self.stamp()
-        audit.append(actor, action, subject, details, stamp.at, stamp.hlc)
+        audit.append(self.store, actor, action, subject, details, stamp.at, stamp.hlc)
         if event_type:
             self.outbox.append(event_type, payload or {}, stamp.hlc, stamp.at)
         return stamp

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from edge import device_state, nationalcode, phone, rows, tracking
+from edge import device_state, licence, nationalcode, phone, rows, tracking
 from edge.digits import to_ascii_digits
-from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
+from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
 from edge.fields import utc_text
 from edge.jalali import IRAN
-from edge.models import PAYMENT_METHODS, Intake, IntakeStatusChange, Office, Service, Tariff, User
+from edge.models import PAYMENT_METHODS, Intake, IntakeStatusChange, Service, Tariff, User
 
 COUNTER_KEY = "intake.counter"
 MAX_NAME = 100
@@ -63,9 +63,10 @@ class CleanIntake:
     location: str
 
 
-def clean_request(request: IntakeRequest) -> CleanIntake:
+def clean_request(store, request: IntakeRequest) -> CleanIntake:
     """Check every value; InvalidInput names the first field that is wrong."""
-    service = rows.first(Service, "SELECT * FROM service WHERE code = ?", request.service_code)
+    service = rows.first(store.db, store.models.Service, "SELECT * FROM service WHERE code = ?",
+                         request.service_code)
     if service is None:
         raise InvalidInput("service.unknown", "service_code")
     if not service.offered:
@@ -76,8 +77,9 @@ def clean_request(request: IntakeRequest) -> CleanIntake:
         full_name=_text(request.full_name, "full_name", MAX_NAME, required=True),
         mobile=phone.normalize_mobile(request.mobile),
         fields=clean_service_fields(service, request.fields),
-        payment_method=_payment_method(request.payment_method),
-        payment_reference=_payment_reference(request.payment_method, request.payment_reference),
+        payment_method=clean_payment_method(request.payment_method),
+        payment_reference=clean_payment_reference(request.payment_method,
+                                                  request.payment_reference),
         location=_text(request.location, "location", MAX_LOCATION),
     )
 
@@ -118,43 +120,34 @@ def _digits_only(value: str, field_name: str) -> str:
     return digits
 
 
-def _payment_method(method) -> str:
+def clean_payment_method(method) -> str:
     if method not in PAYMENT_METHODS:
         raise InvalidInput("field.choice", "payment.method", field="payment.method")
     return method
 
 
-def _payment_reference(method, reference) -> str:
+def clean_payment_reference(method, reference) -> str:
+    """The bank's reference number; a card payment must have one."""
     reference = _text(reference, "payment.reference", MAX_REFERENCE)
     if method == "card" and not reference:
         raise InvalidInput("payment.reference_required", "payment.reference")
     return reference
 
 
-def tariff_in_force(service: Service, at: datetime) -> Tariff:
-    tariff = rows.first(Tariff, "SELECT * FROM tariff WHERE service_id = ? AND effective_from <= ?"
-                                " ORDER BY effective_from DESC LIMIT 1", service.id, utc_text(at))
+def tariff_in_force(store, service: Service, at: datetime) -> Tariff:
+    tariff = rows.first(store.db, store.models.Tariff,
+                        "SELECT * FROM tariff WHERE service_id = ? AND effective_from <= ?"
+                        " ORDER BY effective_from DESC LIMIT 1", service.id, utc_text(at))
     if tariff is None:
         raise InvalidInput("tariff.none", "service_code")
     return tariff
 
 
-def check_licence(at: datetime) -> None:
-    """New intakes stop when the office's licence is not active (law article 9)."""
-    office = rows.first(Office, "SELECT * FROM office ORDER BY id LIMIT 1")
-    if office is None:
-        return
-    status = office.licence_status
-    if status == "active" and office.licence_expires and office.licence_expires <= at:
-        status = "expired"
-    if status != "active":
-        raise Forbidden("licence.inactive", status=status)
-
-
-def status_history(intake: Intake) -> list[IntakeStatusChange]:
+def status_history(store, intake: Intake) -> list[IntakeStatusChange]:
     """The intake's status changes, oldest first, with who made each."""
-    return list(IntakeStatusChange.select(IntakeStatusChange, User).join(User)
-                .where(IntakeStatusChange.intake == intake).order_by(IntakeStatusChange.id))
+    change, user = store.models.IntakeStatusChange, store.models.User
+    return list(change.select(change, user).join(user)
+                .where(change.intake == intake.id).order_by(change.id))
 
 
 def intake_payload(intake: Intake) -> dict:
@@ -185,7 +178,7 @@ class IntakeService:
         self.accepting = True   # cleared when the UPS reports a power failure
 
     def create(self, request: IntakeRequest, operator: User) -> Intake:
-        clean = clean_request(request)
+        clean = clean_request(self.store, request)
         if not self.accepting:
             raise Conflict("intake.power_fail")
         # Intakes from several counters at once share one commit (and fsync).
@@ -195,11 +188,12 @@ class IntakeService:
         """The intake, its first status, audit entry, outbox record and the
         hooks' rows; runs inside a write transaction."""
         stamp = self.events.stamp()
-        check_licence(stamp.at)
-        tariff = tariff_in_force(clean.service, stamp.at)
-        code = tracking.make_code(self.device_tag, device_state.next_number(COUNTER_KEY))
+        licence.ensure_in_force(self.store, stamp.at)
+        tariff = tariff_in_force(self.store, clean.service, stamp.at)
+        code = tracking.make_code(self.device_tag,
+                                  device_state.next_number(self.store.db, COUNTER_KEY))
         intake = rows.create(
-            Intake,
+            self.store.db, self.store.models.Intake,
             tracking_code=code, service=clean.service, tariff=tariff,
             fee_rials=tariff.fee_rials, tariff_version=tariff.version,
             national_code=clean.national_code, full_name=clean.full_name,
@@ -240,20 +234,19 @@ class IntakeService:
     def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:
         return self.change_status(tracking_code, "cancelled", operator, reason)
 
-    @staticmethod
-    def get(tracking_code: str) -> Intake:
+    def get(self, tracking_code: str) -> Intake:
         code = tracking.normalize(tracking_code)
-        intake = Intake.get_or_none(Intake.tracking_code == code)
+        model = self.store.models.Intake
+        intake = model.get_or_none(model.tracking_code == code)
         if intake is None:
             raise NotFound("intake.not_found", "tracking_code")
         return intake
 
-    @staticmethod
-    def _history(intake: Intake, before: str | None, after: str, reason: str,
+    def _history(self, intake: Intake, before: str | None, after: str, reason: str,
                  operator: User, stamp: Stamp) -> None:
-        rows.insert(IntakeStatusChange, {"intake": intake, "from_status": before,
-                                         "to_status": after, "reason": reason,
-                                         "user": operator, "at": stamp.at, "hlc": stamp.hlc})
+        rows.insert(self.store.db, self.store.models.IntakeStatusChange,
+                    {"intake": intake, "from_status": before, "to_status": after,
+                     "reason": reason, "user": operator, "at": stamp.at, "hlc": stamp.hlc})
 
 
 @dataclass
@@ -270,26 +263,28 @@ class IntakeQuery:
     per_page: int = 20
 
 
-def search(query: IntakeQuery) -> tuple[list[Intake], int]:
+def search(store, query: IntakeQuery) -> tuple[list[Intake], int]:
     """(the page of intakes, newest first, and how many match in all)."""
-    selection = Intake.select(Intake, Service).join(Service)
+    intake, service = store.models.Intake, store.models.Service
+    selection = intake.select(intake, service).join(service)
     if query.tracking_code:
-        selection = selection.where(Intake.tracking_code == tracking.normalize(query.tracking_code))
+        selection = selection.where(intake.tracking_code == tracking.normalize(query.tracking_code))
     if query.national_code:
-        selection = selection.where(Intake.national_code == nationalcode.validate(query.national_code))
+        national_code = nationalcode.validate(query.national_code)
+        selection = selection.where(intake.national_code == national_code)
     if query.mobile:
-        selection = selection.where(Intake.mobile == phone.normalize_mobile(query.mobile))
+        selection = selection.where(intake.mobile == phone.normalize_mobile(query.mobile))
     if query.service_code:
-        selection = selection.where(Service.code == query.service_code)
+        selection = selection.where(service.code == query.service_code)
     if query.status:
-        selection = selection.where(Intake.status == query.status)
+        selection = selection.where(intake.status == query.status)
     if query.date_from:
-        selection = selection.where(Intake.created_at >= _iran_midnight(query.date_from))
+        selection = selection.where(intake.created_at >= _iran_midnight(query.date_from))
     if query.date_to:
         end = _iran_midnight(query.date_to) + timedelta(days=1)
-        selection = selection.where(Intake.created_at < end)
+        selection = selection.where(intake.created_at < end)
     total = selection.count()
-    page = selection.order_by(Intake.id.desc()).paginate(query.page, query.per_page)
+    page = selection.order_by(intake.id.desc()).paginate(query.page, query.per_page)
     return list(page), total
 
 

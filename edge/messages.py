@@ -91,6 +91,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "auth.throttled": {
         "fa": "تلاش‌های ناموفق زیاد بود؛ {seconds} ثانیه صبر کنید.",
         "en": "Too many failed attempts; wait {seconds} seconds."},
+    "card.bad_uid": {
+        "fa": "شمارهٔ کارت نامعتبر است.",
+        "en": "That is not a card number."},
+    "card.not_supervisor": {
+        "fa": "فقط سرپرست می‌تواند کارت را به کاربر بدهد.",
+        "en": "Only a supervisor can give a card to a user."},
+    "card.unknown_user": {
+        "fa": "چنین کاربری نیست.",
+        "en": "No such user."},
+    "card.taken": {
+        "fa": "این کارت به کاربر دیگری داده شده است.",
+        "en": "This card already belongs to another user."},
     "user.exists": {
         "fa": "کاربری با این نام وجود دارد.",
         "en": "A user with this name already exists."},

@@ -1,6 +1,7 @@
 """The box's tables as peewee models. The tables themselves are made by the
 ordered migrations in `edge.schema`; these classes only read and write them.
-Models are bound to a database by `edge.db.Store`."""
+The declared classes stay unbound: each `edge.db.Store` binds its own copies
+(`store.models.Intake`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from peewee import (BlobField, BooleanField, CharField, ForeignKeyField, Integer
 
 from edge.fields import JsonField, UtcDateTimeField
 
-ROLES = ("operator", "supervisor", "technician")
 INTAKE_STATUSES = ("received", "in_progress", "done", "cancelled")
 LICENCE_STATUSES = ("active", "suspended", "revoked", "expired")
 PAYMENT_METHODS = ("cash", "card")

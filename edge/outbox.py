@@ -2,8 +2,14 @@
 
 An event is appended inside the write transaction of the change it records,
 so the change and its outbox record commit together or not at all. The body
-is produced by the sealer: the plain sealer keeps canonical JSON; the sync
-agent installs one that seals for the gateway (see `sync_agent`).
+is produced by the sealer the box was built with: the plain sealer keeps
+canonical JSON; the assembly gives the box one that seals for the gateway
+once the box is enrolled.
+
+A record is pending until the gateway acknowledges it; the acknowledgement
+deletes it (`acknowledge`), so every record still in the outbox is pending.
+`pending` is the one definition that the agent, its report, the API and the
+portal use.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from datetime import datetime
 from typing import Protocol
 
 from edge import device_state, rows
-from edge.models import OutboxRecord
 
 NEXT_SEQ_KEY = "outbox.last_seq"
 
@@ -36,26 +41,41 @@ def canonical_json(document: dict) -> bytes:
 
 
 class Outbox:
-    def __init__(self, sealer: Sealer | None = None):
+    def __init__(self, store, sealer: Sealer | None = None):
+        self.store = store
         self.sealer: Sealer = sealer or PlainSealer()
 
     def append(self, event_type: str, payload: dict, hlc: int, at: datetime) -> int:
         """Number, seal and store one event; call inside a write transaction.
         Returns its sequence number."""
-        seq = device_state.next_number(NEXT_SEQ_KEY)
+        seq = device_state.next_number(self.store.db, NEXT_SEQ_KEY)
         plaintext = canonical_json({"type": event_type, "seq": seq, "hlc": hlc,
                                     "payload": payload})
         sealing, body = self.sealer.seal(seq, event_type, plaintext)
-        rows.insert(OutboxRecord, {"seq": seq, "event_type": event_type, "hlc": hlc,
-                                   "created_at": at, "sealing": sealing, "body": body})
+        rows.insert(self.store.db, self.store.models.OutboxRecord,
+                    {"seq": seq, "event_type": event_type, "hlc": hlc, "created_at": at,
+                     "sealing": sealing, "body": body})
         return seq
 
-    @staticmethod
-    def pending():
-        return OutboxRecord.select().where(OutboxRecord.acked_at.is_null()).order_by(OutboxRecord.seq)
+    def pending(self):
+        """The records the gateway has not acknowledged, oldest first."""
+        record = self.store.models.OutboxRecord
+        return record.select().order_by(record.seq)
+
+    def acknowledge(self, held_seq: int) -> None:
+        """The gateway holds every record up to `held_seq`: the box needs them
+        no more. Call inside a write transaction."""
+        record = self.store.models.OutboxRecord
+        record.delete().where(record.seq <= held_seq).execute()
 
     def depth(self) -> int:
         return self.pending().count()
 
-    def oldest_pending(self) -> OutboxRecord | None:
+    def oldest_pending(self):
         return self.pending().first()
+
+    def oldest_age_seconds(self, now: datetime) -> int | None:
+        """How long the oldest pending record has waited (0 when the clock
+        moved back), or None when nothing waits."""
+        oldest = self.oldest_pending()
+        return max(0, int((now - oldest.created_at).total_seconds())) if oldest else None

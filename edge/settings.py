@@ -3,7 +3,8 @@
 Precedence: defaults < `edge.toml` in the data folder < `EDGE_*` environment.
 A setting named `http.port` is `[http] port = ...` in the file and
 `EDGE_HTTP_PORT` in the environment. Each package may add its own settings in
-a `settings.py` holding `SETTINGS` (see `edge.components`).
+a `settings.py` holding `SETTINGS`; the assembly (`appliance.assembly`) passes
+the full list as `declared`, here only the core's are known.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
-
-from edge import components
 
 SETTINGS_FILE = "edge.toml"
 SETTINGS_VERSION = 1
@@ -101,15 +100,6 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def all_settings() -> tuple[Setting, ...]:
-    """The core settings and those the other packages declare."""
-    declared = list(SETTINGS)
-    for module in components.submodules("settings"):
-        if module.__name__ != __name__:
-            declared.extend(module.SETTINGS)
-    return tuple(declared)
-
-
 class Settings(Mapping[str, Any]):
     """The resolved settings of one box: `settings["http.port"]`."""
 
@@ -147,7 +137,7 @@ def load(home: Path | None, environ: Mapping[str, str] | None = None,
          declared: Iterable[Setting] | None = None) -> Settings:
     """Resolve every setting; raises SettingsError naming the first bad one."""
     environ = os.environ if environ is None else environ
-    declared = all_settings() if declared is None else tuple(declared)
+    declared = SETTINGS if declared is None else tuple(declared)
     from_file = _read_file(home / SETTINGS_FILE) if home else {}
     known = {setting.name for setting in declared}
     for name in from_file:
@@ -200,7 +190,7 @@ def _flatten(document: Mapping[str, Any], prefix: str = ""):
 
 def render_file(declared: Iterable[Setting] | None = None) -> str:
     """A commented `edge.toml` listing every setting at its default."""
-    declared = all_settings() if declared is None else declared
+    declared = SETTINGS if declared is None else declared
     lines = ["# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
              f"settings_version = {SETTINGS_VERSION}", ""]
     section = None

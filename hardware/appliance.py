@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from hardware.status import device_statuses
 
 
-def attach(box) -> None:
-    box.hardware_status = lambda: device_statuses(box)
+@dataclass(frozen=True)
+class DeviceReport:
+    """`box.parts.devices`, for the portal's /hardware page."""
+
+    box: object
+
+    def statuses(self) -> dict[str, dict]:
+        return device_statuses(self.box)
+
+
+def build(box) -> DeviceReport:
+    return DeviceReport(box)

@@ -31,13 +31,11 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from edge.fields import utc_text
-from edge.models import OutboxRecord
 from sync_agent import bundle as bundles
 from sync_agent import sealing, state
 from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
 from wire.ack import Ack, ack_key
 from wire.batch import encode_batch
-from wire.records import SEALING_PLAIN
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +145,7 @@ class SyncAgent:
             if not self.settings["sync.enabled"]:
                 self.state = AgentState.DISABLED
                 return SyncResult(ok=True)
-            enrolment = self._read(state.enrolment)
+            enrolment = self._read(lambda: state.enrolment(self.box.store))
             if enrolment is None:
                 self.state = AgentState.NOT_ENROLLED
                 return SyncResult(ok=False, error="this box is not enrolled with a gateway",
@@ -165,7 +163,8 @@ class SyncAgent:
 
     def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
         while not self._stopping.is_set():
-            size = self._read(lambda: state.get(state.BATCH_SIZE)) or self.settings["sync.batch_min"]
+            size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
+                    or self.settings["sync.batch_min"])
             size = max(1, min(size, self.settings["sync.batch_max"]))
             records = self._read(lambda: _consecutive(self._pending(size)))
             if not records:
@@ -181,7 +180,8 @@ class SyncAgent:
                                         timeout=self.settings["sync.timeout_seconds"])
             except GatewayUnreachable as error:
                 if error.timed_out:     # the link is slower than this batch: halve it
-                    self._write(lambda: state.put(state.BATCH_SIZE, max(1, size // 2)))
+                    halved = max(1, size // 2)
+                    self._write(lambda: state.put(self.box.store, state.BATCH_SIZE, halved))
                 raise
             after = self.box.clock.now()
             self._on_ack(ack, records, before, after, size, result)
@@ -193,16 +193,16 @@ class SyncAgent:
                 size: int, result: SyncResult) -> None:
         midpoint_ms = (_ms(before) + _ms(after)) // 2
         grown = min(self.settings["sync.batch_max"], size * 2)
+        store = self.box.store
 
         def record() -> None:
-            acked = max(state.get(state.ACKED_SEQ, 0), ack.held_seq)
-            # Compaction: once the gateway holds a record, the box needs it no more.
-            OutboxRecord.delete().where(OutboxRecord.seq <= acked).execute()
-            state.put(state.ACKED_SEQ, acked)
-            state.put(state.SKEW_MS, ack.gateway_ms - midpoint_ms)
-            state.put(state.GATEWAY_BUNDLE, ack.bundle_version)
-            state.put(state.BATCH_SIZE, grown)
-            state.put(state.SENT_RECORDS, state.get(state.SENT_RECORDS, 0)
+            acked = max(state.get(store, state.ACKED_SEQ, 0), ack.held_seq)
+            self.box.outbox.acknowledge(acked)
+            state.put(store, state.ACKED_SEQ, acked)
+            state.put(store, state.SKEW_MS, ack.gateway_ms - midpoint_ms)
+            state.put(store, state.GATEWAY_BUNDLE, ack.bundle_version)
+            state.put(store, state.BATCH_SIZE, grown)
+            state.put(store, state.SENT_RECORDS, state.get(store, state.SENT_RECORDS, 0)
                       + max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1))
         self._write(record)
         self._last_bundle_check = self.monotonic()   # the ack told the newest bundle version
@@ -212,8 +212,8 @@ class SyncAgent:
 
     def _maybe_fetch_bundle(self, client: GatewayClient, enrolment, result: SyncResult,
                             force: bool) -> None:
-        have = self._read(bundles.current_version)
-        offered = self._read(lambda: state.get(state.GATEWAY_BUNDLE, 0))
+        have = self._read(lambda: bundles.current_version(self.box.store))
+        offered = self._read(lambda: state.get(self.box.store, state.GATEWAY_BUNDLE, 0))
         due = (self.monotonic() - self._last_bundle_check >= self.settings["sync.bundle_check_seconds"]
                or self._last_bundle_check == 0.0)
         if not (force or due or offered > have):
@@ -224,7 +224,7 @@ class SyncAgent:
         self._last_bundle_check = self.monotonic()
         if gateway_ms is not None:
             skew = gateway_ms - _ms(self.box.clock.now())
-            self._write(lambda: state.put(state.SKEW_MS, skew))
+            self._write(lambda: state.put(self.box.store, state.SKEW_MS, skew))
         if envelope is None:
             return
         outcome = bundles.apply_envelope(self.box, envelope, enrolment.centre_key,
@@ -233,20 +233,21 @@ class SyncAgent:
 
     def _finish(self, result: SyncResult) -> None:
         now = utc_text(self.box.clock.now())
+        store = self.box.store
 
         def record() -> None:
             if result.talked or not result.ok:
-                state.put(state.LAST_ATTEMPT, now)
+                state.put(store, state.LAST_ATTEMPT, now)
             if result.ok:
                 if result.talked:
-                    state.put(state.LAST_SUCCESS, now)
-                state.put(state.LAST_ERROR, "")
-                state.put(state.FAILURES, 0)
+                    state.put(store, state.LAST_SUCCESS, now)
+                state.put(store, state.LAST_ERROR, "")
+                state.put(store, state.FAILURES, 0)
             else:
-                state.put(state.LAST_ERROR, result.error)
-                state.put(state.LAST_ERROR_CODE, result.error_code or "refused")
-                state.put(state.LAST_ERROR_AT, now)
-                state.put(state.FAILURES, state.get(state.FAILURES, 0) + 1)
+                state.put(store, state.LAST_ERROR, result.error)
+                state.put(store, state.LAST_ERROR_CODE, result.error_code or "refused")
+                state.put(store, state.LAST_ERROR_AT, now)
+                state.put(store, state.FAILURES, state.get(store, state.FAILURES, 0) + 1)
         self._write(record)
         if result.ok:
             self._failures = 0
@@ -258,17 +259,14 @@ class SyncAgent:
     # ------------------------------------------------------------ helpers
 
     def _pending(self, limit: int) -> list:
-        acked = state.get(state.ACKED_SEQ, 0)
-        return list(OutboxRecord.select().where(OutboxRecord.seq > acked)
-                    .order_by(OutboxRecord.seq).limit(limit))
+        return list(self.box.outbox.pending().limit(limit))
 
     def _seal_stragglers(self, enrolment) -> None:
         """A record appended by a process that had not installed the sealer."""
         sealer = sealing.HpkeSealer.for_enrolment(enrolment)
-        stragglers = self._read(lambda: OutboxRecord.select().where(
-            OutboxRecord.sealing == SEALING_PLAIN).exists())
+        stragglers = self._read(lambda: sealing.plain_records(self.box.store).exists())
         if stragglers:
-            self._write(lambda: sealing.reseal_plain_records(sealer))
+            self._write(lambda: sealing.reseal_plain_records(self.box.store, sealer))
 
     def _ack_key(self, enrolment) -> bytes:
         return ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))

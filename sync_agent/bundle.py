@@ -13,9 +13,7 @@ import logging
 from datetime import datetime, timezone
 
 from edge.fields import utc_text
-from edge.models import Office, Service, Tariff
 from sync_agent import state
-from sync_agent.schema import SyncBundle
 from wire.bundle import bundle_digest, verify_bundle
 from wire.encoding import load_ed25519_public
 from wire.errors import ProtocolError
@@ -27,18 +25,23 @@ class BundleRefused(ProtocolError):
     """A bundle the box will not apply; the text says why."""
 
 
-def current_version() -> int:
-    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+def _applied(store):
+    bundles = store.models.SyncBundle
+    return bundles.get_or_none(bundles.id == 1)
+
+
+def current_version(store) -> int:
+    row = _applied(store)
     return row.version if row else 0
 
 
-def current() -> dict | None:
-    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+def current(store) -> dict | None:
+    row = _applied(store)
     return json.loads(row.envelope)["bundle"] if row else None
 
 
-def suppliers() -> list[dict]:
-    bundle = current()
+def suppliers(store) -> list[dict]:
+    bundle = current(store)
     return list(bundle.get("suppliers", [])) if bundle else []
 
 
@@ -46,12 +49,12 @@ def apply_envelope(box, envelope, centre_key: bytes, now: datetime) -> str:
     """Apply a signed bundle; returns what happened, in words. A refusal is
     recorded (state BUNDLE_ERROR) and returned, never raised."""
     try:
-        bundle = check(envelope, bytes(centre_key), now)
+        bundle = check(box.store, envelope, bytes(centre_key), now)
         if bundle is None:
             return "bundle already applied"
         with box.store.write():
             apply(box, bundle, envelope, now)
-            state.put(state.BUNDLE_ERROR, "")
+            state.put(box.store, state.BUNDLE_ERROR, "")
     except BundleRefused as error:
         _refused(box, str(error))
         return f"bundle refused: {error}"
@@ -68,13 +71,13 @@ def apply_envelope(box, envelope, centre_key: bytes, now: datetime) -> str:
 def _refused(box, reason: str) -> None:
     log.warning("%s", reason)
     with box.store.write():
-        state.put(state.BUNDLE_ERROR, reason)
+        state.put(box.store, state.BUNDLE_ERROR, reason)
 
 
-def check(envelope, centre_key: bytes, now: datetime) -> dict | None:
+def check(store, envelope, centre_key: bytes, now: datetime) -> dict | None:
     """The bundle to apply, None when it is the one already applied, or BundleRefused."""
     bundle = verify_bundle(envelope, load_ed25519_public(centre_key))
-    row = SyncBundle.get_or_none(SyncBundle.id == 1)
+    row = _applied(store)
     digest = bundle_digest(bundle)
     if row is not None:
         if bundle["version"] < row.version:
@@ -91,6 +94,8 @@ def check(envelope, centre_key: bytes, now: datetime) -> dict | None:
 
 def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
     """Catalogue, tariffs, licence and assigned services; inside a write transaction."""
+    models = box.store.models
+    Service, Tariff, Office = models.Service, models.Tariff, models.Office   # this box's own
     office_part = bundle["office"]
     assigned = set(office_part.get("services") or [])
     tariff_version = f"bundle-{bundle['version']}"
@@ -131,7 +136,7 @@ def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
         Office.create(code=office_part["code"], **values)
     else:
         Office.update(**values).where(Office.id == office.id).execute()
-    SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
+    models.SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
                       issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
                       envelope=json.dumps(envelope, ensure_ascii=False),
                       applied_at=utc_text(now)).on_conflict_replace().execute()

@@ -2,7 +2,8 @@
 
 Pinning and resealing happen in one write transaction: the enrolment row,
 every plain record sealed to the gateway's key, and the office code the
-centre knows. The outbox's sealer is switched in the same breath.
+centre knows. The outbox's sealer (`sealing.EnrolmentSealer`) reads the
+enrolment row, so from that transaction on it seals too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from edge.fields import utc_text
-from edge.models import Office
 from sync_agent import sealing, state
 from sync_agent.client import GatewayClient
 from sync_agent.schema import SyncEnrolment
@@ -26,7 +26,7 @@ class EnrollError(Exception):
 
 
 def enroll(box, gateway_url: str, token: str, client: GatewayClient | None = None) -> SyncEnrolment:
-    existing = state.enrolment()
+    existing = state.enrolment(box.store)
     if existing is not None:
         raise EnrollError(f"this box is enrolled already with {existing.gateway_url} "
                           f"for office {existing.office}")
@@ -48,29 +48,20 @@ def enroll(box, gateway_url: str, token: str, client: GatewayClient | None = Non
         raise EnrollError(f"the gateway's answer cannot be trusted: {error}") from None
     sealer = sealing.HpkeSealer(device_id, load_x25519_public(pinned.exchange_key))
     with box.store.write():
-        row = SyncEnrolment.create(
+        row = box.store.models.SyncEnrolment.create(
             id=1, gateway_url=gateway_url.rstrip("/"), device_id=device_id, tag=pinned.tag,
             office=pinned.office, centre_key=pinned.centre_key, exchange_key=pinned.exchange_key,
             enrolled_at=utc_text(after))
-        resealed = sealing.reseal_plain_records(sealer)
-        office = Office.select().first()
+        resealed = sealing.reseal_plain_records(box.store, sealer)
+        offices = box.store.models.Office
+        office = offices.select().first()
         if office is not None and pinned.office and office.code != pinned.office:
-            Office.update(code=pinned.office, name=pinned.office_name or office.name).where(
-                Office.id == office.id).execute()
+            offices.update(code=pinned.office, name=pinned.office_name or office.name).where(
+                offices.id == office.id).execute()
         midpoint = (int(before.timestamp() * 1000) + int(after.timestamp() * 1000)) // 2
-        state.put(state.SKEW_MS, pinned.gateway_ms - midpoint)
+        state.put(box.store, state.SKEW_MS, pinned.gateway_ms - midpoint)
         box.events.record("technician", "sync.enrolled", pinned.office,
                           {"gateway": gateway_url, "resealed": resealed})
-        box.outbox.sealer = sealer
     log.info("enrolled with %s for office %s; %d queued records sealed",
              gateway_url, pinned.office, resealed)
     return row
-
-
-def install_sealer(box) -> bool:
-    """Seal new records to the pinned gateway key; False before enrolment."""
-    row = state.enrolment()
-    if row is None:
-        return False
-    box.outbox.sealer = sealing.HpkeSealer.for_enrolment(row)
-    return True

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from edge.models import OutboxRecord
 from sync_agent import bundle as bundles, state
 from sync_agent.agent import parse_time
 
 
-def status(box) -> dict:
-    """Queue depth, the oldest unsent record's age, last success, last error in words."""
+def status(box, agent=None) -> dict:
+    """Queue depth, the oldest unsent record's age, last success, last error in
+    words; `agent` is the running sync agent, if there is one."""
     now = box.clock.now()
-    enrolment = state.enrolment()
-    acked = state.get(state.ACKED_SEQ, 0)
-    pending = OutboxRecord.select().where(OutboxRecord.seq > acked)
-    depth = pending.count()
-    oldest = pending.order_by(OutboxRecord.seq).first()
-    oldest_age = _age(now, oldest.created_at) if oldest else None
-    last_success = parse_time(state.get(state.LAST_SUCCESS))
-    agent = getattr(box, "sync_agent", None)
+    enrolment = state.enrolment(box.store)
+    acked = state.get(box.store, state.ACKED_SEQ, 0)
+    depth = box.outbox.depth()
+    oldest = box.outbox.oldest_pending()
+    oldest_age = box.outbox.oldest_age_seconds(now)
+    last_success = parse_time(state.get(box.store, state.LAST_SUCCESS))
     agent_state = agent.state.value if agent else ("idle" if enrolment else "not_enrolled")
     if not box.settings["sync.enabled"]:
         agent_state = "disabled"
-    last_error = state.get(state.LAST_ERROR, "") or ""
-    bundle = bundles.current()
+    last_error = state.get(box.store, state.LAST_ERROR, "") or ""
+    bundle = bundles.current(box.store)
     return {
         "state": agent_state,
         "enrolled": enrolment is not None,
@@ -36,20 +34,20 @@ def status(box) -> dict:
         "oldest_unsent_at": _text(oldest.created_at) if oldest else None,
         "oldest_unsent_age_seconds": oldest_age,
         "acked_seq": acked,
-        "records_sent_total": state.get(state.SENT_RECORDS, 0),
+        "records_sent_total": state.get(box.store, state.SENT_RECORDS, 0),
         "last_success_at": _text(last_success),
         "last_success_age_seconds": _age(now, last_success) if last_success else None,
-        "last_attempt_at": state.get(state.LAST_ATTEMPT),
+        "last_attempt_at": state.get(box.store, state.LAST_ATTEMPT),
         "last_error": last_error,
-        "last_error_code": state.get(state.LAST_ERROR_CODE, "") if last_error else "",
-        "last_error_fa": _in_persian(state.get(state.LAST_ERROR_CODE, ""), last_error)
+        "last_error_code": state.get(box.store, state.LAST_ERROR_CODE, "") if last_error else "",
+        "last_error_fa": _in_persian(state.get(box.store, state.LAST_ERROR_CODE, ""), last_error)
         if last_error else "",
-        "last_error_at": state.get(state.LAST_ERROR_AT) if last_error else None,
-        "consecutive_failures": state.get(state.FAILURES, 0),
-        "clock_skew_ms": state.get(state.SKEW_MS),
+        "last_error_at": state.get(box.store, state.LAST_ERROR_AT) if last_error else None,
+        "consecutive_failures": state.get(box.store, state.FAILURES, 0),
+        "clock_skew_ms": state.get(box.store, state.SKEW_MS),
         "bundle_version": bundle["version"] if bundle else 0,
         "bundle_expires_at": bundle["expires_at"] if bundle else None,
-        "bundle_error": state.get(state.BUNDLE_ERROR, "") or "",
+        "bundle_error": state.get(box.store, state.BUNDLE_ERROR, "") or "",
         "licence_status": bundle["office"]["licence_status"] if bundle else None,
         "summary": summary(enrolment is not None, depth, oldest_age, last_error, agent_state),
     }

@@ -1,11 +1,12 @@
-"""Small durable values of the sync agent (in `sync_state`), typed."""
+"""Small durable values of the sync agent (in `sync_state`), typed; each
+takes the store of the box it speaks for."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from sync_agent.schema import SyncEnrolment, SyncState
+from sync_agent.schema import SyncEnrolment
 
 ACKED_SEQ = "acked_seq"
 LAST_SUCCESS = "last_success"          # ISO time of the last sync that reached the gateway
@@ -21,14 +22,16 @@ BATCH_SIZE = "batch_size"
 SENT_RECORDS = "sent_records"
 
 
-def get(key: str, default: Any = None) -> Any:
-    row = SyncState.get_or_none(SyncState.key == key)
+def get(store, key: str, default: Any = None) -> Any:
+    values = store.models.SyncState
+    row = values.get_or_none(values.key == key)
     return json.loads(row.value) if row else default
 
 
-def put(key: str, value: Any) -> None:
-    SyncState.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+def put(store, key: str, value: Any) -> None:
+    store.models.SyncState.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 
-def enrolment() -> SyncEnrolment | None:
-    return SyncEnrolment.get_or_none(SyncEnrolment.id == 1)
+def enrolment(store) -> SyncEnrolment | None:
+    enrolments = store.models.SyncEnrolment
+    return enrolments.get_or_none(enrolments.id == 1)

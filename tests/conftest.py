@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 import requests
 
 from edge import users
-from edge.box import init_box
+from appliance.assembly import init_box
 from edge.clock import FakeClock
-from edge.demo import prepare_demo_box
-from edge.serve import Appliance
+from appliance.demo import prepare_demo_box
+from appliance.server import BoxServer
 
 PASSWORD = "correct horse 1"
+
+
+def pytest_configure(config):
+    """The CLI tests run the installed `edge` and `edge-gateway`, which know
+    only the packages that were there at install time: after pyproject.toml
+    changes (a merge that adds a package), say so at once instead of failing
+    fifty tests with "No module named"."""
+    stamp = Path(sys.prefix) / ".installed"           # written by `make setup`
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if stamp.exists() and stamp.stat().st_mtime < pyproject.stat().st_mtime:
+        raise pytest.UsageError(f"pyproject.toml changed since {sys.prefix} was installed: "
+                                "run `make setup` (or `make test`, which does it first)")
 
 
 @pytest.fixture
@@ -70,7 +85,7 @@ class ApiClient:
 @pytest.fixture
 def server(box):
     """The box served by a real waitress on a free loopback port."""
-    appliance = Appliance(box, "127.0.0.1", 0, threads=4)
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=4)
     appliance.start()
     yield appliance
     appliance.close_server()

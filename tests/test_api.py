@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from edge.models import Intake
-from edge.serve import Appliance
+from appliance.server import BoxServer
 from tests.conftest import intake_body, login, make_user
+from tests.helpers import EDGE, free_port, wait_healthy
 
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,7 +84,8 @@ def test_intake_round_trip(api):
     ({k: v for k, v in intake_body().items() if k != "mobile"}, 400, "field.required", "mobile"),
     ([intake_body()], 400, "body.not_object", None),
 ])
-def test_bad_intake_gets_4xx_and_writes_nothing(api, body, status, code, field):
+def test_bad_intake_gets_4xx_and_writes_nothing(api, server, body, status, code, field):
+    Intake = server.box.store.models.Intake
     before = Intake.select().count()
     assert_error(api.post("/api/v1/intakes", json=body), status, code, field)
     assert Intake.select().count() == before
@@ -150,7 +148,8 @@ json_values = st.recursive(
 @FUZZ
 @given(key=st.sampled_from(list(intake_body()) + ["fields", "location", "extra"]),
        value=json_values, drop=st.booleans())
-def test_fuzzed_intakes_never_500_and_never_half_write(api, key, value, drop):
+def test_fuzzed_intakes_never_500_and_never_half_write(api, server, key, value, drop):
+    Intake = server.box.store.models.Intake
     body = intake_body()
     if drop:
         body.pop(key, None)
@@ -168,7 +167,8 @@ def test_fuzzed_intakes_never_500_and_never_half_write(api, key, value, drop):
 
 @FUZZ
 @given(raw=st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode()))
-def test_arbitrary_bodies_get_a_json_4xx(api, raw):
+def test_arbitrary_bodies_get_a_json_4xx(api, server, raw):
+    Intake = server.box.store.models.Intake
     before = Intake.select().count()
     response = api.post("/api/v1/intakes", data=raw)
     assert 400 <= response.status_code < 500, response.text
@@ -176,30 +176,17 @@ def test_arbitrary_bodies_get_a_json_4xx(api, raw):
     assert Intake.select().count() == before
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
     home = tmp_path / "box"
     env = {**os.environ, "EDGE_HOME": str(home)}
-    subprocess.run([sys.executable, "-m", "edge", "init"], env=env, check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run([EDGE, "init"], env=env, check=True, capture_output=True, timeout=60)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "edge", "run", "--port", str(port)],
+    process = subprocess.Popen([EDGE, "run", "--port", str(port)],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    health = f"http://127.0.0.1:{port}/api/v1/health"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                answer = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, process.stderr.read()
-                time.sleep(0.05)
-        assert answer.json()["status"] == "ok"
+        wait_healthy(health, process, timeout=20, interval=0.05)
+        assert requests.get(health, timeout=5).json()["status"] == "ok"
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)
@@ -209,7 +196,7 @@ def test_edge_run_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
 
 def test_box_language_setting_is_the_default_for_messages(box, operator):
     box.settings = box.settings.replace(language="en")
-    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=2)
     appliance.start()
     try:
         client = login(appliance.url, "ali")

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-EDGE = [sys.executable, "-m", "edge"]
-
-
-def edge(home, *args, stdin: str | None = None):
-    return subprocess.run([*EDGE, "--home", str(home), *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
+from tests.helpers import run_edge as edge
 
 
 @pytest.fixture

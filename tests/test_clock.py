@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 from edge import hlc
 from edge.intake import IntakeRequest
-from edge.models import Intake, OutboxRecord
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -46,6 +45,8 @@ def _take(box, user, national_code):
 
 
 def test_intakes_keep_their_order_through_clock_jumps(box, clock, operator):
+    Intake = box.store.models.Intake
+    OutboxRecord = box.store.models.OutboxRecord
     codes = ["0013542419", "4608968882", "0084575948"]
     made = [_take(box, operator, codes[0])]
     clock.advance(days=-365)                    # back a year

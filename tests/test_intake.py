@@ -9,8 +9,8 @@ import pytest
 from edge import audit
 from edge.errors import Conflict, Forbidden, InvalidInput
 from edge.intake import IntakeQuery, IntakeRequest, search
-from edge.models import AuditEntry, Intake, IntakeStatusChange, Office, OutboxRecord, Service, Tariff
 from tests.conftest import make_user
+from tests.helpers import wait_until
 
 
 def request(**overrides) -> IntakeRequest:
@@ -20,15 +20,20 @@ def request(**overrides) -> IntakeRequest:
     return IntakeRequest(**values)
 
 
-def counts() -> tuple[int, int, int, int]:
+def counts(box) -> tuple[int, int, int, int]:
+    AuditEntry = box.store.models.AuditEntry
+    Intake = box.store.models.Intake
+    IntakeStatusChange = box.store.models.IntakeStatusChange
+    OutboxRecord = box.store.models.OutboxRecord
     return (Intake.select().count(), IntakeStatusChange.select().count(),
             AuditEntry.select().count(), OutboxRecord.select().count())
 
 
 def test_intake_writes_row_history_audit_and_outbox_together(box, operator):
-    before = counts()
+    OutboxRecord = box.store.models.OutboxRecord
+    before = counts(box)
     intake = box.intakes.create(request(), operator)
-    assert counts() == tuple(n + 1 for n in before)
+    assert counts(box) == tuple(n + 1 for n in before)
     assert intake.status == "received" and intake.mobile == "+989121234567"
     record = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
     assert record.event_type == "intake.created" and intake.tracking_code.encode() in record.body
@@ -36,6 +41,7 @@ def test_intake_writes_row_history_audit_and_outbox_together(box, operator):
 
 
 def test_fee_is_the_tariff_in_force_at_intake_time(box, clock, operator):
+    Service, Tariff = box.store.models.Service, box.store.models.Tariff   # this box's own classes
     service = Service.get(Service.code == "HEALTH-INS")
     rise = clock.now() + timedelta(days=1)
     Tariff.create(service=service, fee_rials=600_000, effective_from=rise, version="v-next")
@@ -47,6 +53,7 @@ def test_fee_is_the_tariff_in_force_at_intake_time(box, clock, operator):
 
 
 def test_service_without_tariff_or_not_offered_is_refused(box, operator):
+    Service = box.store.models.Service
     Service.create(code="NEW", name_fa="تازه", name_en="New", agency="x", sla_hours=1)
     with pytest.raises(InvalidInput) as caught:
         box.intakes.create(request(service_code="NEW"), operator)
@@ -87,7 +94,7 @@ def test_card_payment_needs_reference(box, operator):
 
 
 def test_a_failing_hook_leaves_nothing_half_written(box, operator):
-    before = counts()
+    before = counts(box)
 
     def printer_on_fire(intake):
         raise RuntimeError("printer queue unavailable")
@@ -95,7 +102,7 @@ def test_a_failing_hook_leaves_nothing_half_written(box, operator):
     box.intake_hooks.append(printer_on_fire)
     with pytest.raises(RuntimeError):
         box.intakes.create(request(), operator)
-    assert counts() == before
+    assert counts(box) == before
 
 
 def test_hooks_see_the_intake_inside_its_transaction(box, operator):
@@ -107,6 +114,7 @@ def test_hooks_see_the_intake_inside_its_transaction(box, operator):
 
 
 def test_status_goes_received_in_progress_done(box, operator):
+    IntakeStatusChange = box.store.models.IntakeStatusChange
     intake = box.intakes.create(request(), operator)
     box.intakes.change_status(intake.tracking_code, "in_progress", operator)
     done = box.intakes.change_status(intake.tracking_code.lower(), "done", operator)
@@ -122,6 +130,7 @@ def test_status_goes_received_in_progress_done(box, operator):
 
 
 def test_cancel_needs_a_reason_and_is_audited(box, operator):
+    AuditEntry = box.store.models.AuditEntry
     intake = box.intakes.create(request(), operator)
     with pytest.raises(InvalidInput, match="needs a reason"):
         box.intakes.cancel(intake.tracking_code, operator, "  ")
@@ -129,10 +138,11 @@ def test_cancel_needs_a_reason_and_is_audited(box, operator):
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert entry.action == "intake.status_changed"
     assert entry.details == {"from": "received", "to": "cancelled", "reason": "شهروند منصرف شد"}
-    assert audit.first_broken() is None
+    assert audit.first_broken(box.store) is None
 
 
 def test_revoked_or_expired_licence_stops_new_intakes(box, clock, operator):
+    Office = box.store.models.Office
     Office.update(licence_status="revoked").execute()
     with pytest.raises(Forbidden) as caught:
         box.intakes.create(request(), operator)
@@ -155,31 +165,53 @@ def test_search_by_each_criterion_and_jalali_day(box, clock, operator):
     clock.advance(days=2)
     second = box.intakes.create(request(national_code="4608968882", mobile="09351112233",
                                         service_code="SANA-REG"), supervisor)
-    assert search(IntakeQuery(tracking_code=first.tracking_code))[0] == [first]
-    assert search(IntakeQuery(national_code="۴۶۰۸۹۶۸۸۸۲"))[0] == [second]
-    assert search(IntakeQuery(mobile="+989351112233"))[0] == [second]
-    assert search(IntakeQuery(service_code="HEALTH-INS"))[0] == [first]
+    assert search(box.store, IntakeQuery(tracking_code=first.tracking_code))[0] == [first]
+    assert search(box.store, IntakeQuery(national_code="۴۶۰۸۹۶۸۸۸۲"))[0] == [second]
+    assert search(box.store, IntakeQuery(mobile="+989351112233"))[0] == [second]
+    assert search(box.store, IntakeQuery(service_code="HEALTH-INS"))[0] == [first]
     from edge.jalali import IRAN
     day_of_first = first.created_at.astimezone(IRAN).date()
-    assert search(IntakeQuery(date_from=day_of_first, date_to=day_of_first))[0] == [first]
-    page, total = search(IntakeQuery(per_page=1, page=2))
+    assert search(box.store, IntakeQuery(date_from=day_of_first, date_to=day_of_first))[0] == [first]
+    page, total = search(box.store, IntakeQuery(per_page=1, page=2))
     assert total == 2 and page == [first]
 
 
 def test_no_new_intakes_while_mains_power_is_down(box, operator):
     box.intakes.accepting = False
-    before = counts()
+    before = counts(box)
     with pytest.raises(Conflict) as caught:
         box.intakes.create(request(), operator)
-    assert caught.value.code == "intake.power_fail" and counts() == before
+    assert caught.value.code == "intake.power_fail" and counts(box) == before
     box.intakes.accepting = True
     assert box.intakes.create(request(), operator).status == "received"
 
 
-def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(box, operator):
+def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(box, operator,
+                                                                          monkeypatch):
     import threading
-    box.intake_hooks.append(lambda intake: intake.full_name == "خطا" and 1 / 0)
-    before = counts()
+    names = ["زهرا", "علی", "خطا", "مریم", "رضا", "سارا", "حسین", "نرگس"]
+    store = box.store
+    commits, arrived, committed_before = [], [], {}
+    real_commit, real_write_together = store.db.commit, store.write_together
+
+    def counting_commit():               # one SQLite commit: one fsync of the WAL
+        real_commit()
+        commits.append(threading.current_thread().name)
+
+    def arriving(work):
+        arrived.append(work)
+        return real_write_together(work)
+
+    def note_transaction(intake):
+        # Intakes that see the same number of commits before theirs share one.
+        committed_before[intake.full_name] = len(commits)
+        if intake.full_name == "خطا":
+            raise ZeroDivisionError("this counter's intake fails")
+
+    monkeypatch.setattr(store.db, "commit", counting_commit)
+    monkeypatch.setattr(store, "write_together", arriving)
+    box.intake_hooks.append(note_transaction)
+    before = counts(box)
     outcomes = []
 
     def counter(name: str) -> None:
@@ -188,14 +220,20 @@ def test_intakes_from_many_counters_commit_together_and_a_failure_stays_alone(bo
         except ZeroDivisionError:
             outcomes.append("failed")
 
-    threads = [threading.Thread(target=counter, args=(name,))
-               for name in ["زهرا", "علی", "خطا", "مریم", "رضا", "سارا", "حسین", "نرگس"]]
-    for thread in threads:
-        thread.start()
+    threads = [threading.Thread(target=counter, args=(name,)) for name in names]
+    with store.write():                  # the writer is busy: every counter's intake waits
+        for thread in threads:
+            thread.start()
+        wait_until(lambda: len(arrived) == len(names), what="every counter's intake handed over")
     for thread in threads:
         thread.join()
     assert sorted(outcomes).count("failed") == 1
-    assert counts() == tuple(n + 7 for n in before)
-    stored = {intake.tracking_code for intake in Intake.select()}
+    assert counts(box) == tuple(n + 7 for n in before)
+    stored = {intake.tracking_code for intake in box.store.models.Intake.select()}
     assert {code for code in outcomes if code != "failed"} <= stored
-    assert audit.first_broken() is None
+    assert audit.first_broken(box.store) is None
+    transactions = list(committed_before.values())
+    assert len(set(transactions)) < len(names), "every intake paid its own commit"
+    assert transactions.count(committed_before["خطا"]) > 1, "the failure was not in a shared commit"
+    assert "store-writer" in commits     # the writer thread committed them
+    assert len(commits) < 1 + len(names)  # ours (the busy writer) and fewer than one per intake

@@ -47,12 +47,12 @@ def test_broken_toml_and_future_version_refused(tmp_path):
 def test_rendered_file_loads_back_to_the_defaults(tmp_path):
     (tmp_path / "edge.toml").write_text(settings.render_file())
     loaded = settings.load(tmp_path, environ={})
-    assert dict(loaded) == {s.name: s.default for s in settings.all_settings()}
+    assert dict(loaded) == {s.name: s.default for s in settings.SETTINGS}
 
 
 def test_every_setting_has_help_and_is_in_the_readme():
     readme = README.read_text(encoding="utf-8")
-    for setting in settings.all_settings():
+    for setting in settings.SETTINGS:
         assert setting.help.strip(), setting.name
         assert f"`{setting.name}`" in readme, f"{setting.name} is not documented in README.md"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from edge import schema
-from edge.box import open_box
+from appliance.assembly import open_box
 from edge.db import Store, StoreError
 from edge.keys import DeviceKeys
-from edge.models import Intake, MODELS, User
+from edge.models import MODELS
 
 OLD_FILE = Path(__file__).parent / "data" / "edge-schema-v1.db"
 
@@ -33,23 +33,23 @@ def test_writes_from_many_threads_all_land(bare_box):
     def bump():
         for _ in range(25):
             with bare_box.store.write():
-                device_state.next_number("test.counter")
+                device_state.next_number(bare_box.store.db, "test.counter")
 
     threads = [threading.Thread(target=bump) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert device_state.get("test.counter") == "150"
+    assert device_state.get(bare_box.store.db, "test.counter") == "150"
 
 
 def test_a_failed_write_leaves_nothing(bare_box):
     from edge import device_state
     with pytest.raises(RuntimeError):
         with bare_box.store.write():
-            device_state.put("half", "written")
+            device_state.put(bare_box.store.db, "half", "written")
             raise RuntimeError("power cut")
-    assert device_state.get("half") is None
+    assert device_state.get(bare_box.store.db, "half") is None
 
 
 def test_old_database_is_migrated_on_start(tmp_path):
@@ -60,9 +60,10 @@ def test_old_database_is_migrated_on_start(tmp_path):
     box = open_box(home)
     try:
         assert box.store.version("edge") == len(schema.MIGRATIONS)
-        old = Intake.get(Intake.tracking_code == "AAAA-AA00-1X")
+        intakes, people = box.store.models.Intake, box.store.models.User
+        old = intakes.get(intakes.tracking_code == "AAAA-AA00-1X")
         assert old.fee_rials == 400000 and old.location == ""
-        assert User.get(User.username == "old").card_uid is None
+        assert people.get(people.username == "old").card_uid is None
     finally:
         box.close()
 
@@ -110,7 +111,7 @@ def test_writes_that_wait_are_committed_together_by_the_writer(bare_box):
 
     def work(n: int):
         ran_on.append(threading.current_thread().name)
-        device_state.put(f"together.{n}", str(n))
+        device_state.put(store.db, f"together.{n}", str(n))
         if n == 2:
             raise ValueError("this one is refused")
         return n
@@ -134,4 +135,4 @@ def test_writes_that_wait_are_committed_together_by_the_writer(bare_box):
         thread.join()
     assert results == {0: 0, 1: 1, 2: "this one is refused", 3: 3}
     assert set(ran_on) == {"store-writer"}
-    assert [device_state.get(f"together.{n}") for n in range(4)] == ["0", "1", None, "3"]
+    assert [device_state.get(store.db, f"together.{n}") for n in range(4)] == ["0", "1", None, "3"]

@@ -12,9 +12,8 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 def create_app(box, config: dict | None = None) -> Flask:
     """The Flask app of one box; everything it needs is passed in."""
-    # Imported here: `web` is a component (its schema.py holds the portal's
-    # tables), so every `edge` command imports this package to load settings
-    # and schemas, and most never serve a page.
+    # Imported here: `web.schema` holds the portal's tables, so the assembly
+    # imports this package for every `edge` command, and most never serve a page.
     from flask import Flask
 
     from web import api, errors, portal

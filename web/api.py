@@ -14,14 +14,13 @@ from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
+from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
 from web import openapi, schemas
 from web.errors import request_language
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-CITIZEN_DATA_ROLES = ("operator", "supervisor")
-ALL_ROLES = ("operator", "supervisor", "technician")
 MAX_PER_PAGE = 100
 
 
@@ -49,7 +48,7 @@ def login_required(*roles: str):
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
-            user = users.user_for_token(token.strip(), box().clock.now()) \
+            user = users.user_for_token(box().store, token.strip(), box().clock.now()) \
                 if scheme.lower() == "bearer" and token else None
             if user is None:
                 raise Unauthorized("auth.required")
@@ -81,7 +80,7 @@ def create_token():
     wait = throttle.wait_seconds(body["username"], address)
     if wait:
         raise Throttled("auth.throttled", seconds=wait)
-    user = users.authenticate(body["username"], body["password"])
+    user = users.authenticate(box().store, body["username"], body["password"])
     if user is None:
         throttle.failed(body["username"], address)
         raise Unauthorized("auth.bad_credentials")
@@ -96,7 +95,7 @@ def create_token():
 @login_required(*ALL_ROLES)
 def list_services():
     lang = request_language()
-    rows = catalogue.services_with_fees(box().clock.now())
+    rows = catalogue.services_with_fees(box().store, box().clock.now())
     return jsonify(services=[service_json(service, tariff, lang) for service, tariff in rows])
 
 
@@ -147,7 +146,7 @@ def search_intakes():
         status=args.get("status", ""),
         date_from=_jalali_arg("from"), date_to=_jalali_arg("to"),
         page=_int_arg("page", 1, 1, 10**6), per_page=_int_arg("per_page", 20, 1, MAX_PER_PAGE))
-    found, total = intake_rules.search(query)
+    found, total = intake_rules.search(box().store, query)
     lang = request_language()
     return jsonify(intakes=[intake_json(item, lang) for item in found], total=total,
                    page=query.page, per_page=query.per_page)
@@ -176,12 +175,10 @@ def _jalali_arg(name: str):
 @login_required(*ALL_ROLES)
 def sync_state():
     current = box()
-    report = getattr(current, "sync_status", None)
-    if report is not None:
-        return jsonify(report())
-    oldest = current.outbox.oldest_pending()
-    age = (current.clock.now() - oldest.created_at).total_seconds() if oldest else 0
-    return jsonify(queue_depth=current.outbox.depth(), oldest_unsent_age_seconds=int(age),
+    if current.parts.sync is not None:
+        return jsonify(current.parts.sync.status())
+    age = current.outbox.oldest_age_seconds(current.clock.now())
+    return jsonify(queue_depth=current.outbox.depth(), oldest_unsent_age_seconds=age or 0,
                    last_success=None, enrolled=False)
 
 
@@ -193,5 +190,5 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
         document["history"] = [
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
-            for change in intake_rules.status_history(item)]
+            for change in intake_rules.status_history(box().store, item)]
     return document

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from edge import intake
+from edge.models import INTAKE_STATUSES, PAYMENT_METHODS
+
+# The statuses a request may ask for: those some transition leads to.
+TARGET_STATUSES = [status for status in INTAKE_STATUSES
+                   if any(status in targets for targets in intake.TRANSITIONS.values())]
 
 TOKEN_REQUEST = {
     "type": "object",
@@ -33,7 +38,7 @@ INTAKE_REQUEST = {
             "required": ["method"],
             "additionalProperties": False,
             "properties": {
-                "method": {"type": "string", "enum": ["cash", "card"]},
+                "method": {"type": "string", "enum": list(PAYMENT_METHODS)},
                 "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE},
             },
         },
@@ -46,7 +51,7 @@ STATUS_REQUEST = {
     "required": ["status"],
     "additionalProperties": False,
     "properties": {
-        "status": {"type": "string", "enum": ["in_progress", "done", "cancelled"]},
+        "status": {"type": "string", "enum": TARGET_STATUSES},
         "reason": {"type": "string", "maxLength": intake.MAX_FIELD},
     },
 }

@@ -1,14 +1,15 @@
 """Card readers: PC/SC (pyscard) and serial readers that send one number per line.
 
-`status(box)` is the reader's state in words; `hardware.card.accounts` has
-`bind_card` and `user_for_card` for card login.
+`status(box)` is the reader's state in words; binding a card to a user and
+finding a card's user are rules of the core (`edge.users.bind_card`,
+`edge.users.user_for_card`).
 """
 
 from __future__ import annotations
 
 
 def status(box) -> dict:
-    service = getattr(box, "card_reader", None)
+    service = box.parts.card_reader
     spec = box.settings["card.reader"]
     if spec.strip() in ("", "none"):
         return {"device": "card", "reader": spec, "state": "disabled", "ok": True,
@@ -26,7 +27,7 @@ def wait_for_card(box, timeout: float = 15.0, after: int | None = None) -> dict:
     `after` is the `number` of the last card the caller saw. Raises
     hardware.card.errors.CardReaderError (NoCard on timeout) with `.words()`."""
     from hardware.card.errors import CardReaderError
-    service = getattr(box, "card_reader", None)
+    service = box.parts.card_reader
     if service is None:
         raise CardReaderError("no card reader is running", "کارت‌خوانی فعال نیست", code="no_reader")
     seen = service.wait_for_card(timeout, after)

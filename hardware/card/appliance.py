@@ -1,4 +1,4 @@
-"""Wires the card reader into the box: a CardService worker as box.card_reader."""
+"""The card reader as a part of the box: a CardService worker, `box.parts.card_reader`."""
 
 from __future__ import annotations
 
@@ -31,10 +31,5 @@ def make_service(spec: str, clock, baudrate: int = 9600) -> CardService | None:
     return service
 
 
-def attach(box) -> CardService | None:
-    service = make_service(box.settings["card.reader"], box.clock, box.settings["card.baudrate"])
-    if service is None:
-        return None
-    box.card_reader = service
-    box.workers.append(service)
-    return service
+def build(box) -> CardService | None:
+    return make_service(box.settings["card.reader"], box.clock, box.settings["card.baudrate"])

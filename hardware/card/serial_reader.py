@@ -9,21 +9,18 @@ readers print 10 digits) as its digits.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from typing import Callable
 
 import serial
 
-from edge.digits import is_ascii_number
+from edge import users
 from hardware.card.errors import CardReaderError
 from hardware.card.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
 STX, ETX = 0x02, 0x03
-_SEPARATORS = re.compile(r"[\s:\-]")
-_PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 MAX_LINE = 128
 
 
@@ -35,35 +32,7 @@ def parse_card_line(raw: bytes) -> str | None:
         text = raw.replace(bytes([STX]), b"").replace(bytes([ETX]), b"").decode("utf-8")
     except UnicodeDecodeError:
         return None
-    text = _SEPARATORS.sub("", text.translate(_PERSIAN_DIGITS)).upper()
-    for prefix in ("UID", "CARD", "ID"):
-        if text.startswith(prefix + "="):
-            text = text[len(prefix) + 1:]
-    if not text.isascii():
-        return None
-    if is_ascii_number(text):
-        return text if 6 <= len(text) <= 20 else None
-    if not re.fullmatch(r"[0-9A-F]+", text) or len(text) % 2 or not 8 <= len(text) <= 32:
-        return None
-    if len(text) == 12 and _rdm6300_checksum_ok(text):
-        return text[:10]     # 5 data bytes and their XOR checksum
-    return text
-
-
-def _rdm6300_checksum_ok(text: str) -> bool:
-    data = bytes.fromhex(text)
-    checksum = 0
-    for byte in data[:5]:
-        checksum ^= byte
-    return checksum == data[5]
-
-
-def normalize_uid(text: str) -> str:
-    """A card number typed or read -> its stored form; ValueError if it is none."""
-    number = parse_card_line(str(text).encode("utf-8"))
-    if number is None:
-        raise ValueError(f"not a card number: {text!r}")
-    return number
+    return users.card_number(text)
 
 
 class LineBuffer:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def status(box) -> dict:
-    worker = getattr(box, "gpio_worker", None)
+    worker = box.parts.gpio
     if worker is None:
         enabled = box.settings["gpio.enabled"]
         return {"device": "gpio", "state": "disabled" if not enabled else "unknown", "ok": True,

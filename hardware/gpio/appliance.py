@@ -1,4 +1,4 @@
-"""Wires the front panel into the box (only with gpio.enabled = true).
+"""The front panel as a part of the box (only with gpio.enabled = true).
 
 Short press: sync now. Long press, or mains lost for gpio.power_fail_seconds:
 stop new intakes (`box.intakes.accepting`), flush the store, power off.
@@ -46,28 +46,19 @@ def pin_factory_from(name: str):
 def current_light(box) -> str:
     """The LED state from the sync agent's and the devices' status."""
     sync = None
-    if getattr(box, "sync_agent", None) is not None:
+    if box.parts.sync is not None:
         try:
-            import sync_agent
-            sync = sync_agent.status(box)
+            sync = box.parts.sync.status()
         except Exception:   # the LED must keep going whatever the sync agent does
             log.debug("sync status unavailable", exc_info=True)
     devices = []
-    from hardware import card, modem
-    for status in (modem.status, card.status, _printer_status):
+    from hardware import card, modem, printer
+    for status in (modem.status, card.status, printer.status):
         try:
             devices.append(status(box))
         except Exception:
             log.debug("device status unavailable", exc_info=True)
     return light_state(sync, devices)
-
-
-def _printer_status(box) -> dict:
-    try:
-        from hardware import printer
-    except ImportError:
-        return {}
-    return printer.status(box) if hasattr(printer, "status") else {}
 
 
 def flush_store(box) -> None:
@@ -153,10 +144,9 @@ class GpioWorker:
 
     def sync_now(self) -> None:
         log.info("button pressed: sync now")
-        for name in ("sync_agent", "modem_worker"):
-            worker = getattr(self.box, name, None)
-            if worker is not None and hasattr(worker, "wake"):
-                worker.wake()
+        for part in (self.box.parts.sync, self.box.parts.modem):
+            if part is not None:
+                part.wake()
 
     def power_failed(self) -> None:
         self.box.intakes.accepting = False
@@ -199,14 +189,11 @@ class GpioWorker:
                 "shutting_down": self.shutting_down, "words": {"en": english, "fa": persian}}
 
 
-def attach(box) -> GpioWorker | None:
+def build(box) -> GpioWorker | None:
     settings = box.settings
     if not settings["gpio.enabled"]:
         return None
-    worker = GpioWorker(box, pins_from(settings), pin_factory_from(settings["gpio.pin_factory"]),
-                        hold_seconds=settings["gpio.hold_seconds"],
-                        power_fail_seconds=settings["gpio.power_fail_seconds"],
-                        shutdown_command=settings["gpio.shutdown_command"])
-    box.gpio_worker = worker
-    box.workers.append(worker)
-    return worker
+    return GpioWorker(box, pins_from(settings), pin_factory_from(settings["gpio.pin_factory"]),
+                      hold_seconds=settings["gpio.hold_seconds"],
+                      power_fail_seconds=settings["gpio.power_fail_seconds"],
+                      shutdown_command=settings["gpio.shutdown_command"])

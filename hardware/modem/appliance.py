@@ -1,8 +1,9 @@
-"""Wires the modem into the box: the SMS outbox, the worker, the intake's SMS."""
+"""The modem as a part of the box: the SMS outbox, the worker, the intake's SMS."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +21,33 @@ def status_path(home: Path) -> Path:
     return Path(home) / "run" / "modem-status.json"
 
 
-def attach(box) -> ModemWorker | None:
+@dataclass(frozen=True)
+class ModemPart:
+    """`box.parts.modem`: the worker that sends (and its simulator, for a
+    `sim://` port), the SMS outbox and the hook that texts each intake's code."""
+
+    worker: ModemWorker
+    outbox: SmsOutbox
+    intake_sms: Callable
+    simulator: object | None = None
+
+    def status(self) -> dict:
+        return self.worker.status()
+
+    def wake(self) -> None:
+        self.worker.wake()
+
+    @property
+    def workers(self) -> tuple[ModemWorker, ...]:
+        return (self.worker,)
+
+    @property
+    def intake_hooks(self) -> tuple:
+        return (self.intake_sms,)
+
+
+def build(box) -> ModemPart | None:
+    """The modem part for the modem.port setting; None for "none"."""
     settings = box.settings
     port = settings["modem.port"].strip()
     if port in ("", "none"):
@@ -30,7 +57,7 @@ def attach(box) -> ModemWorker | None:
     modem = Modem(port, pin=settings["modem.pin"] or None,
                   command_timeout=settings["modem.command_timeout"],
                   send_timeout=settings["modem.send_timeout"], baudrate=settings["modem.baudrate"])
-    openers, closers = [], []
+    openers, closers, sim = [], [], None
     if port.startswith("sim://"):
         sim = simulator.from_url(port, now=box.clock.now)
 
@@ -40,17 +67,12 @@ def attach(box) -> ModemWorker | None:
 
         openers.append(start_simulator)
         closers.append(sim.stop)
-        box.modem_simulator = sim
     worker = ModemWorker(modem, outbox, box.clock, on_network_time=clock_offer(box.clock),
                          status_file=status_path(box.home), openers=tuple(openers),
                          closers=tuple(closers))
     if not settings["modem.delivery_reports"]:
         modem.info.delivery_reports = False
-    box.intake_hooks.append(intake_sms_hook(outbox, settings, worker.wake))
-    box.workers.append(worker)
-    box.modem_worker = worker
-    box.sms_outbox = outbox
-    return worker
+    return ModemPart(worker, outbox, intake_sms_hook(outbox, settings, worker.wake), sim)
 
 
 def clock_offer(clock) -> Callable | None:

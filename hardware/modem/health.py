@@ -16,9 +16,8 @@ def modem_status(box) -> dict:
         return {"device": "modem", "state": "disabled", "ok": True, "port": port,
                 "words": {"en": "no modem configured (modem.port = none)",
                           "fa": "مودمی تنظیم نشده است"}}
-    worker = getattr(box, "modem_worker", None)
-    if worker is not None:
-        return {**worker.status(), "live": True}
+    if box.parts.modem is not None:
+        return {**box.parts.modem.status(), "live": True}
     return {**_last_snapshot(box, port), "live": False}
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from edge.phone import normalize_mobile
 from hardware.modem import pdu
 from hardware.modem.at import ModemError
-from hardware.modem.schema import SmsMessage, SmsPart, SmsReceived, SmsReceivedPart
+from hardware.modem.schema import SmsMessage
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,9 @@ class SmsOutbox:
     def __init__(self, store, clock, max_attempts: int = 5, retry_seconds: float = 30.0,
                  max_retry_seconds: float = 1800.0):
         self.store = store
+        self._messages, self._parts = store.models.SmsMessage, store.models.SmsPart
+        self._received = store.models.SmsReceived
+        self._received_parts = store.models.SmsReceivedPart
         self.clock = clock
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
@@ -80,49 +83,54 @@ class SmsOutbox:
         parts = pdu.count_parts(text)    # raises PduError for an impossible text now, not later
         now = _iso(self.clock.now())
         with self.store.write():
-            return SmsMessage.create(recipient=number, text=text, purpose=purpose, reference=reference,
-                                     status="queued", next_attempt_at=now, parts=parts, created_at=now)
+            return self._messages.create(recipient=number, text=text, purpose=purpose,
+                                         reference=reference, status="queued",
+                                         next_attempt_at=now, parts=parts, created_at=now)
 
     def due(self, limit: int = 10) -> list[SmsMessage]:
         now = _iso(self.clock.now())
-        return list(SmsMessage.select()
-                    .where((SmsMessage.status == "queued") & (SmsMessage.next_attempt_at <= now))
-                    .order_by(SmsMessage.next_attempt_at, SmsMessage.id).limit(limit))
+        messages = self._messages
+        return list(messages.select()
+                    .where((messages.status == "queued") & (messages.next_attempt_at <= now))
+                    .order_by(messages.next_attempt_at, messages.id).limit(limit))
 
     def next_due_at(self) -> datetime | None:
-        row = (SmsMessage.select(SmsMessage.next_attempt_at).where(SmsMessage.status == "queued")
-               .order_by(SmsMessage.next_attempt_at).first())
+        messages = self._messages
+        row = (messages.select(messages.next_attempt_at).where(messages.status == "queued")
+               .order_by(messages.next_attempt_at).first())
         return _parse(row.next_attempt_at) if row else None
 
     def claim(self, message_id: int) -> SmsMessage | None:
         """Mark a queued SMS as being sent; None if someone else has it."""
+        messages = self._messages
         with self.store.write():
-            changed = (SmsMessage.update(status="sending", attempts=SmsMessage.attempts + 1)
-                       .where((SmsMessage.id == message_id) & (SmsMessage.status == "queued"))
+            changed = (messages.update(status="sending", attempts=messages.attempts + 1)
+                       .where((messages.id == message_id) & (messages.status == "queued"))
                        .execute())
-            return SmsMessage.get_by_id(message_id) if changed else None
+            return messages.get_by_id(message_id) if changed else None
 
     def mark_sent(self, message_id: int, network_references: list[int]) -> None:
         now = _iso(self.clock.now())
         with self.store.write():
-            SmsMessage.update(status="sent", sent_at=now, last_error=None, last_error_fa=None).where(
-                SmsMessage.id == message_id).execute()
-            SmsPart.delete().where(SmsPart.message == message_id).execute()
+            self._messages.update(status="sent", sent_at=now, last_error=None,
+                                  last_error_fa=None).where(
+                self._messages.id == message_id).execute()
+            self._parts.delete().where(self._parts.message == message_id).execute()
             for sequence, reference in enumerate(network_references, start=1):
-                SmsPart.create(message=message_id, sequence=sequence, network_reference=reference,
-                               sent_at=now)
+                self._parts.create(message=message_id, sequence=sequence,
+                                   network_reference=reference, sent_at=now)
 
     def mark_attempt_failed(self, message_id: int, error: ModemError) -> str:
         """Back to the queue with a delay, or `failed`; returns the new status."""
         with self.store.write():
-            message = SmsMessage.get_by_id(message_id)
+            message = self._messages.get_by_id(message_id)
             final = error.permanent or message.attempts >= self.max_attempts
             delay = min(self.retry_seconds * 2 ** max(0, message.attempts - 1), self.max_retry_seconds)
             status = "failed" if final else "queued"
-            SmsMessage.update(
+            self._messages.update(
                 status=status, last_error=error.message, last_error_fa=error.message_fa,
                 next_attempt_at=_iso(self.clock.now() + timedelta(seconds=delay)),
-            ).where(SmsMessage.id == message_id).execute()
+            ).where(self._messages.id == message_id).execute()
         log.warning("SMS %d to %s: %s (%s)", message_id, message.recipient, error.message, status)
         return status
 
@@ -130,7 +138,8 @@ class SmsOutbox:
         """At start-up: an SMS left `sending` by a crash goes back to the queue
         (sent twice at worst, never lost)."""
         with self.store.write():
-            return SmsMessage.update(status="queued").where(SmsMessage.status == "sending").execute()
+            return (self._messages.update(status="queued")
+                    .where(self._messages.status == "sending").execute())
 
     def apply_report(self, report: pdu.StatusReport) -> SmsMessage | None:
         """A delivery report: the newest sent part with that reference and recipient."""
@@ -138,37 +147,39 @@ class SmsOutbox:
             return None
         now = _iso(self.clock.now())
         with self.store.write():
-            part = (SmsPart.select().join(SmsMessage)
-                    .where((SmsPart.network_reference == report.reference)
-                           & (SmsPart.report_status.is_null())
-                           & (SmsMessage.recipient == _comparable(report.recipient)))
-                    .order_by(SmsPart.sent_at.desc(), SmsPart.id.desc()).first())
+            part = (self._parts.select().join(self._messages)
+                    .where((self._parts.network_reference == report.reference)
+                           & (self._parts.report_status.is_null())
+                           & (self._messages.recipient == _comparable(report.recipient)))
+                    .order_by(self._parts.sent_at.desc(), self._parts.id.desc()).first())
             if part is None:
                 log.info("delivery report for unknown message reference %d", report.reference)
                 return None
-            SmsPart.update(report_status=report.status, reported_at=now).where(
-                SmsPart.id == part.id).execute()
-            message = SmsMessage.get_by_id(part.message_id)
+            self._parts.update(report_status=report.status, reported_at=now).where(
+                self._parts.id == part.id).execute()
+            message = self._messages.get_by_id(part.message_id)
             if not report.delivered:
                 words = report.words()
-                SmsMessage.update(status="failed", last_error=words["en"], last_error_fa=words["fa"]).where(
-                    SmsMessage.id == message.id).execute()
+                self._messages.update(status="failed", last_error=words["en"],
+                                      last_error_fa=words["fa"]).where(
+                    self._messages.id == message.id).execute()
             else:
-                waiting = (SmsPart.select().where((SmsPart.message == message.id)
-                                                  & (SmsPart.report_status.is_null())).count())
+                waiting = (self._parts.select().where((self._parts.message == message.id)
+                                                      & (self._parts.report_status.is_null()))
+                           .count())
                 if waiting == 0 and message.status == "sent":
-                    SmsMessage.update(status="delivered", delivered_at=now).where(
-                        SmsMessage.id == message.id).execute()
-            return SmsMessage.get_by_id(message.id)
+                    self._messages.update(status="delivered", delivered_at=now).where(
+                        self._messages.id == message.id).execute()
+            return self._messages.get_by_id(message.id)
 
     def counts(self) -> dict[str, int]:
         found = {status: 0 for status in STATUSES}
-        for row in SmsMessage.select(SmsMessage.status).tuples():
+        for row in self._messages.select(self._messages.status).tuples():
             found[row[0]] += 1
         return found
 
     def get(self, message_id: int) -> SmsMessage:
-        return SmsMessage.get_by_id(message_id)
+        return self._messages.get_by_id(message_id)
 
     # --- incoming -------------------------------------------------------------------
 
@@ -180,29 +191,30 @@ class SmsOutbox:
         sent_at = _iso(message.sent_at) if message.sent_at else None
         with self.store.write():
             if message.concat is None or message.concat.total == 1:
-                row = SmsReceived.create(sender=message.sender, text=message.text, sent_at=sent_at,
-                                         received_at=now, parts=1)
+                row = self._received.create(sender=message.sender, text=message.text,
+                                            sent_at=sent_at, received_at=now, parts=1)
                 return Received(row.id, row.sender, row.text, message.sent_at, 1)
-            concat = message.concat
-            key = ((SmsReceivedPart.sender == message.sender)
-                   & (SmsReceivedPart.concat_reference == concat.reference)
-                   & (SmsReceivedPart.total == concat.total))
-            if not SmsReceivedPart.select().where(key & (SmsReceivedPart.sequence == concat.sequence)).exists():
-                SmsReceivedPart.create(sender=message.sender, concat_reference=concat.reference,
-                                       total=concat.total, sequence=concat.sequence, text=message.text,
-                                       sent_at=sent_at, received_at=now)
-            parts = list(SmsReceivedPart.select().where(key).order_by(SmsReceivedPart.sequence))
+            concat, received_parts = message.concat, self._received_parts
+            key = ((received_parts.sender == message.sender)
+                   & (received_parts.concat_reference == concat.reference)
+                   & (received_parts.total == concat.total))
+            if not received_parts.select().where(
+                    key & (received_parts.sequence == concat.sequence)).exists():
+                received_parts.create(sender=message.sender, concat_reference=concat.reference,
+                                      total=concat.total, sequence=concat.sequence,
+                                      text=message.text, sent_at=sent_at, received_at=now)
+            parts = list(received_parts.select().where(key).order_by(received_parts.sequence))
             if len(parts) < concat.total:
                 return None
             text = "".join(part.text for part in parts)
             first_sent = parts[0].sent_at
-            row = SmsReceived.create(sender=message.sender, text=text, sent_at=first_sent,
-                                     received_at=now, parts=concat.total)
-            SmsReceivedPart.delete().where(key).execute()
+            row = self._received.create(sender=message.sender, text=text, sent_at=first_sent,
+                                        received_at=now, parts=concat.total)
+            received_parts.delete().where(key).execute()
             return Received(row.id, row.sender, text, _parse(first_sent), concat.total)
 
     def received(self, limit: int = 50) -> list[Received]:
-        rows = SmsReceived.select().order_by(SmsReceived.id.desc()).limit(limit)
+        rows = self._received.select().order_by(self._received.id.desc()).limit(limit)
         return [Received(row.id, row.sender, row.text, _parse(row.sent_at), row.parts) for row in rows]
 
 

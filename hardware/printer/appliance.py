@@ -1,56 +1,62 @@
-"""Wiring of the receipt printer into the box: every new intake queues its
+"""The receipt printer as a part of the box: every new intake queues its
 receipt in the intake's own transaction, and the print worker runs with the
-appliance."""
+box."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from dataclasses import dataclass
 
 from hardware.printer.overview import reprint_intake
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import receipt_for_intake
-from hardware.printer.transport import open_printer
+from hardware.printer.transport import open_printer, sim_dir
 from hardware.printer.worker import PrintWorker
 
 log = logging.getLogger(__name__)
-
-SIM_FOLDER = "printer-sim"
-
-
-def sim_dir(box) -> Path:
-    """Where the simulated printer keeps its receipts (bytes and PNG previews)."""
-    return Path(box.home) / SIM_FOLDER
 
 
 def make_worker(box, url: str | None = None) -> PrintWorker:
     url = url or box.settings["printer.url"]
     timeout = box.settings["printer.status_timeout"]
     return PrintWorker(PrintQueue.for_box(box),
-                       lambda: open_printer(url, sim_dir=sim_dir(box)),
+                       lambda: open_printer(url, sim_dir=sim_dir(box.home)),
                        url=url, status_timeout=timeout)
 
 
-def attach(box) -> None:
-    worker = make_worker(box)
-    queue = worker.queue
+@dataclass(frozen=True)
+class PrinterPart:
+    """`box.parts.printer`: the print worker, the intake's receipt and reprints."""
 
-    def queue_receipt(intake) -> None:
+    box: object
+    worker: PrintWorker
+
+    def queue_receipt(self, intake) -> None:
         # Inside the intake's write transaction: the job commits with the
         # intake or not at all. The worker's claim waits for the writer lock,
         # so waking it now is safe.
-        queue.enqueue(receipt_for_intake(intake, box.settings))
-        worker.wake()
+        self.worker.queue.enqueue(receipt_for_intake(intake, self.box.settings))
+        self.worker.wake()
 
-    def reprint_receipt(tracking_code: str, user) -> dict:
+    def reprint_receipt(self, tracking_code: str, user) -> dict:
         """The intake page's reprint button: a new job, and who asked for it."""
-        with box.store.write():
-            job = reprint_intake(box, tracking_code)
-            box.events.record(user.username, "receipt.reprinted", tracking_code,
-                              {"print_job": job["id"]})
+        with self.box.store.write():
+            job = reprint_intake(self.box, tracking_code)
+            self.box.events.record(user.username, "receipt.reprinted", tracking_code,
+                                   {"print_job": job["id"]})
         return job
 
-    box.intake_hooks.append(queue_receipt)
-    box.workers.append(worker)
-    box.printer_worker = worker
-    box.reprint_receipt = reprint_receipt
+    def wake(self) -> None:
+        self.worker.wake()
+
+    @property
+    def workers(self) -> tuple[PrintWorker, ...]:
+        return (self.worker,)
+
+    @property
+    def intake_hooks(self) -> tuple:
+        return (self.queue_receipt,)
+
+
+def build(box) -> PrinterPart:
+    return PrinterPart(box, make_worker(box))

@@ -10,11 +10,11 @@ import json
 
 from edge.digits import to_persian_digits
 from hardware.printer.queue import STATE_FA
-from hardware.printer.schema import PrinterStatusRecord
 
 
 def _last_status(box) -> dict | None:
-    record = PrinterStatusRecord.get_or_none(PrinterStatusRecord.id == 1)
+    status = box.store.models.PrinterStatusRecord
+    record = status.get_or_none(status.id == 1)
     if record is None:
         return None
     details = json.loads(record.details)
@@ -25,11 +25,10 @@ def _last_status(box) -> dict | None:
 
 
 def _probe(box) -> dict:
-    from hardware.printer.appliance import sim_dir
-    from hardware.printer.transport import PrinterError, open_printer, query_status
+    from hardware.printer.transport import PrinterError, open_printer, query_status, sim_dir
     url = box.settings["printer.url"]
     try:
-        connection = open_printer(url, sim_dir=sim_dir(box))
+        connection = open_printer(url, sim_dir=sim_dir(box.home))
     except PrinterError as error:
         return {"state": "unreachable", "code": error.code, "reason": str(error)}
     try:
@@ -70,9 +69,8 @@ def jobs_overview(box, limit: int = 20) -> dict:
     """For /hardware: the printer's state in words, failed jobs with their
     reasons (each can be reprinted), recent jobs, and the newest simulator
     preview (a PNG path, or None when the printer is real or nothing printed)."""
-    from hardware.printer.appliance import sim_dir
     from hardware.printer.queue import PrintQueue, job_dict
-    from hardware.printer.schema import PrintJob
+    from hardware.printer.transport import sim_dir
     queue = PrintQueue.for_box(box)
     counts = queue.counts()
     failed = [job_dict(job) for job in queue.failed_jobs()]
@@ -89,8 +87,9 @@ def jobs_overview(box, limit: int = 20) -> dict:
         state, code = "idle", "idle"
     if code != "failed":
         state_fa = STATE_FA.get(code, "")
-    preview = sim_dir(box) / "latest.png"
-    recent = PrintJob.select().order_by(PrintJob.id.desc()).limit(limit)
+    preview = sim_dir(box.home) / "latest.png"
+    jobs = box.store.models.PrintJob
+    recent = jobs.select().order_by(jobs.id.desc()).limit(limit)
     return {"state": state, "state_code": code, "state_fa": state_fa,
             "url": box.settings["printer.url"], "counts": counts,
             "last_status": last, "failed": failed,
@@ -109,10 +108,9 @@ def reprint(box, job_id: int) -> dict:
 
 def reprint_intake(box, tracking_code: str) -> dict:
     """Queue the receipt of an intake again (the intake page's button)."""
-    from edge.intake import IntakeService
     from hardware.printer.queue import PrintQueue, job_dict
     from hardware.printer.receipt import receipt_for_intake
-    intake = IntakeService.get(tracking_code)          # NotFound for an unknown code
+    intake = box.intakes.get(tracking_code)            # NotFound for an unknown code
     job = PrintQueue.for_box(box).enqueue(receipt_for_intake(intake, box.settings))
     _wake(box)
     return job_dict(job)
@@ -126,6 +124,5 @@ def retry_now(box, job_id: int) -> None:
 
 
 def _wake(box) -> None:
-    worker = getattr(box, "printer_worker", None)
-    if worker is not None:
-        worker.wake()
+    if box.parts.printer is not None:
+        box.parts.printer.wake()

@@ -58,6 +58,7 @@ class PrintQueue:
     def __init__(self, store, now: Callable[[], datetime],
                  retry_first_seconds: float = 5, retry_max_seconds: float = 300):
         self.store = store
+        self._jobs = store.models.PrintJob
         self.now = now
         self.retry_first = retry_first_seconds
         self.retry_max = retry_max_seconds
@@ -73,7 +74,7 @@ class PrintQueue:
         """A new queued job; joins the caller's write transaction if any."""
         now = self.now()
         with self.store.write():
-            job = PrintJob.create(kind=kind, tracking_code=receipt.tracking_code,
+            job = self._jobs.create(kind=kind, tracking_code=receipt.tracking_code,
                                   receipt=receipt.to_json(), state=QUEUED, created_at=now,
                                   updated_at=now, next_attempt_at=now, reprint_of=reprint_of)
         log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
@@ -83,13 +84,13 @@ class PrintQueue:
         """The oldest job due now (or job `job_id` if waiting), moved to
         `printing`; None when none is due."""
         now = self.now()
-        waiting = PrintJob.state.in_((QUEUED, FAILED))
+        waiting = self._jobs.state.in_((QUEUED, FAILED))
         with self.store.write():
             if job_id is not None:
-                job = PrintJob.select().where(PrintJob.id == job_id, waiting).first()
+                job = self._jobs.select().where(self._jobs.id == job_id, waiting).first()
             else:
-                job = (PrintJob.select().where(waiting, PrintJob.next_attempt_at <= now)
-                       .order_by(PrintJob.next_attempt_at, PrintJob.id).first())
+                job = (self._jobs.select().where(waiting, self._jobs.next_attempt_at <= now)
+                       .order_by(self._jobs.next_attempt_at, self._jobs.id).first())
             if job is None:
                 return None
             job.state, job.attempts, job.updated_at = PRINTING, job.attempts + 1, now
@@ -99,9 +100,9 @@ class PrintQueue:
     def mark_done(self, job: PrintJob) -> None:
         now = self.now()
         with self.store.write():
-            PrintJob.update(state=DONE, printed_at=now, updated_at=now, last_error="",
+            self._jobs.update(state=DONE, printed_at=now, updated_at=now, last_error="",
                             last_error_code="") \
-                .where(PrintJob.id == job.id).execute()
+                .where(self._jobs.id == job.id).execute()
         log.info("print job %d printed", job.id)
 
     def mark_failed(self, job: PrintJob, reason: str, code: str = "unreachable") -> datetime:
@@ -111,8 +112,8 @@ class PrintQueue:
         wait = min(self.retry_max, self.retry_first * 2 ** (attempts - 1))
         retry_at = now + timedelta(seconds=wait)
         with self.store.write():
-            PrintJob.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
-                            next_attempt_at=retry_at).where(PrintJob.id == job.id).execute()
+            self._jobs.update(state=FAILED, last_error=reason, last_error_code=code, updated_at=now,
+                            next_attempt_at=retry_at).where(self._jobs.id == job.id).execute()
         log.info("print job %d failed (attempt %d): %s; retry in %.0f s",
                     job.id, attempts, reason, wait)
         return retry_at
@@ -121,13 +122,13 @@ class PrintQueue:
         """Jobs left in `printing` by a crash go back for a retry now."""
         now = self.now()
         with self.store.write():
-            return (PrintJob.update(state=FAILED, updated_at=now, next_attempt_at=now,
+            return (self._jobs.update(state=FAILED, updated_at=now, next_attempt_at=now,
                                     last_error="interrupted while printing (restart or power cut)",
                                     last_error_code="interrupted")
-                    .where(PrintJob.state == PRINTING).execute())
+                    .where(self._jobs.state == PRINTING).execute())
 
     def reprint(self, job_id: int) -> PrintJob:
-        original = PrintJob.get_or_none(PrintJob.id == job_id)
+        original = self._jobs.get_or_none(self._jobs.id == job_id)
         if original is None:
             raise JobNotFound(job_id)
         return self.enqueue(Receipt.from_json(original.receipt), original.kind,
@@ -136,25 +137,29 @@ class PrintQueue:
     def retry_now(self, job_id: int) -> None:
         """Try a failed job at once instead of waiting out its backoff."""
         with self.store.write():
-            changed = (PrintJob.update(next_attempt_at=self.now())
-                       .where(PrintJob.id == job_id, PrintJob.state == FAILED).execute())
-        if not changed and PrintJob.get_or_none(PrintJob.id == job_id) is None:
+            changed = (self._jobs.update(next_attempt_at=self.now())
+                       .where(self._jobs.id == job_id, self._jobs.state == FAILED).execute())
+        if not changed and self._jobs.get_or_none(self._jobs.id == job_id) is None:
             raise JobNotFound(job_id)
 
+    def get(self, job_id: int) -> PrintJob:
+        return self._jobs.get_by_id(job_id)
+
     def jobs_for(self, tracking_code: str) -> list[PrintJob]:
-        return list(PrintJob.select().where(PrintJob.tracking_code == tracking_code)
-                    .order_by(PrintJob.id))
+        return list(self._jobs.select().where(self._jobs.tracking_code == tracking_code)
+                    .order_by(self._jobs.id))
 
     def counts(self) -> dict[str, int]:
         counts = {state: 0 for state in STATE_WORDS}
-        rows = PrintJob.select(PrintJob.state, fn.COUNT(PrintJob.id)).group_by(PrintJob.state)
+        jobs = self._jobs
+        rows = jobs.select(jobs.state, fn.COUNT(jobs.id)).group_by(jobs.state)
         for state, count in rows.tuples():
             counts[state] = count
         return counts
 
     def failed_jobs(self, limit: int = 50) -> list[PrintJob]:
-        return list(PrintJob.select().where(PrintJob.state == FAILED)
-                    .order_by(PrintJob.id).limit(limit))
+        return list(self._jobs.select().where(self._jobs.state == FAILED)
+                    .order_by(self._jobs.id).limit(limit))
 
 
 def job_dict(job: PrintJob) -> dict:

@@ -90,6 +90,14 @@ def _sim_state(query: str, url: str):
         raise PrinterUrlError(f"printer URL {url!r}: {error}") from None
 
 
+SIM_FOLDER = "printer-sim"
+
+
+def sim_dir(home: Path) -> Path:
+    """Where a box's simulated printer keeps its receipts (bytes and PNG previews)."""
+    return Path(home) / SIM_FOLDER
+
+
 def open_printer(url: str, *, sim_dir: Path | None = None, timeout: float = 5.0) -> Connection:
     """Open the printer at `url`. Raises PrinterError with the reason in words."""
     parts = _scheme_and_rest(validate_url(url))

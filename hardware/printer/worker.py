@@ -16,7 +16,7 @@ from hardware.printer import receipt as receipt_module
 from hardware.printer.escpos import PrinterStatus
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.schema import DONE, PrinterStatusRecord, PrintJob
+from hardware.printer.schema import DONE, PrintJob
 from hardware.printer.transport import Connection, PrinterError, query_status
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class PrintWorker:
         if job is None:
             return False
         if not self.print_job(job):
-            failed = PrintJob.get_by_id(job.id)
+            failed = self.queue.get(job.id)
             log.warning("print job %d (%s) not printed: %s; will retry", failed.id,
                         failed.tracking_code, failed.last_error)
         return True
@@ -143,7 +143,7 @@ class PrintWorker:
         """Print one claimed job; True when printed, else it is kept for a
         retry with the reason in `last_error`."""
         self._print(job)
-        return PrintJob.get_by_id(job.id).state == DONE
+        return self.queue.get(job.id).state == DONE
 
     def _print(self, job: PrintJob) -> None:
         try:
@@ -183,6 +183,6 @@ def _status_from_error(error: PrinterError) -> dict:
 
 def record_status(store, url: str, details: dict, now) -> None:
     with store.write():
-        PrinterStatusRecord.insert(id=1, url=url, state=details["state"],
+        store.models.PrinterStatusRecord.insert(id=1, url=url, state=details["state"],
                                    details=json.dumps(details, ensure_ascii=False),
                                    checked_at=now).on_conflict_replace().execute()

@@ -11,15 +11,14 @@ import contextlib
 import importlib.util
 import fcntl
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from hardware.card.virtual_card import VPCD_PORT, VSMARTCARD_PATH
+from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 
 PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
@@ -29,10 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def pcscd_answers() -> bool:
-    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as client:
-        client.connect(PCSCD_SOCKET)
-        return True
-    return False
+    return unix_socket_answers(PCSCD_SOCKET)
 
 
 @contextlib.contextmanager
@@ -63,11 +59,7 @@ def ensure_pcscd() -> None:
         # It puts itself in the background; --auto-exit ends it a minute after the last test used it.
         subprocess.run([pcscd, "--auto-exit", "--config", str(config)], check=True, timeout=30,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not pcscd_answers():
-            if time.monotonic() > deadline:
-                pytest.fail("pcscd did not start")
-            time.sleep(0.1)
+        wait_until(pcscd_answers, interval=0.1, what="pcscd answering")
 
 
 @pytest.fixture
@@ -75,21 +67,21 @@ def vpcd():
     """pcscd running with the virtual reader, and the reader to ourselves."""
     from hardware.card.errors import CardReaderError
     from hardware.card.pcsc import PcscReader
+
+    def virtual_reader() -> PcscReader | None:
+        ensure_pcscd()
+        reader = PcscReader("Virtual PCD")
+        try:
+            if reader.readers():
+                return reader
+        except CardReaderError:   # the pcscd we saw has just auto-exited: start another
+            pass
+        reader.close()
+        return None
+
     with machine_lock("vpcd"):
-        deadline = time.monotonic() + 15
-        while True:
-            ensure_pcscd()
-            reader = PcscReader("Virtual PCD")
-            try:
-                if reader.readers():
-                    break
-            except CardReaderError:   # the pcscd we saw has just auto-exited: start another
-                pass
-            reader.close()
-            if time.monotonic() > deadline:
-                pytest.fail("pcscd shows no virtual reader")
-            time.sleep(0.2)
-        with reader:
+        with wait_until(virtual_reader, timeout=15, interval=0.2,
+                        what="pcscd showing the virtual reader") as reader:
             yield reader
 
 
@@ -116,13 +108,12 @@ class VirtualCard:
 
     def _wait(self, present: bool) -> None:
         name = self.reader.reader_name()
-        deadline = time.monotonic() + 10
-        while self.reader.card_present(name) != present:
+
+        def settled() -> bool:
             if self.process is not None and self.process.poll() is not None:
                 pytest.fail("virtual card stopped: " + self.process.stderr.read().decode()[-500:])
-            if time.monotonic() > deadline:
-                pytest.fail(f"card {'not inserted' if present else 'not removed'} in time")
-            time.sleep(0.05)
+            return self.reader.card_present(name) == present
+        wait_until(settled, interval=0.05, what=f"the card {'inserted' if present else 'removed'}")
 
 
 @pytest.fixture

@@ -65,11 +65,9 @@ def test_watcher_sees_insert_and_remove(vpcd, virtual_card):
 
 def test_cli_reads_the_card_through_pcscd(vpcd, virtual_card, tmp_path):
     import json
-    import subprocess
-    import sys
+    from tests.helpers import run_edge
     virtual_card("04A1B2C3D4E5F6").insert()
-    result = subprocess.run([sys.executable, "-m", "edge", "--home", str(tmp_path), "hw", "card", "read",
-                             "--reader", "pcsc:Virtual PCD", "--timeout", "5", "--json"],
-                            capture_output=True, text=True, timeout=60)
+    result = run_edge(tmp_path, "hw", "card", "read", "--reader", "pcsc:Virtual PCD", "--timeout", "5",
+                      "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["uid"] == "04A1B2C3D4E5F6"

@@ -108,11 +108,13 @@ def test_card_service_with_the_simulator():
 
 def test_wait_for_card_on_the_box(box):
     from hardware import card
-    from hardware.card.appliance import attach
+    from edge.parts import Parts
+    from hardware.card.appliance import build
     from hardware.card.errors import CardReaderError
     with pytest.raises(CardReaderError):
         card.wait_for_card(box, 0.1)
-    service = attach(box)
+    service = build(box)
+    box.fit(Parts(card_reader=service, workers=(service,)))
     service.start()
     try:
         assert service.wait_until_listening()

@@ -11,11 +11,12 @@ from gpiozero.pins.mock import MockFactory
 
 from edge.errors import Conflict
 from edge.intake import IntakeRequest
+from edge.parts import Parts
 from hardware import gpio
-from hardware.gpio.appliance import GpioWorker, attach
+from hardware.gpio.appliance import GpioWorker, build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
-from tests.modem.conftest import wait_until
+from tests.helpers import wait_until
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
 
@@ -133,7 +134,7 @@ def test_short_power_dip_only_pauses_intakes(box, factory, worker_for):
 
 def test_button_wakes_the_sync_agent(box, factory, worker_for):
     woken = threading.Event()
-    box.sync_agent = type("Agent", (), {"wake": lambda self: woken.set()})()
+    box.fit(Parts(sync=type("Agent", (), {"wake": lambda self: woken.set()})()))
     worker_for()
     factory.pin(27).drive_low()
     factory.pin(27).drive_high()
@@ -168,30 +169,30 @@ def test_no_usable_gpio_is_a_message(box, factory):
         worker.stop()
 
 
-def test_attach_only_when_enabled(box):
-    assert attach(box) is None
+def test_built_only_when_enabled(box):
+    assert build(box) is None
     assert gpio.status(box)["state"] == "disabled"
     box.settings = box.settings.replace(gpio_enabled=True, gpio_pin_factory="mock")
-    worker = attach(box)
+    worker = build(box)
+    box.fit(Parts(gpio=worker, workers=(worker,)))
     assert worker in box.workers and gpio.status(box)["state"] == "stopped"
 
 
 def test_current_light_reads_the_devices(box):
     from hardware.gpio.appliance import current_light
     assert current_light(box) == "online"          # nothing attached: nothing faulty
-    box.modem_worker = type("Stuck", (), {"status": lambda self: {"ok": False, "state": "not_responding"}})()
+    box.fit(Parts(modem=type("Stuck", (), {"status": lambda self: {"ok": False, "state": "not_responding"}})()))
     assert current_light(box) == "fault"
 
 
 def test_device_statuses_for_the_hardware_page(box):
-    from hardware.card.appliance import attach as attach_card
-    from hardware.modem.appliance import attach as attach_modem
+    from hardware.card import appliance as card
+    from hardware.modem import appliance as modem
     from hardware.status import device_statuses
-    attach_modem(box)
-    attach_card(box)
+    box.fit(Parts(modem=modem.build(box), card_reader=card.build(box)))
     statuses = device_statuses(box)
     assert {"modem", "card", "gpio"} <= set(statuses)
     for name in ("modem", "card", "gpio"):
         assert set(statuses[name]["words"]) == {"en", "fa"} and "state" in statuses[name]
     assert statuses["card"]["state"] == "stopped"     # attached, workers not started
-    box.card_reader.stop()
+    box.parts.card_reader.stop()

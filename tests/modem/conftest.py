@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,16 +8,6 @@ from edge.db import Store
 from hardware.modem import schema
 from hardware.modem.outbox import SmsOutbox
 from hardware.modem.simulator import ModemSimulator
-
-
-def wait_until(condition, seconds: float = 8.0) -> bool:
-    """Poll `condition` until it holds (True) or `seconds` pass (False)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class StepClock:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-EDGE = [sys.executable, "-m", "edge"]
-
-
-def edge(home, *args):
-    return subprocess.run([*EDGE, "--home", str(home), *args], capture_output=True, text=True, timeout=60)
+from tests.helpers import run_edge as edge
 
 
 def test_modem_status_on_the_simulator(tmp_path):

@@ -9,7 +9,6 @@ import pytest
 from hardware.modem import pdu
 from hardware.modem.at import ModemError, error_from_final
 from hardware.modem.outbox import RecipientError, normalize_recipient
-from hardware.modem.schema import SmsMessage, SmsReceivedPart
 
 WHEN = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 
@@ -97,7 +96,7 @@ def test_queue_joins_the_callers_transaction(outbox, store):
         with store.write():
             outbox.queue("+989121234567", "hi")
             raise RuntimeError("the intake failed after the SMS row was written")
-    assert SmsMessage.select().count() == 0
+    assert store.models.SmsMessage.select().count() == 0
 
 
 @pytest.mark.parametrize("number", ["12", "0912", "+98abc", "", "سلام"])
@@ -124,7 +123,7 @@ def test_received_parts_are_joined_in_any_order_once(outbox):
     assert outbox.store_received(parts[3]) is None
     whole = outbox.store_received(parts[1])
     assert (whole.text, whole.sender, whole.parts) == (text, "+989351112233", 4)
-    assert SmsReceivedPart.select().count() == 0
+    assert outbox.store.models.SmsReceivedPart.select().count() == 0
     assert [r.text for r in outbox.received()] == [text]
 
 

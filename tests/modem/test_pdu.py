@@ -119,19 +119,56 @@ def test_deliver_round_trip(text):
     assert all(part.sender == "+989351112233" and part.sent_at == when for part in parts)
 
 
+def first_octet(data: bytes, with_smsc: bool) -> int | None:
+    """The PDU's first octet (its low two bits tell the message type), after
+    the SMS centre part when there is one; None when the data ends before."""
+    at = 1 + data[0] if with_smsc and data else 0
+    return data[at] if at < len(data) else None
+
+
+DECODERS = {pdu.decode: {0: pdu.Deliver, 2: pdu.StatusReport}, pdu.decode_submit: {1: pdu.Submit}}
+
+
 @settings(max_examples=500)
 @given(st.binary(max_size=200), st.booleans())
-def test_decoders_fail_only_with_pdu_error(data, with_smsc):
-    for decoder in (pdu.decode, pdu.decode_submit):
+def test_any_bytes_decode_as_their_message_type_or_fail_with_pdu_error(data, with_smsc):
+    """A modem can hand over anything: it is either refused with PduError (never
+    another error) or read as the message type its first octet names."""
+    first = first_octet(data, with_smsc)
+    for decoder, types in DECODERS.items():
         try:
-            decoder(data.hex(), with_smsc)
+            message = decoder(data.hex(), with_smsc)
         except pdu.PduError:
-            pass
+            continue
+        assert first is not None and type(message) is types.get(first & 0x03)
+        text = getattr(message, "text", "")
+        assert isinstance(text, str)
+        concat = getattr(message, "concat", None)
+        assert concat is None or 1 <= concat.sequence <= concat.total
 
 
-@given(st.text(max_size=40))
-def test_non_hex_fails_with_pdu_error(text):
-    try:
-        pdu.decode(text)
-    except pdu.PduError:
-        pass
+WHEN = datetime(2026, 3, 1, 11, 30, tzinfo=TEHRAN)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, st.data())
+def test_every_pdu_cut_short_is_refused(text, data):
+    """A PDU that lost its tail (a line cut by the serial link) never reads as
+    a shorter message: every decoder refuses it with PduError."""
+    whole = [(pdu.decode, hex_) for hex_ in pdu.encode_deliver("+989351112233", text, WHEN, 9)]
+    whole += [(pdu.decode_submit, part.hex) for part in pdu.encode_submit("+989121234567", text)]
+    whole += [(pdu.decode, pdu.encode_status_report(5, "+989121234567", WHEN, WHEN))]
+    for decoder, hex_ in whole:
+        octets = data.draw(st.integers(0, len(hex_) // 2 - 1), label="octets kept")
+        with pytest.raises(pdu.PduError):
+            decoder(hex_[:2 * octets])
+
+
+NOT_HEX = st.characters(blacklist_categories=("Cs",)).filter(
+    lambda char: char not in "0123456789abcdefABCDEF" and not char.isspace())
+
+
+@given(st.text(max_size=20), NOT_HEX, st.text(max_size=20))
+def test_non_hex_fails_with_pdu_error(before, bad, after):
+    with pytest.raises(pdu.PduError, match="not hexadecimal"):
+        pdu.decode(before + bad + after)

@@ -4,8 +4,6 @@ the CLI as a technician runs it, and through the driver for the details."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,15 +11,15 @@ import pytest
 from hardware.modem import at, pdu
 from hardware.modem.driver import Modem, ModemState
 from hardware.modem.simulator import PROFILES, ModemSimulator
+from tests.helpers import run_edge
 
-EDGE = [sys.executable, "-m", "edge"]
 QUIRKY = [name for name in PROFILES if name != "standard"]
 
 
 def edge(home, *args):
     # Short timeouts: the wrong-speed modem is first asked at the configured speed.
     (home / "edge.toml").write_text("[modem]\ncommand_timeout = 1.0\nsend_timeout = 5.0\n", encoding="utf-8")
-    return subprocess.run([*EDGE, "--home", str(home), *args], capture_output=True, text=True, timeout=60)
+    return run_edge(home, *args)
 
 
 @pytest.fixture(params=QUIRKY)

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from edge.clock import FakeClock
-from edge.demo import prepare_demo_box
-from edge.serve import Appliance
+from appliance.demo import prepare_demo_box
+from appliance.server import BoxServer
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -70,7 +70,7 @@ class Browserish:
 def portal(tmp_path):
     clock = FakeClock()
     box, passwords = prepare_demo_box(tmp_path / "box", clock)
-    appliance = Appliance(box, "127.0.0.1", 0, threads=4)
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=4)
     appliance.start()
     yield Portal(appliance.url, box, appliance.app, passwords, clock)
     Browserish.close_all()

@@ -174,8 +174,8 @@ def test_english_switch_is_remembered(tab, portal):
 
 
 def _make_some_intakes(portal):
+    User = portal.box.store.models.User
     from edge.intake import IntakeRequest
-    from edge.models import User
     operator = User.get(User.username == "operator")
     people = [("0013542419", "زهرا احمدی", "HEALTH-INS", {}),
               ("0499370899", "محمد کریمی", "POST-PARCEL",

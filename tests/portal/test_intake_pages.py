@@ -3,8 +3,10 @@ detail, status changes, cancellation, the receipt and the search."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from edge.digits import to_persian_digits
-from edge.models import Intake, IntakeStatusChange, OutboxRecord
+from edge.parts import Parts
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
 
@@ -19,6 +21,8 @@ def test_new_intake_lists_services_with_fees_and_shows_the_services_own_fields(o
 
 
 def test_an_intake_in_persian_digits_is_saved_with_the_tariff_and_queued(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    OutboxRecord = portal.box.store.models.OutboxRecord
     code = make_intake(operator_client)
     intake = Intake.get(Intake.tracking_code == code)
     assert intake.national_code == "0013542419" and intake.mobile == "+989121234567"
@@ -46,10 +50,11 @@ def test_a_form_with_mistakes_comes_back_with_input_kept_and_messages_by_the_fie
     assert input_value(html, "national_code") == "۰۰۱۳۵۴۲۴۱۸"
     assert input_value(html, "fields.postcode") == "۱۲۳۴۵۶۷۸۹۰"
     assert 'value="card" id="pay-card" checked' in html
-    assert Intake.select().count() == 0 and OutboxRecord.select().count() == 0
+    assert portal.box.store.models.Intake.select().count() == 0 and portal.box.store.models.OutboxRecord.select().count() == 0
 
 
 def test_required_service_field_and_card_payment_with_reference(portal, operator_client):
+    Intake = portal.box.store.models.Intake
     operator_client.get("/intakes/new?service=DRIVING-RENEW")
     missing = operator_client.post("/intakes/new", {
         **INTAKE, "service_code": "DRIVING-RENEW", "fields.licence_number": ""})
@@ -63,6 +68,8 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
 
 
 def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    IntakeStatusChange = portal.box.store.models.IntakeStatusChange
     code = make_intake(operator_client)
     detail = operator_client.get(f"/intakes/{code}").text
     assert 'id="to-in_progress"' in detail and 'id="cancel-intake"' in detail
@@ -93,7 +100,8 @@ def test_receipt_can_be_shown_again_with_the_jalali_date(portal, operator_client
     refused = operator_client.post(f"/intakes/{code}/reprint")
     assert refused.status_code == 409 and "چاپگر رسیدی" in refused.text
     printed = []
-    portal.box.reprint_receipt = lambda tracking_code, user: printed.append(tracking_code)
+    portal.box.fit(Parts(printer=SimpleNamespace(
+        reprint_receipt=lambda tracking_code, user: printed.append(tracking_code))))
     assert operator_client.post(f"/intakes/{code}/reprint").status_code == 303
     assert printed == [code]
 
@@ -172,12 +180,12 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
 
 
 def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
-    """The printer's attach offers reprints; each is audited with who asked."""
-    from edge.models import AuditEntry
-    from hardware.printer.appliance import attach
-    from hardware.printer.schema import PrintJob
+    """The printer part offers reprints; each is audited with who asked."""
+    AuditEntry = portal.box.store.models.AuditEntry
+    PrintJob = portal.box.store.models.PrintJob
+    from hardware.printer import appliance
     code = make_intake(operator_client)
-    attach(portal.box)
+    portal.box.fit(Parts(printer=appliance.build(portal.box)))
     assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")

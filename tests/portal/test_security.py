@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import requests
 
-from edge.models import AuditEntry
 from tests.portal.conftest import Browserish, logged_in
 from web.portal import security
 from web.portal.security import LoginThrottle
-from web.schema import PortalSession
 
 
 def test_login_makes_a_fresh_server_side_session_with_safe_cookies(portal):
@@ -24,7 +22,7 @@ def test_login_makes_a_fresh_server_side_session_with_safe_cookies(portal):
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     token = client.session.cookies.get(security.SESSION_COOKIE)
     assert token != "chosen-by-an-attacker" and len(token) >= 40
-    stored = [row.token_hash for row in PortalSession.select()]
+    stored = [row.token_hash for row in portal.box.store.models.PortalSession.select()]
     assert len(stored) == 1 and token not in stored[0]   # only a hash is kept
     second = Browserish(portal.url)
     second.login("operator", portal.passwords["operator"])
@@ -41,7 +39,7 @@ def test_logout_is_post_only_and_ends_the_session(portal, operator_client):
     stale = requests.get(portal.url + "/", cookies={security.SESSION_COOKIE: token},
                          allow_redirects=False, timeout=5)
     assert stale.status_code == 303 and stale.headers["Location"].startswith("/login")
-    assert PortalSession.select().count() == 0
+    assert portal.box.store.models.PortalSession.select().count() == 0
 
 
 def test_session_ends_after_idle_minutes(portal, operator_client):
@@ -52,7 +50,7 @@ def test_session_ends_after_idle_minutes(portal, operator_client):
     assert operator_client.get("/").status_code == 200
     portal.clock.advance(minutes=idle + 1)
     logged_in(portal, "supervisor")                # clears logins left open
-    assert PortalSession.select().count() == 1
+    assert portal.box.store.models.PortalSession.select().count() == 1
     response = operator_client.get("/")
     assert response.status_code == 303
     login_page = operator_client.get(response.headers["Location"])
@@ -60,6 +58,7 @@ def test_session_ends_after_idle_minutes(portal, operator_client):
 
 
 def test_forms_without_a_valid_csrf_token_change_nothing(portal, operator_client):
+    AuditEntry = portal.box.store.models.AuditEntry
     before = AuditEntry.select().count()
     for token in (None, "forged", "", "ضضض"):     # non-ASCII once gave a 500
         data = {"csrf_token": token} if token is not None else {}

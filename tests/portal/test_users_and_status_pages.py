@@ -3,14 +3,17 @@ errors are pages in the portal's look, never a traceback."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
-from edge.models import AuditEntry, User
+from edge.parts import Parts
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
 
 def test_supervisor_adds_a_user_who_can_then_log_in(portal, supervisor_client):
+    AuditEntry = portal.box.store.models.AuditEntry
     supervisor_client.get("/users")
     response = supervisor_client.post("/users", {
         "username": "Maryam", "full_name": "مریم رحیمی", "role": "operator",
@@ -38,6 +41,7 @@ def test_adding_a_user_with_mistakes_keeps_the_input(portal, supervisor_client):
 
 
 def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     supervisor_client.post("/users/operator/active", {"active": "0"})
     assert not User.get(User.username == "operator").active
@@ -53,6 +57,7 @@ def test_deactivate_reactivate_and_reset_password(portal, supervisor_client):
 
 
 def test_bind_a_card_uid(portal, supervisor_client):
+    User = portal.box.store.models.User
     supervisor_client.get("/users/operator")
     assert supervisor_client.post("/users/operator/card",
                                   {"card_uid": "04:a2:3b:9c"}).status_code == 303
@@ -83,17 +88,22 @@ def test_sync_and_hardware_say_what_is_not_configured(portal):
     assert "۲ ساعت" in later and "<dd>۱</dd>" in later
 
 
+def reporting(sync: dict | None = None, devices: dict | None = None) -> Parts:
+    """Parts that report what a test says (the sync agent's and the devices' reports)."""
+    return Parts(sync=SimpleNamespace(status=lambda: sync, wake=lambda: None) if sync else None,
+                 devices=SimpleNamespace(statuses=lambda: devices) if devices else None)
+
+
 def test_sync_and_hardware_show_what_the_box_reports(portal):
-    portal.box.sync_status = lambda: {"state": "وصل از راه مودم", "queue_depth": 3,
-                                      "oldest_unsent_age_seconds": 7200, "enrolled": True,
-                                      "last_success": None}
-    portal.box.hardware_status = lambda: {
+    portal.box.fit(reporting(sync={"state": "وصل از راه مودم", "queue_depth": 3,
+                                   "oldest_unsent_age_seconds": 7200, "enrolled": True,
+                                   "last_success": None}, devices={
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
                     "state_fa": "آماده", "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
         "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]},
         "card": {"device": "card", "state": "unknown", "ok": False,
-                 "words": {"en": "reader state unknown", "fa": "وضعیت کارت‌خوان نامعلوم است"}}}
+                 "words": {"en": "reader state unknown", "fa": "وضعیت کارت‌خوان نامعلوم است"}}}))
     technician = logged_in(portal, "technician")
     sync = technician.get("/sync").text
     assert "sync-not-configured" not in sync
@@ -111,8 +121,8 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
 
 
 def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, operator_client):
-    from edge.models import Office
-    portal.box.sync_status = lambda: {"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}
+    Office = portal.box.store.models.Office
+    portal.box.fit(reporting(sync={"queue_depth": 9, "oldest_unsent_age_seconds": 2 * 86400}))
     Office.update(licence_status="suspended").execute()
     html = operator_client.get("/").text
     assert "بیش از یک روز" in html and "پروانهٔ این دفتر تعلیق‌شده است" in html
@@ -152,9 +162,9 @@ def test_api_errors_stay_json(failing_app):
 
 
 def test_hardware_page_reads_the_devices_own_report(portal):
-    """hardware's attach installs box.hardware_status; the page puts it in words."""
-    from hardware.appliance import attach
-    attach(portal.box)
+    """The assembly's device report is box.parts.devices; the page puts it in words."""
+    from hardware import appliance
+    portal.box.fit(Parts(devices=appliance.build(portal.box)))
     technician = logged_in(portal, "technician")
     hardware = technician.get("/hardware")
     assert hardware.status_code == 200
@@ -165,9 +175,9 @@ def test_hardware_page_reads_the_devices_own_report(portal):
 
 
 def test_sync_page_reads_the_sync_agents_own_report(portal):
-    """The sync agent's attach installs box.sync_status; the page puts it in words."""
-    from sync_agent.appliance import attach
-    attach(portal.box)
+    """The sync part reports as box.parts.sync; the page puts it in words."""
+    from sync_agent import appliance
+    portal.box.fit(Parts(sync=appliance.build(portal.box)))
     technician = logged_in(portal, "technician")
     page = technician.get("/sync").text
     assert "sync-not-configured" not in page
@@ -176,7 +186,7 @@ def test_sync_page_reads_the_sync_agents_own_report(portal):
     assert portal.box.keys.device_id not in page and "not enrolled with a gateway" not in page
     assert "ارتباط: هنوز نزد مرکز ثبت نشده است" in technician.get("/").text
     assert 'id="sync-now"' in page
-    agent = portal.box.sync_agent                     # attached, not started: nothing runs
+    agent = portal.box.parts.sync.agent               # built, not started: nothing runs
     assert not agent._wake.is_set()
     asked = technician.post("/sync/now")
     assert asked.status_code == 303 and agent._wake.is_set()
@@ -186,12 +196,12 @@ def test_sync_page_reads_the_sync_agents_own_report(portal):
 
 
 def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
-    portal.box.sync_status = lambda: {
+    portal.box.fit(reporting(sync={
         "state": "backing_off", "enrolled": True, "gateway": "https://gw.example/v1",
         "queue_depth": 4, "oldest_unsent_age_seconds": 5400, "last_success_age_seconds": 90000,
         "last_error": "connection refused", "last_error_fa": "دسترسی به درگاه مرکزی ممکن نشد",
         "last_error_at": "2026-12-01T08:00:00+00:00", "licence_status": "active",
-        "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}
+        "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}))
     technician = logged_in(portal, "technician")
     page = technician.get("/sync").text
     for words in ("تلاش قبلی ناموفق بود", "۱ ساعت", "۱ روز پیش", "دسترسی به درگاه مرکزی ممکن نشد",

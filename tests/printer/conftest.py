@@ -4,18 +4,18 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from edge.box import init_box, open_box
+from appliance.assembly import build_parts, init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.clock import FakeClock
 from edge.intake import IntakeRequest
 from edge.users import add_user
 from hardware.printer.simulator import PrinterSimulator
+from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 
 
@@ -37,7 +37,7 @@ def make_box(tmp_path, clock):
         box = open_box(home, clock=clock)
         if settings:
             box.settings = box.settings.replace(**settings)
-        box.attach_components()
+        box.fit(build_parts(box))
         install_catalogue(box.store, box.events, DEMO_SERVICES, DEMO_VERSION, DEMO_EFFECTIVE)
         box.operator = add_user(box.store, box.events, "maryam", "مریم احمدی", "operator",
                                 "a-long-password-1")
@@ -111,9 +111,8 @@ def cups():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**os.environ, "CUPS_SERVER": str(root / "cups.sock")}
     try:
-        deadline = time.monotonic() + 15
-        while not (root / "cups.sock").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: unix_socket_answers(root / "cups.sock"), timeout=15,
+                   what="cupsd listening")
         subprocess.run([lpadmin, "-p", "formsA4", "-E", "-v", "cups-pdf:/",
                         "-P", str(CUPS_PDF_PPD)], env=env, check=True, capture_output=True,
                        timeout=30)

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from edge.box import init_box, open_box
+from appliance.assembly import init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.tracking import make_code
 from edge.users import add_user
-from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState, TcpPrinter
+from tests.helpers import run_edge as edge
 from tests.printer.conftest import new_intake
 from tests.printer.decoder import decode
-
-
-def edge(home, *args, **env):
-    return subprocess.run([sys.executable, "-m", "edge", "--home", str(home), *args],
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **env})
 
 
 def one_line_error(result) -> str:
@@ -37,7 +28,7 @@ def home(tmp_path):
     home = tmp_path / "box"
     box, _ = init_box(home)
     box.close()
-    box = open_box(home, attach=True)      # so the intake queues its receipt, as in `edge run`
+    box = open_box(home, with_parts=True)      # so the intake queues its receipt, as in `edge run`
     install_catalogue(box.store, box.events, DEMO_SERVICES, DEMO_VERSION, DEMO_EFFECTIVE)
     box.operator = add_user(box.store, box.events, "maryam", "مریم احمدی", "operator",
                             "a-long-password-1")
@@ -98,7 +89,8 @@ def test_print_receipt_that_fails_is_kept_for_the_worker(home, simulator):
     assert "not printed: printer not ready: cover open" in line and "kept" in line
     box = open_box(home)
     try:
-        states = [job.state for job in PrintJob.select().order_by(PrintJob.id)]
+        jobs = box.store.models.PrintJob
+        states = [job.state for job in jobs.select().order_by(jobs.id)]
     finally:
         box.close()
     assert states == ["queued", "failed-will-retry"]   # the intake's own job, and this one

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import os
 import pwd
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from edge.models import Intake
 from hardware.printer import raster
 from hardware.printer.cups import CupsError, form_lines, print_intake_form, print_pdf, render_pdf
+from tests.helpers import run_edge, wait_until
 from tests.printer.conftest import new_intake
 from tests.system import require
 
@@ -31,14 +29,10 @@ def _pdf_from_cups_pdf(title: str, timeout: float = 30) -> Path:
     """cups-pdf writes to ${HOME}/PDF of the job's user (root here), named
     after the job title."""
     out = Path(pwd.getpwuid(os.geteuid()).pw_dir) / "PDF"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [p for p in out.glob(f"{title}*.pdf") if p.stat().st_size > 0]
-        if found:
-            time.sleep(0.2)     # let cups-pdf finish writing
-            return found[0]
-        time.sleep(0.1)
-    raise AssertionError(f"cups-pdf wrote no {title}*.pdf in {out}")
+    [found, *_] = wait_until(lambda: [p for p in out.glob(f"{title}*.pdf") if p.stat().st_size > 0],
+                             timeout, interval=0.1, what=f"cups-pdf writing {title}*.pdf in {out}")
+    time.sleep(0.2)     # let cups-pdf finish writing: nothing tells when it has
+    return found
 
 
 def test_intake_form_is_an_a4_pdf(make_box, tmp_path):
@@ -83,7 +77,7 @@ def test_unknown_queue_is_a_clear_error(cups, tmp_path):
 
 def test_no_queue_configured(make_box, tmp_path):
     box = make_box()
-    intake = Intake.get_or_none() or new_intake(box)
+    intake = box.store.models.Intake.get_or_none() or new_intake(box)
     with pytest.raises(CupsError, match="printer.cups_queue"):
         print_intake_form(intake, box.settings, tmp_path)
 
@@ -94,15 +88,11 @@ def test_edge_hw_print_form(cups, make_box):
     code = new_intake(box).tracking_code
     home = box.home
     box.close()
-    result = subprocess.run([sys.executable, "-m", "edge", "--home", str(home), "hw",
-                             "print-form", code, "--queue", queue], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = run_edge(home, "hw", "print-form", code, "--queue", queue, **env)
     assert result.returncode == 0, result.stderr
     assert f"form {code} sent to CUPS as {queue}-" in result.stdout
     _pdf_from_cups_pdf(f"form-{code}").unlink()
-    nothing = subprocess.run([sys.executable, "-m", "edge", "--home", str(home), "hw",
-                              "print-form", code], env=env, capture_output=True, text=True,
-                             timeout=60)
+    nothing = run_edge(home, "hw", "print-form", code, **env)
     assert nothing.returncode == 1
     assert nothing.stderr.strip() == (f"edge: form {code} not printed: no CUPS queue is set "
                                       "(setting printer.cups_queue)")

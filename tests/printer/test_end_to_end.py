@@ -3,19 +3,20 @@ of the (simulated) printer with its tracking code in the QR code."""
 
 from __future__ import annotations
 
-import time
 
 import zxingcpp
 from PIL import Image
 
-from edge.serve import Appliance
+from appliance.assembly import build_parts
+from appliance.server import BoxServer
 from hardware.printer import jobs_overview
 from tests.conftest import intake_body, login
+from tests.helpers import wait_until
 
 
 def test_intake_through_the_api_prints_its_receipt(box, operator):
-    box.attach_components()
-    appliance = Appliance(box, "127.0.0.1", 0, threads=2)
+    box.fit(build_parts(box))
+    appliance = BoxServer(box, "127.0.0.1", 0, threads=2)
     appliance.start()
     try:
         api = login(appliance.url, operator.username)
@@ -23,10 +24,7 @@ def test_intake_through_the_api_prints_its_receipt(box, operator):
         assert response.status_code == 201, response.text
         code = response.json()["tracking_code"]
         preview = box.home / "printer-sim" / "latest.png"
-        deadline = time.monotonic() + 15
-        while not preview.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert preview.exists(), jobs_overview(box)
+        wait_until(preview.exists, timeout=15, what="the receipt's preview")
         scanned = zxingcpp.read_barcodes(Image.open(preview).convert("L"))
         assert [result.text for result in scanned] == [code]
         overview = jobs_overview(box)

@@ -3,16 +3,14 @@ simulated printer behind a real pty."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
-from edge.models import Intake
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.schema import PrintJob
 from hardware.printer.simulator import PtyPrinter, SimState
+from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
 
 
@@ -30,7 +28,7 @@ def box(make_box, pty_printer):
 
 def test_new_intake_queues_its_receipt(box):
     intake = new_intake(box)
-    [job] = PrintJob.select()
+    [job] = box.store.models.PrintJob.select()
     assert (job.state, job.kind, job.tracking_code, job.attempts) == (
         "queued", "receipt", intake.tracking_code, 0)
     receipt = Receipt.from_json(job.receipt)
@@ -49,13 +47,13 @@ def test_an_intake_that_fails_leaves_no_print_job(box):
     box.intake_hooks.append(later_hook_fails)
     with pytest.raises(RuntimeError):
         new_intake(box)
-    assert PrintJob.select().count() == 0 and Intake.select().count() == 0
+    assert box.store.models.PrintJob.select().count() == 0 and box.store.models.Intake.select().count() == 0
 
 
 def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     intake = new_intake(box)
-    assert box.printer_worker.run_once()
-    [job] = PrintJob.select()
+    assert box.parts.printer.worker.run_once()
+    [job] = box.store.models.PrintJob.select()
     assert job.state == "done" and job.printed_at == box.clock.now()
     [printed] = simulator.printed
     assert printed.qr_payloads == [intake.tracking_code.encode()]
@@ -63,13 +61,14 @@ def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     assert overview["state"] == "ready" and overview["failed"] == []
     assert overview["state_code"] == "ready" and overview["state_fa"] == "آماده"
     assert overview["recent"][0]["state_words"] == "printed"
-    assert not box.printer_worker.run_once()     # nothing else due
+    assert not box.parts.printer.worker.run_once()     # nothing else due
 
 
 def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
+    PrintJob = box.store.models.PrintJob
     simulator.set_state(SimState(paper_out=True))
     intake = new_intake(box)
-    assert box.printer_worker.run_once()
+    assert box.parts.printer.worker.run_once()
     [job] = PrintJob.select()
     assert (job.state, job.attempts, job.last_error) == (
         "failed-will-retry", 1, "printer not ready: paper out")
@@ -82,9 +81,9 @@ def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
     assert simulator.printed == []
 
     simulator.set_state(SimState())
-    assert not box.printer_worker.run_once()     # waiting out its backoff
+    assert not box.parts.printer.worker.run_once()     # waiting out its backoff
     clock.advance(seconds=5)
-    assert box.printer_worker.run_once()
+    assert box.parts.printer.worker.run_once()
     job = PrintJob.get_by_id(job.id)
     assert (job.state, job.attempts, job.last_error) == ("done", 2, "")
     assert len(simulator.printed) == 1
@@ -103,25 +102,26 @@ def test_backoff_doubles_and_is_capped(box, clock):
 
 
 def test_a_job_cut_short_by_a_restart_is_retried(box, simulator):
+    PrintJob = box.store.models.PrintJob
     new_intake(box)
     queue = PrintQueue.for_box(box)
     assert queue.claim().state == "printing"    # ... and then the power went
     assert queue.recover_interrupted() == 1
     [job] = PrintJob.select()
     assert job.state == "failed-will-retry" and "interrupted" in job.last_error
-    assert box.printer_worker.run_once()
+    assert box.parts.printer.worker.run_once()
     assert PrintJob.get_by_id(job.id).state == "done" and len(simulator.printed) == 1
 
 
 def test_reprint_makes_a_new_job_from_the_stored_receipt(box, simulator):
     intake = new_intake(box)
-    box.printer_worker.run_once()
+    box.parts.printer.worker.run_once()
     queue = PrintQueue.for_box(box)
     [original] = queue.jobs_for(intake.tracking_code)
     again = queue.reprint(original.id)
     assert again.id != original.id and again.reprint_of == original.id
     assert again.receipt == original.receipt
-    box.printer_worker.run_once()
+    box.parts.printer.worker.run_once()
     assert [j.state for j in queue.jobs_for(intake.tracking_code)] == ["done", "done"]
     assert len(simulator.printed) == 2
     assert simulator.printed[0].raw == simulator.printed[1].raw
@@ -132,13 +132,13 @@ def test_reprint_makes_a_new_job_from_the_stored_receipt(box, simulator):
 def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
     box = make_box(printer_url="tcp://127.0.0.1:9")    # nobody listens there
     intake = new_intake(box)
-    box.printer_worker.run_once()
+    box.parts.printer.worker.run_once()
     home = box.home
     box.close()
-    from edge.box import open_box
+    from appliance.assembly import open_box
     reopened = open_box(home)
     try:
-        [job] = PrintJob.select()
+        [job] = reopened.store.models.PrintJob.select()
         assert job.tracking_code == intake.tracking_code
         assert job.state == "failed-will-retry"
         assert "cannot reach printer tcp://127.0.0.1:9" in job.last_error
@@ -147,17 +147,15 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
 
 
 def test_worker_thread_prints_soon_after_the_intake(box, simulator):
-    box.printer_worker.poll_seconds = 5           # it is woken, not polling
+    box.parts.printer.worker.poll_seconds = 5           # it is woken, not polling
     box.start_workers()
     try:
         new_intake(box)
-        deadline = time.monotonic() + 10
-        while not simulator.printed and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: simulator.printed, what="the receipt printed")
     finally:
         box.stop_workers()
     assert len(simulator.printed) == 1
-    assert PrintJob.get().state == "done"
+    assert box.store.models.PrintJob.get().state == "done"
 
 
 def test_status_asks_the_printer(box, simulator):
@@ -182,17 +180,17 @@ def test_portal_actions_reprint_and_retry(box, simulator, clock):
     from edge.tracking import make_code
     simulator.set_state(SimState(paper_out=True))
     intake = new_intake(box)
-    box.printer_worker.run_once()
+    box.parts.printer.worker.run_once()
     [failed] = jobs_overview(box)["failed"]
     simulator.set_state(SimState())
     retry_now(box, failed["id"])                   # no waiting out the backoff
-    assert box.printer_worker.run_once()
+    assert box.parts.printer.worker.run_once()
     assert jobs_overview(box)["failed"] == []
     again = reprint(box, failed["id"])
     assert again["reprint_of"] == failed["id"] and again["state"] == "queued"
     by_code = reprint_intake(box, intake.tracking_code.lower())
     assert by_code["tracking_code"] == intake.tracking_code
-    while box.printer_worker.run_once():
+    while box.parts.printer.worker.run_once():
         pass
     assert len(simulator.printed) == 3
     assert {p.qr_payloads[0] for p in simulator.printed} == {intake.tracking_code.encode()}
@@ -204,7 +202,7 @@ def test_portal_actions_reprint_and_retry(box, simulator, clock):
 
 def test_idle_worker_notices_the_paper_running_out(box, simulator):
     simulator.set_state(SimState(paper_out=True))
-    worker = box.printer_worker
+    worker = box.parts.printer.worker
     assert worker.check_status()["state"] == "paper out"
     assert jobs_overview(box)["state"] == "paper out"
     simulator.set_state(SimState())
@@ -212,9 +210,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     worker.poll_seconds = 0.01
     worker.start()
     try:
-        deadline = time.monotonic() + 10
-        while jobs_overview(box)["state"] != "ready" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: jobs_overview(box)["state"] == "ready", what="the printer ready")
     finally:
         worker.stop()
     assert jobs_overview(box)["state"] == "ready"
@@ -237,12 +233,12 @@ def test_nothing_is_lost_when_the_printer_keeps_failing(make_box, simulator, clo
             if chance.random() < 0.6:
                 codes.add(new_intake(box).tracking_code)
             simulator.set_state(chance.choice(states))
-            box.printer_worker.run_once()
+            box.parts.printer.worker.run_once()
             clock.advance(seconds=chance.choice([0, 5, 60]))
         simulator.set_state(SimState())
         for _ in range(50):
             clock.advance(seconds=300)
-            if not box.printer_worker.run_once() and not PrintQueue.for_box(box).counts()[
+            if not box.parts.printer.worker.run_once() and not PrintQueue.for_box(box).counts()[
                     "failed-will-retry"]:
                 break
     counts = PrintQueue.for_box(box).counts()

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from edge import settings
+from appliance.assembly import load_settings
 from edge.settings import SettingsError
 
 
 def test_printer_defaults(tmp_path):
-    loaded = settings.load(tmp_path, environ={})
+    loaded = load_settings(tmp_path, environ={})
     assert loaded["printer.url"] == "sim://" and loaded["printer.width_dots"] == 576
     assert loaded["printer.cups_queue"] == ""
 
@@ -15,10 +15,10 @@ def test_printer_defaults(tmp_path):
 def test_printer_settings_from_file_and_environment(tmp_path):
     (tmp_path / "edge.toml").write_text(
         '[printer]\nurl = "usb:///dev/receipt-printer"\nwidth_dots = 384\n')
-    loaded = settings.load(tmp_path, environ={})
+    loaded = load_settings(tmp_path, environ={})
     assert loaded["printer.url"] == "usb:///dev/receipt-printer"
     assert loaded["printer.width_dots"] == 384
-    loaded = settings.load(tmp_path, environ={"EDGE_PRINTER_URL": "tcp://10.0.0.5:9100"})
+    loaded = load_settings(tmp_path, environ={"EDGE_PRINTER_URL": "tcp://10.0.0.5:9100"})
     assert loaded["printer.url"] == "tcp://10.0.0.5:9100"
 
 
@@ -30,4 +30,4 @@ def test_printer_settings_from_file_and_environment(tmp_path):
 ])
 def test_bad_printer_settings_are_named(tmp_path, env, message):
     with pytest.raises(SettingsError, match=message):
-        settings.load(tmp_path, environ=env)
+        load_settings(tmp_path, environ=env)

@@ -3,10 +3,7 @@ waitress servers on free loopback ports."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -15,13 +12,9 @@ from gateway.app import create_app
 from devtools.pgcluster import PostgresCluster, postgres_bindir
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
+from edge import users
 from tests import system
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import EDGE_GATEWAY, free_port, wait_healthy
 
 
 @pytest.fixture(scope="session")
@@ -56,16 +49,6 @@ def gateway_url(gateway):
     server.stop()
 
 
-def wait_until(check, timeout: float = 10.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
 # ---------------------------------------------------------------- boxes
 
 SYNC_TEST_SETTINGS = """
@@ -91,12 +74,11 @@ class TestBox:
     """A real box in a temp folder with the demo catalogue and an operator."""
 
     def __init__(self, home: Path, clock=None, extra_settings: str = ""):
-        from edge.demo import prepare_demo_box
-        from edge.models import User
+        from appliance.demo import prepare_demo_box
         home.mkdir(parents=True, exist_ok=True)
         (home / "edge.toml").write_text(SYNC_TEST_SETTINGS + extra_settings, encoding="utf-8")
         self.box, self.credentials = prepare_demo_box(home, clock)
-        self.operator = User.get(User.username == "operator")
+        self.operator = users.find(self.box.store, "operator")
         self.count = 0
 
     def intake(self, service: str = "HEALTH-INS"):
@@ -110,14 +92,13 @@ class TestBox:
         from sync_agent.enroll import enroll
         return enroll(self.box, url, gateway.issue_token("KHR-0042"))
 
-    def rebind(self):
-        """Models are bound globally: a CLI call in this process rebinds them."""
-        from edge.box import all_models
-        self.box.store.db.bind(all_models(), bind_refs=False, bind_backrefs=False)
-
     def agent(self, client_factory=None):
-        from sync_agent.appliance import attach
-        return attach(self.box, client_factory)
+        """The box with a sync agent as its one part (not started)."""
+        from edge.parts import Parts
+        from sync_agent.appliance import build
+        part = build(self.box, client_factory)
+        self.box.fit(Parts(sync=part, workers=part.workers))
+        return part.agent
 
     def close(self):
         self.box.close()
@@ -139,11 +120,10 @@ def make_box(tmp_path):
 # ---------------------------------------------------------------- gateway processes
 
 REPO = Path(__file__).resolve().parents[2]
-GATEWAY_BIN = Path(os.sys.executable).parent / "edge-gateway"
 
 
 def gateway_command(home: Path, *args: str, db_url: str | None = None) -> list[str]:
-    command = [str(GATEWAY_BIN), "--home", str(home)]
+    command = [EDGE_GATEWAY, "--home", str(home)]
     if db_url:
         command += ["--db", db_url]
     return command + list(args)
@@ -159,13 +139,10 @@ class GatewayProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "GatewayProcess":
-        import requests
         self.process = subprocess.Popen(
             gateway_command(self.home, "serve", "--port", str(self.port), db_url=self.db_url),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
-        wait_until(lambda: _healthy(requests, self.url) or self.process.poll() is not None,
-                   timeout=20)
-        assert self.process.poll() is None, "gateway process did not start"
+        wait_healthy(self.url + "/v1/health", self.process, timeout=20, interval=0.05)
         return self
 
     def kill(self) -> None:
@@ -180,10 +157,3 @@ class GatewayProcess:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def _healthy(requests, url: str) -> bool:
-    try:
-        return requests.get(url + "/v1/health", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
-from edge.models import OutboxRecord
 from sync_agent import state
 from wire.encoding import public_bytes
 from wire.errors import SealError
 from wire.records import SEALING_HPKE, decode_event, open_sealed
 from sync_agent.agent import AgentState
-from tests.sync.conftest import wait_until
+from tests.helpers import free_port, wait_until
 
 
 @pytest.fixture(params=["sqlite"])
@@ -28,6 +29,7 @@ def feed(gateway):
 
 def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     before = tb.intake()
     assert {r.sealing for r in OutboxRecord.select()} == {"plain"}
     row = tb.enroll(gateway, gateway_url)
@@ -45,6 +47,7 @@ def test_enrolment_pins_keys_and_seals_records_written_before_it(gateway, gatewa
 def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make_box):
     from cryptography.hazmat.primitives import serialization
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, url=gateway_url)
     tb.intake()
     keys = []
@@ -70,6 +73,7 @@ def test_nothing_queued_opens_with_what_is_on_the_box(gateway, gateway_url, make
 
 def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     codes = [tb.intake().tracking_code for _ in range(10)]
     bodies_before = {r.seq: bytes(r.body) for r in OutboxRecord.select()}
@@ -81,17 +85,15 @@ def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box
     intakes = [r for r in feed(gateway) if r["type"] == "intake.created"]
     assert [r["payload"]["tracking_code"] for r in intakes] == codes
     assert OutboxRecord.select().count() == 0
-    assert state.get(state.ACKED_SEQ) == max(bodies_before)
+    assert state.get(tb.box.store, state.ACKED_SEQ) == max(bodies_before)
     assert agent.state is AgentState.IDLE
 
 
 def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, make_box):
-    from tests.sync.conftest import free_port
     tb = make_box()
     tb.enroll(gateway, gateway_url)            # then point the box at nothing
-    from sync_agent.schema import SyncEnrolment
     with tb.box.store.write():
-        SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
+        tb.box.store.models.SyncEnrolment.update(gateway_url=f"http://127.0.0.1:{free_port()}").execute()
     tb.intake()
     tb.intake()
     agent = tb.agent()
@@ -104,11 +106,15 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
     assert report["oldest_unsent_age_seconds"] >= 0
     assert "waiting" in report["summary"]
-    assert agent.backoff.delay(1) <= agent.backoff.delay(30) <= 0.2
+    # full jitter: each wait is random, but within a ceiling that grows to the maximum
+    assert all(0.025 <= agent.backoff.delay(1) <= 0.05 for _ in range(50))
+    assert all(0.025 <= agent.backoff.delay(30) <= 0.2 for _ in range(50))
+    assert max(agent.backoff.delay(30) for _ in range(200)) > 0.05
 
 
 def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):
     tb = make_box()
+    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     agent = tb.agent()
     agent.start()
@@ -121,7 +127,7 @@ def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, ma
 
 
 def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
-    from edge.cli import cli
+    from appliance.cli import cli
     tb = make_box()
     home = str(tb.box.home)
     runner = CliRunner()
@@ -132,7 +138,6 @@ def test_cli_enroll_refusal_and_status(gateway, gateway_url, make_box):
     done = runner.invoke(cli, ["--home", home, "enroll", "--gateway", gateway_url,
                                "--token", gateway.issue_token("KHR-0042")])
     assert done.exit_code == 0, done.output
-    tb.rebind()
     tb.intake()
     report = json.loads(runner.invoke(cli, ["--home", home, "sync", "status", "--json"]).output)
     assert report["enrolled"] and report["queue_depth"] == 1
@@ -163,14 +168,14 @@ def test_clock_moved_back_a_year_and_forward_ten_keeps_order(gateway, gateway_ur
     hlcs = [r["hlc"] for r in records]
     assert hlcs == sorted(hlcs) and len(set(hlcs)) == 4
     real_skew = datetime.now(timezone.utc) - clock.now()      # the gateway runs on real time
-    assert abs(state.get(state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
+    assert abs(state.get(tb.box.store, state.SKEW_MS) - real_skew.total_seconds() * 1000) < 60_000
 
 
 def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_box):
     from web import create_app
     tb = make_box()
     tb.enroll(gateway, gateway_url)
-    tb.agent()                       # attach: installs box.sync_status
+    tb.agent()                       # the box's sync part reports to the API
     tb.intake()
     client = create_app(tb.box).test_client()
     token = client.post("/api/v1/tokens", json={
@@ -181,17 +186,44 @@ def test_api_sync_endpoint_shows_the_agents_status(gateway, gateway_url, make_bo
 
 
 def test_the_box_assembly_attaches_the_agent_and_sealer(gateway, gateway_url, make_box):
-    from edge.box import open_box
+    from appliance.assembly import open_box
+    from wire.records import SEALING_HPKE
     from sync_agent.agent import SyncAgent
-    from sync_agent.sealing import HpkeSealer
     tb = make_box()
     tb.enroll(gateway, gateway_url)
     home = tb.box.home
     tb.close()
-    box = open_box(home, attach=True)          # what `edge run` does
+    box = open_box(home, with_parts=True)          # what `edge run` does
     try:
         assert any(isinstance(worker, SyncAgent) for worker in box.workers)
-        assert isinstance(box.outbox.sealer, HpkeSealer)
-        assert box.sync_status()["enrolled"]
+        assert box.outbox.sealer.seal(1, "x", b"{}")[0] == SEALING_HPKE
+        assert box.parts.sync.status()["enrolled"]
     finally:
         box.close()
+
+
+def test_a_box_opened_before_enrolment_seals_from_the_enrolment_on(gateway, gateway_url, make_box):
+    """The sealer is chosen when the box is built and follows the enrolment row:
+    another process enrolling the box (`edge enroll` while `edge run` runs)
+    needs no reopening and no reseal of what comes after."""
+    from appliance.assembly import open_box
+    from wire.records import SEALING_HPKE
+    tb = make_box()
+    home = tb.box.home
+    tb.close()
+    running = open_box(home)
+    try:
+        enrolled = subprocess.run(
+            [sys.executable, "-m", "appliance", "enroll", "--home", str(home), "--gateway",
+             gateway_url, "--token", gateway.issue_token("KHR-0042")],
+            capture_output=True, text=True, timeout=60)
+        assert enrolled.returncode == 0, enrolled.stderr
+        with running.store.write():
+            running.events.record("console", "test.after_enrolment", "x", {},
+                                  event_type="test.after_enrolment")
+        OutboxRecord = running.store.models.OutboxRecord
+        newest = OutboxRecord.select().order_by(OutboxRecord.seq.desc()).first()
+        assert newest.event_type == "test.after_enrolment"
+        assert newest.sealing == SEALING_HPKE
+    finally:
+        running.close()

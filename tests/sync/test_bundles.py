@@ -7,7 +7,6 @@ import copy
 import pytest
 
 from edge.errors import Forbidden
-from edge.models import Intake, Office, Service, Tariff
 from sync_agent import bundle as bundles, status
 from wire.bundle import sign_bundle
 from tests.sync.test_gateway import BUNDLE
@@ -32,6 +31,8 @@ def publish(gateway, tmp_path, text):
 
 
 def test_bundle_is_fetched_verified_and_applied(gateway, enrolled_box, tmp_path):
+    Service = enrolled_box.box.store.models.Service
+    Tariff = enrolled_box.box.store.models.Tariff
     publish(gateway, tmp_path, BUNDLE)
     result = enrolled_box.agent().sync_once()
     assert result.ok and result.bundle == "bundle version 1 applied", result
@@ -47,6 +48,8 @@ def test_bundle_is_fetched_verified_and_applied(gateway, enrolled_box, tmp_path)
 
 
 def test_revoked_licence_stops_new_intakes_only(gateway, enrolled_box, tmp_path):
+    Intake = enrolled_box.box.store.models.Intake
+    Office = enrolled_box.box.store.models.Office
     publish(gateway, tmp_path, BUNDLE)
     agent = enrolled_box.agent()
     agent.sync_once()
@@ -82,10 +85,12 @@ def resigned(gateway, bundle):
 
 
 def refusal(gateway, enrolled_box, envelope):
-    from sync_agent.schema import SyncEnrolment
+    Service = enrolled_box.box.store.models.Service
+    SyncEnrolment = enrolled_box.box.store.models.SyncEnrolment
+    Tariff = enrolled_box.box.store.models.Tariff
     key = bytes(SyncEnrolment.get().centre_key)
     outcome = bundles.apply_envelope(enrolled_box.box, envelope, key, enrolled_box.box.clock.now())
-    assert bundles.current_version() == 1                   # the last good one stays
+    assert bundles.current_version(enrolled_box.box.store) == 1     # the last good one stays
     assert Tariff.get(Tariff.service == Service.get(Service.code == "PASSPORT")).fee_rials == 250000
     assert status(enrolled_box.box)["bundle_error"] in outcome
     return outcome
@@ -100,12 +105,12 @@ def test_bad_signature_is_refused(gateway, enrolled_box, applied):
 
 
 def test_older_same_version_other_content_and_expired_are_refused(gateway, enrolled_box, applied):
+    SyncBundle = enrolled_box.box.store.models.SyncBundle
     bundle = copy.deepcopy(applied["bundle"])
     bundle["tariffs"][0]["fee_rials"] = 1
     assert "other content" in refusal(gateway, enrolled_box, resigned(gateway, bundle))
     older = dict(bundle)
     older["version"] = 1
-    from sync_agent.schema import SyncBundle
     with enrolled_box.box.store.write():
         SyncBundle.update(version=3).execute()
     assert "older" in refusal_at(gateway, enrolled_box, resigned(gateway, older), 3)
@@ -116,14 +121,14 @@ def test_older_same_version_other_content_and_expired_are_refused(gateway, enrol
 
 
 def refusal_at(gateway, enrolled_box, envelope, version):
-    from sync_agent.schema import SyncEnrolment
-    key = bytes(SyncEnrolment.get().centre_key)
+    key = bytes(enrolled_box.box.store.models.SyncEnrolment.get().centre_key)
     outcome = bundles.apply_envelope(enrolled_box.box, envelope, key, enrolled_box.box.clock.now())
-    assert bundles.current_version() == version
+    assert bundles.current_version(enrolled_box.box.store) == version
     return outcome
 
 
 def test_tariff_for_unknown_service_refuses_whole_bundle(gateway, enrolled_box, applied):
+    Service = enrolled_box.box.store.models.Service
     bundle = copy.deepcopy(applied["bundle"])
     bundle["version"] = 2
     bundle["services"].append({"code": "NEW", "name_fa": "تازه"})

@@ -14,15 +14,14 @@ import time
 import pytest
 import requests
 
-from edge.models import OutboxRecord
 from wire.ack import ack_key, decode_ack, verify_ack
 from wire.batch import decode_batch, encode_batch, verify_batch
 from wire.encoding import load_ed25519_public
 from wire.errors import ProtocolError
 from wire.records import open_sealed
 from sync_agent.linksim import FAULTS, LinkSim, random_faults
-from sync_agent.schema import SyncEnrolment
-from tests.sync.conftest import REPO, GatewayProcess, wait_until
+from tests.helpers import EDGE, wait_until
+from tests.sync.conftest import REPO, GatewayProcess
 
 
 @pytest.fixture
@@ -44,17 +43,17 @@ def box(gateway, process, link, make_box):
     tb = make_box()
     tb.enroll(gateway, process.url)
     with tb.box.store.write():           # from now on the box talks through the link
-        SyncEnrolment.update(gateway_url=link.url).execute()
+        tb.box.store.models.SyncEnrolment.update(gateway_url=link.url).execute()
     return tb
 
 
 def drain(agent, tries: int = 60) -> None:
     for _ in range(tries):
         result = agent.sync_once()
-        if result.ok and OutboxRecord.select().count() == 0:
+        if result.ok and agent.box.outbox.depth() == 0:
             return
         time.sleep(0.02)
-    raise AssertionError(f"outbox not drained: {OutboxRecord.select().count()} left, {result.error}")
+    raise AssertionError(f"outbox not drained: {agent.box.outbox.depth()} left, {result.error}")
 
 
 def assert_feed_exactly_once(gateway, codes: list[str]) -> None:
@@ -91,27 +90,20 @@ def one_shot(fault: str):
 @pytest.mark.parametrize("fault", FAULTS[1:])
 def test_each_fault_on_a_batch_ends_exactly_once(gateway, link, box, fault):
     codes = [box.intake().tracking_code for _ in range(6)]
-    hit = []
-
-    def once(index, head):
-        if head.startswith(b"POST /v1/batches") and not hit:
-            hit.append(index)
-            return fault
-        return "pass"
-    link.fault = once
+    link.fault = one_shot(fault)
     agent = box.agent()
     drain(agent)
-    assert hit and link.counters.faults.get(fault) == 1
+    assert link.counters.faults.get(fault) == 1
     assert_feed_exactly_once(gateway, codes)
 
 
 def test_answer_lost_after_store_then_retry_sends_same_sealed_bytes(gateway, link, box):
     box.intake()
-    sealed = {r.seq: bytes(r.body) for r in OutboxRecord.select()}
+    sealed = {r.seq: bytes(r.body) for r in box.box.outbox.pending()}
     link.fault = lambda index, head: "drop_answer" if index == 0 else "pass"
     agent = box.agent()
     first = agent.sync_once()
-    assert not first.ok and OutboxRecord.select().count() == len(sealed)   # kept until acked
+    assert not first.ok and box.box.outbox.depth() == len(sealed)   # kept until acked
     assert gateway.devices()[0]["held_seq"] == max(sealed)                 # ...though stored
     drain(agent)
     retry = decode_batch(link.captured[1])
@@ -162,15 +154,14 @@ def test_box_killed_mid_send_resumes(gateway, link, box):
     codes = [box.intake().tracking_code for _ in range(5)]
     link.fault = one_shot("delay")
     link.delay_seconds = 3
-    child = subprocess.Popen([str(REPO / ".venv/bin/edge"), "--home", str(box.box.home),
-                              "sync", "now"], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, cwd=REPO)
-    wait_until(lambda: link.counters.requests >= 1, timeout=20)
-    time.sleep(0.2)
+    child = subprocess.Popen([EDGE, "--home", str(box.box.home), "sync", "now"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    # Killed while its batch is held in the link, sent but not yet answered.
+    wait_until(lambda: link.counters.faults.get("delay") == 1, timeout=20,
+               what="the batch held in the link")
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
     link.delay_seconds = 0.0
-    box.rebind()
     drain(box.agent())
     assert_feed_exactly_once(gateway, codes)
 
@@ -255,8 +246,8 @@ def test_a_timeout_halves_the_batch_and_success_doubles_it(gateway, link, box):
     link.delay_seconds = 1.0
     result = agent.sync_once()
     assert not result.ok and "in time" in result.error
-    assert state.get(state.BATCH_SIZE) == 4                  # 8 halved after the timeout
-    time.sleep(1.0)                                          # the delayed request lands meanwhile
+    assert state.get(box.box.store, state.BATCH_SIZE) == 4                  # 8 halved after the timeout
+    wait_until(lambda: gateway.devices()[0]["held_seq"] > 0, what="the delayed batch stored")
     drain(agent)
-    assert state.get(state.BATCH_SIZE) >= 8                  # grown again after successes
+    assert state.get(box.box.store, state.BATCH_SIZE) >= 8                  # grown again after successes
     assert_feed_exactly_once(gateway, codes)

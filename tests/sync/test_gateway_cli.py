@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gateway.errors import GatewayError
 from wire.errors import ProtocolError
-from tests.sync.conftest import GATEWAY_BIN, REPO, gateway_command
+from tests.helpers import EDGE_GATEWAY
+from tests.sync.conftest import REPO, gateway_command
 from tests.sync.test_gateway import BUNDLE
 
 
@@ -48,8 +49,8 @@ def test_gateway_admin_commands(tmp_path):
 def placed(placement: str, global_args: list[str], command: list[str]) -> list[str]:
     """The command line with the global options before or after the subcommand."""
     if placement == "before":
-        return [str(GATEWAY_BIN), *global_args, *command]
-    return [str(GATEWAY_BIN), *command, *global_args]
+        return [EDGE_GATEWAY, *global_args, *command]
+    return [EDGE_GATEWAY, *command, *global_args]
 
 
 @pytest.mark.parametrize("placement", ["before", "after"])

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup
 
 from edge.messages import text
+from edge import roles
 from web.portal import access, i18n, security
 from web.portal.icons import icon
 from web.portal.i18n import N_
@@ -85,7 +86,7 @@ def template_helpers() -> dict:
         "icon": icon,
         "badge": badge,
         "can": access.can,
-        "roles": access,
+        "roles": roles,
         "status_name": lambda status: i18n.gettext(STATUS_NAMES.get(status, status)),
         "payment_name": lambda method: i18n.gettext(PAYMENT_NAMES.get(method, method)),
         "role_name": lambda role: i18n.gettext(access.ROLE_NAMES.get(role, role)),

@@ -1,6 +1,5 @@
-"""Which role may open which page. Operators take intakes; supervisors also
-manage users and see reports; technicians see hardware and sync but no
-citizen data."""
+"""Which role may open which page: views name the roles of `edge.roles`
+(the one home of who may do what) in `roles_required`."""
 
 from __future__ import annotations
 
@@ -10,10 +9,6 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, url_for
 
 from web.portal.i18n import N_
-
-CITIZEN_DATA = ("operator", "supervisor")
-SUPERVISOR = ("supervisor",)
-EVERYONE = ("operator", "supervisor", "technician")
 
 ROLE_NAMES = {"operator": N_("Operator"), "supervisor": N_("Supervisor"),
               "technician": N_("Technician")}

@@ -34,7 +34,7 @@ def login_post():
     wait = throttle.wait_seconds(username, address)
     if wait:
         return _login_failed(username, target, say("auth.throttled", seconds=wait), 429)
-    user = users.authenticate(username, password)
+    user = users.authenticate(current_app.config["BOX"].store, username, password)
     if user is None:
         throttle.failed(username, address)
         return _login_failed(username, target, say("auth.bad_credentials"), 401)

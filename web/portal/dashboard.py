@@ -9,12 +9,12 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, current_app, g, render_template, request
 from peewee import fn
 
-from edge import jalali
-from edge.fields import UtcDateTimeField, utc_text
-from edge.models import Intake, Service
+from edge import jalali, licence
+from edge.fields import utc_text
+from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from web.portal import status
 from web.portal.forms import say
-from web.portal.access import CITIZEN_DATA, EVERYONE, SUPERVISOR, roles_required
+from web.portal.access import roles_required
 from web.portal.i18n import digits, gettext
 
 blueprint = Blueprint("dashboard", __name__)
@@ -36,8 +36,6 @@ _TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
 _RECENT = ("SELECT i.tracking_code, i.full_name, i.fee_rials, i.status, s.name_fa, s.name_en "
            "FROM intake i JOIN service s ON s.id = i.service_id WHERE i.created_at >= ? "
            "ORDER BY i.id DESC LIMIT ?")
-_OFFICE = "SELECT licence_status, licence_expires FROM office ORDER BY id LIMIT 1"
-_UTC = UtcDateTimeField()
 _NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
               "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
 
@@ -61,27 +59,17 @@ def recent_intakes(box, start: datetime) -> list[dict]:
             in _sql(box, _RECENT, utc_text(start), RECENT)]
 
 
-def licence_status(office: tuple | None, now: datetime) -> str:
-    """(licence_status, licence_expires) as edge.intake.check_licence sees it, without raising."""
-    if office is None:
-        return "active"
-    status, expires = office
-    if status == "active" and expires and _UTC.python_value(expires) <= now:
-        return "expired"
-    return status
-
-
 def alerts(box, sync: dict) -> list[str]:
     found = []
     now = box.clock.now()
-    office = _sql(box, _OFFICE)
-    status_now = licence_status(office[0] if office else None, now)
+    office = licence.office(box.store)
+    status_now = licence.status_at(office, now)
     if status_now != "active":
         found.append(say("licence.inactive", status=status_now))
-    elif office and office[0][1] and \
-            _UTC.python_value(office[0][1]) < now + timedelta(days=LICENCE_WARNING_DAYS):
+    elif office is not None and office.licence_expires and \
+            office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
         found.append(gettext("The office's licence ends on %(day)s.",
-                             day=jalali.format_date(_UTC.python_value(office[0][1]), g.lang)))
+                             day=jalali.format_date(office.licence_expires, g.lang)))
     if not box.intakes.accepting:
         found.append(gettext("Mains power has failed: new intakes are paused."))
     if (sync.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:
@@ -96,12 +84,12 @@ def alerts(box, sync: dict) -> list[str]:
 
 
 @blueprint.get("/")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def home():
     box = current_app.config["BOX"]
     start = day_start(box.clock.now())
     today = totals(box, start, start + timedelta(days=1))
-    recent = recent_intakes(box, start) if g.user.role in CITIZEN_DATA else []
+    recent = recent_intakes(box, start) if g.user.role in CITIZEN_DATA_ROLES else []
     hardware_configured, hardware = status.hardware_report(box)
     sync = status.sync_report(box)
     return render_template(
@@ -112,7 +100,7 @@ def home():
 
 
 @blueprint.get("/reports")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def reports():
     box = current_app.config["BOX"]
     errors = {}
@@ -121,6 +109,7 @@ def reports():
     last = _date_arg("to", errors) or day_start(now).date()
     start = datetime.combine(first, time(0, 0), jalali.IRAN)
     end = datetime.combine(last, time(0, 0), jalali.IRAN) + timedelta(days=1)
+    Intake, Service = box.store.models.Intake, box.store.models.Service   # this box's own classes
     window = (Intake.created_at >= start) & (Intake.created_at < end)
     per_service = list(
         Service.select(Service, fn.COUNT(Intake.id).alias("taken"),

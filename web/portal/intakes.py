@@ -17,7 +17,8 @@ from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
-from web.portal.access import CITIZEN_DATA, roles_required
+from edge.roles import CITIZEN_DATA_ROLES
+from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
 from web.portal.i18n import N_, digits, gettext
 
@@ -54,8 +55,13 @@ def matches(service: Service, query: str) -> bool:
 
 
 def offered_services(query: str = "") -> list[tuple[Service, object]]:
-    rows = services_with_fees(box().clock.now())
+    rows = services_with_fees(box().store, box().clock.now())
     return [(service, tariff) for service, tariff in rows if not query or matches(service, query)]
+
+
+def _service(code: str) -> Service | None:
+    service = box().store.models.Service
+    return service.get_or_none(service.code == code)
 
 
 def field_labels(service: Service | None) -> dict[str, str]:
@@ -79,22 +85,22 @@ def form_value(name: str) -> str:
 # --- new intake ---------------------------------------------------------------
 
 @blueprint.get("/new")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def new():
     code = request.args.get("service", "")
     if not code:
         query = request.args.get("q", "")[:100]
         return render_template("intake_choose.html", query=query,
                                services=offered_services(query))
-    service = Service.get_or_none((Service.code == code) & (Service.offered == True))  # noqa: E712
-    if service is None:
+    service = _service(code)
+    if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
     return _render_form(service, {"payment.method": "cash"}, FieldErrors())
 
 
 def _render_form(service: Service, values: dict, errors: FieldErrors, status: int = 200):
     try:
-        tariff = tariff_in_force(service, box().clock.now())
+        tariff = tariff_in_force(box().store, service, box().clock.now())
     except EdgeError:
         tariff = None
     return render_template("intake_form.html", service=service, tariff=tariff, values=values,
@@ -119,16 +125,16 @@ def check_form(service: Service, values: dict) -> FieldErrors:
     method = values["payment.method"]
     if method not in PAYMENT_METHODS:
         errors["payment.method"] = gettext("Choose cash or card.")
-    elif method == "card" and not values["payment.reference"].strip():
-        errors["payment.reference"] = gettext(
-            "A card payment needs the bank's reference number from the card reader's slip.")
+    else:
+        errors.check("payment.reference", labels["payment.reference"],
+                     intake_rules.clean_payment_reference, method, values["payment.reference"])
     return errors
 
 
 @blueprint.post("/new")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def create():
-    service = Service.get_or_none(Service.code == form_value("service_code"))
+    service = _service(form_value("service_code"))
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
     names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference"]
@@ -157,10 +163,11 @@ def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", st
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
     return render_template(
-        "intake_detail.html", item=item, history=status_history(item), next_statuses=nexts,
+        "intake_detail.html", item=item, history=status_history(box().store, item),
+        next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
-        can_reprint=callable(getattr(box(), "reprint_receipt", None)),
+        can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
 
@@ -173,7 +180,7 @@ def _get(code: str):
 
 
 @blueprint.get("/<code>")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def detail(code: str):
     item = _get(code)
     if item.tracking_code != code:
@@ -182,7 +189,7 @@ def detail(code: str):
 
 
 @blueprint.post("/<code>/status")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def change_status(code: str):
     item = _get(code)
     target = form_value("status")
@@ -196,7 +203,7 @@ def change_status(code: str):
 
 
 @blueprint.post("/<code>/cancel")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def cancel(code: str):
     item = _get(code)
     reason = form_value("reason")
@@ -209,7 +216,7 @@ def cancel(code: str):
 
 
 @blueprint.get("/<code>/receipt")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def receipt(code: str):
     item = _get(code)
     return render_template("receipt.html", item=item, spec_label=spec_label,
@@ -217,16 +224,16 @@ def receipt(code: str):
 
 
 @blueprint.post("/<code>/reprint")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def reprint(code: str):
     """Sends the receipt to the box's printer, when the hardware part offers it."""
     item = _get(code)
-    printer = getattr(box(), "reprint_receipt", None)
-    if not callable(printer):
+    printer = box().parts.printer
+    if printer is None:
         return _render_detail(item, FieldErrors(reprint=gettext(
             "No receipt printer is configured on this box; use the browser's Print.")),
             status=409)
-    printer(item.tracking_code, g.user)
+    printer.reprint_receipt(item.tracking_code, g.user)
     return redirect(url_for("intakes.detail", code=item.tracking_code, done="reprinted"), 303)
 
 
@@ -263,12 +270,12 @@ def read_query(args) -> tuple[IntakeQuery, FieldErrors, dict]:
 
 
 @blueprint.get("")
-@roles_required(*CITIZEN_DATA)
+@roles_required(*CITIZEN_DATA_ROLES)
 def search():
     query, errors, values = read_query(request.args)
     found, total, searched = [], 0, any(values.values())
     if not errors:
-        found, total = intake_rules.search(query)
+        found, total = intake_rules.search(box().store, query)
     pages = max(1, math.ceil(total / PER_PAGE))
     kept = {name: value for name, value in values.items() if value}
 
@@ -278,4 +285,5 @@ def search():
     return render_template(
         "intake_search.html", found=found, total=total, values=values, errors=errors,
         page=query.page, pages=pages, page_url=page_url, searched=searched,
-        services=Service.select().order_by(Service.id), statuses=INTAKE_STATUSES)
+        services=box().store.models.Service.select().order_by(box().store.models.Service.id),
+        statuses=INTAKE_STATUSES)

@@ -26,7 +26,7 @@ from flask import Flask, current_app, g, request
 
 from edge.fields import UtcDateTimeField
 from edge.models import User
-from web.schema import PortalSession
+from edge.users import token_hash
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,6 @@ def load_secret(home: Path) -> bytes:
     return path.read_bytes()
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _box():
     return current_app.config["BOX"]
 
@@ -88,10 +84,12 @@ def start_session(user: User) -> str:
     box = _box()
     now = box.clock.now()
     idle = timedelta(minutes=box.settings["session.idle_minutes"])
+    sessions = box.store.models.PortalSession
     with box.store.write():
         # logins left open (a closed browser) go when anyone next logs in
-        PortalSession.delete().where(PortalSession.last_seen < now - idle).execute()
-        PortalSession.create(token_hash=_hash(token), user=user, created_at=now, last_seen=now)
+        sessions.delete().where(sessions.last_seen < now - idle).execute()
+        sessions.create(token_hash=token_hash(token), user=user.id, created_at=now,
+                        last_seen=now)
         box.events.record(user.username, "portal.login", user.username, {"ip": client_ip()})
     return token
 
@@ -101,14 +99,16 @@ def end_session() -> None:
     if session is None:
         return
     box = _box()
+    sessions = box.store.models.PortalSession
     with box.store.write():
-        PortalSession.delete().where(PortalSession.id == session.id).execute()
+        sessions.delete().where(sessions.id == session.id).execute()
         box.events.record(g.user.username, "portal.logout", g.user.username, {})
 
 
-def end_sessions_of(user: User) -> None:
+def end_sessions_of(store, user: User) -> None:
     """Inside the caller's write: every login of `user` ends (deactivation, new password)."""
-    PortalSession.delete().where(PortalSession.user == user).execute()
+    sessions = store.models.PortalSession
+    sessions.delete().where(sessions.user == user.id).execute()
 
 
 # Every page asks this, so it is plain SQL (peewee's query building cost more).
@@ -131,27 +131,28 @@ def load_session() -> None:
     if not token:
         return
     box = _box()
-    row = box.store.db.execute_sql(_SESSION_QUERY, (_hash(token),)).fetchone()
+    row = box.store.db.execute_sql(_SESSION_QUERY, (token_hash(token),)).fetchone()
     if row is None:
         # logout deletes the cookie, so an unknown one is a login that ran out
         g.session_expired = True
         return
-    session = PortalSession(id=row[0], token_hash=row[1], user=row[2],
+    sessions = box.store.models.PortalSession
+    session = sessions(id=row[0], token_hash=row[1], user=row[2],
                             created_at=_UTC.python_value(row[3]),
                             last_seen=_UTC.python_value(row[4]))
-    user = User(**dict(zip(_USER_COLUMNS, row[5:])))
+    user = box.store.models.User(**dict(zip(_USER_COLUMNS, row[5:])))
     user.created_at = _UTC.python_value(user.created_at)
     user._dirty.clear()
     now = box.clock.now()
     idle = timedelta(minutes=box.settings["session.idle_minutes"])
     if now - session.last_seen > idle or not user.active:
         with box.store.write():
-            PortalSession.delete().where(PortalSession.id == session.id).execute()
+            sessions.delete().where(sessions.id == session.id).execute()
         g.session_expired = True
         return
     if now - session.last_seen > LAST_SEEN_GRANULARITY:
         with box.store.write():
-            PortalSession.update(last_seen=now).where(PortalSession.id == session.id).execute()
+            sessions.update(last_seen=now).where(sessions.id == session.id).execute()
     g.user = user
     g.portal_session = session
 

@@ -1,10 +1,10 @@
 """`/sync` and `/hardware`: the state of the link, the queue and the devices,
 in words.
 
-Other parts of the box report through two optional methods of the box:
-`box.sync_status()` and `box.hardware_status()`, each returning a dict whose
-values are words (or numbers, or dicts of the same for one device each).
-Until they exist these pages say, in words, what is not configured.
+Other parts of the box report through its optional parts (`edge.parts`):
+`box.parts.sync.status()` and `box.parts.devices.statuses()`, each returning
+a dict whose values are words (or numbers, or dicts of the same for one
+device each). Without them these pages say, in words, what is not configured.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
-from edge.fields import UtcDateTimeField
 from edge.messages import STATUS_NAMES_FA
-from web.portal.access import EVERYONE, roles_required
+from edge.roles import ALL_ROLES
+from web.portal.access import roles_required
 from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
 
 blueprint = Blueprint("status", __name__)
@@ -162,20 +162,15 @@ def devices(report: dict) -> tuple[list[dict], list[dict]]:
 
 def sync_report(box) -> tuple[bool, dict]:
     """(whether a sync agent reports, what it or the outbox says)."""
-    reporter = getattr(box, "sync_status", None)
-    if callable(reporter):
-        return True, reporter()
-    depth, oldest = box.store.db.execute_sql(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox_record WHERE acked_at IS NULL").fetchone()
-    age = int((box.clock.now() - UtcDateTimeField().python_value(oldest)).total_seconds()) \
-        if oldest else None
-    return False, {"queue_depth": depth, "oldest_unsent_age_seconds": age}
+    if box.parts.sync is not None:
+        return True, box.parts.sync.status()
+    return False, {"queue_depth": box.outbox.depth(),
+                   "oldest_unsent_age_seconds": box.outbox.oldest_age_seconds(box.clock.now())}
 
 
 def hardware_report(box) -> tuple[bool, dict]:
-    reporter = getattr(box, "hardware_status", None)
-    if callable(reporter):
-        return True, reporter()
+    if box.parts.devices is not None:
+        return True, box.parts.devices.statuses()
     return False, {}
 
 
@@ -199,7 +194,7 @@ def link_summary(configured: bool, report: dict) -> str:
 
 
 @blueprint.get("/sync")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync():
     box = current_app.config["BOX"]
     configured, report = sync_report(box)
@@ -207,15 +202,15 @@ def sync():
         if request.args.get("done") == "asked" else None
     return render_template("sync.html", configured=configured, rows=rows(report),
                            headline=link_summary(configured, report), notice=notice,
-                           can_send=getattr(box, "sync_agent", None) is not None)
+                           can_send=box.parts.sync is not None)
 
 
 @blueprint.post("/sync/now")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def sync_now():
     """Ask the sync agent to contact the centre now instead of at its next turn."""
-    agent = getattr(current_app.config["BOX"], "sync_agent", None)
-    if agent is None or not callable(getattr(agent, "wake", None)):
+    agent = current_app.config["BOX"].parts.sync
+    if agent is None:
         configured, report = sync_report(current_app.config["BOX"])
         return render_template("sync.html", configured=configured, rows=rows(report),
                                headline=link_summary(configured, report), can_send=False,
@@ -226,7 +221,7 @@ def sync_now():
 
 
 @blueprint.get("/hardware")
-@roles_required(*EVERYONE)
+@roles_required(*ALL_ROLES)
 def hardware():
     configured, report = hardware_report(current_app.config["BOX"])
     cards, general = devices(report)

@@ -3,23 +3,20 @@ password, bind an operator card's UID."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from peewee import IntegrityError
 
 from edge import users as user_rules
-from edge.digits import to_ascii_digits
-from edge.errors import Conflict, EdgeError, InvalidInput
-from edge.models import ROLES, User
+from edge.errors import EdgeError
+from edge.models import User
+from edge.roles import ROLES
+from edge.roles import SUPERVISOR_ROLES
 from web.portal import security
-from web.portal.access import SUPERVISOR, roles_required
+from web.portal.access import roles_required
 from web.portal.forms import FieldErrors
 from web.portal.i18n import N_, gettext
 
 blueprint = Blueprint("users", __name__, url_prefix="/users")
 
-_CARD_UID = re.compile(r"^[0-9A-F]{8,20}$")
 NOTICES = {"added": N_("The user is added."), "password": N_("The password is changed."),
            "deactivated": N_("The user can no longer log in."),
            "activated": N_("The user can log in again."), "card": N_("The card is saved.")}
@@ -35,39 +32,19 @@ def labels() -> dict:
             "card_uid": gettext("Card UID")}
 
 
-def normalize_card_uid(raw: str) -> str:
-    """'04:a2:3b:9c' or '04 A2 3B 9C' -> '04A23B9C'; empty means no card."""
-    uid = re.sub(r"[\s:\-]", "", to_ascii_digits(raw or "")).upper()
-    if uid and not _CARD_UID.match(uid):
-        raise InvalidInput("field.choice", "card_uid", field="card_uid")
-    return uid
-
-
 def set_active(user: User, active: bool, actor: User) -> None:
     current = box()
     with current.store.write():
         user.active = active
         user.save()
         if not active:
-            security.end_sessions_of(user)
+            security.end_sessions_of(current.store, user)
         current.events.record(actor.username, "user.activated" if active else "user.deactivated",
                               user.username, {})
 
 
-def bind_card(user: User, uid: str, actor: User) -> None:
-    current = box()
-    try:
-        with current.store.write():
-            user.card_uid = uid or None
-            user.save()
-            current.events.record(actor.username, "user.card_bound", user.username,
-                                  {"card": bool(uid)})
-    except IntegrityError:
-        raise Conflict("field.choice", "card_uid", field="card_uid") from None
-
-
 def _user(username: str) -> User:
-    user = User.get_or_none(User.username == username)
+    user = user_rules.find(box().store, username)
     if user is None:
         abort(404)
     return user
@@ -79,15 +56,16 @@ def _notice():
 
 
 @blueprint.get("")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def index(values=None, errors=None, status=200):
-    return render_template("users.html", people=User.select().order_by(User.username),
+    people = box().store.models.User
+    return render_template("users.html", people=people.select().order_by(people.username),
                            values=values or {"role": "operator"}, errors=errors or {},
                            roles_list=ROLES, notice=_notice()), status
 
 
 @blueprint.post("")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def add():
     values = {name: request.form.get(name, "")[:200] for name in
               ("username", "full_name", "role", "password")}
@@ -109,13 +87,13 @@ def _render_user(user: User, errors=None, status=200):
 
 
 @blueprint.get("/<username>")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def detail(username: str):
     return _render_user(_user(username))
 
 
 @blueprint.post("/<username>/active")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def activate(username: str):
     user = _user(username)
     active = request.form.get("active") == "1"
@@ -127,7 +105,7 @@ def activate(username: str):
 
 
 @blueprint.post("/<username>/password")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def password(username: str):
     user = _user(username)
     try:
@@ -139,18 +117,19 @@ def password(username: str):
         return _render_user(user, errors, error.status)
     if user.id != g.user.id:
         with box().store.write():
-            security.end_sessions_of(user)
+            security.end_sessions_of(box().store, user)
     return redirect(url_for("users.detail", username=username, done="password"), 303)
 
 
 @blueprint.post("/<username>/card")
-@roles_required(*SUPERVISOR)
+@roles_required(*SUPERVISOR_ROLES)
 def card(username: str):
     user = _user(username)
     try:
-        bind_card(user, normalize_card_uid(request.form.get("card_uid", "")[:60]), g.user)
+        user_rules.bind_card(box().store, box().events, user.username,
+                             request.form.get("card_uid", "")[:60], g.user)
     except EdgeError as error:
         errors = FieldErrors(card_uid=gettext(
             "A card UID is 8 to 20 hexadecimal characters and belongs to one user only."))
-        return _render_user(User.get_by_id(user.id), errors, error.status)
+        return _render_user(_user(username), errors, error.status)
     return redirect(url_for("users.detail", username=username, done="card"), 303)

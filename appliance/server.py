@@ -14,7 +14,7 @@ from web import create_app
 log = logging.getLogger(__name__)
 
 
-class Appliance:
+class BoxServer:
     """The running box: a waitress server in a thread plus the box's workers."""
 
     def __init__(self, box, host: str, port: int, threads: int = 8):
@@ -55,15 +55,15 @@ class Appliance:
         self._thread.join(timeout=5)
 
 
-def run_until_signalled(appliances: list, on_ready=None) -> None:
+def run_until_signalled(servers: list, on_ready=None) -> None:
     """Start everything, wait for Ctrl-C or SIGTERM, stop everything cleanly."""
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    for appliance in appliances:
-        appliance.start()
+    for server in servers:
+        server.start()
     if on_ready:
         on_ready()
     stopping.wait()
-    for appliance in reversed(appliances):
-        appliance.stop()
+    for server in reversed(servers):
+        server.stop()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import click
 
+from appliance.cli.card import card_group
+from appliance.cli.context import CliContext, EdgeCommandError, global_options
+from appliance.cli.modem import modem_group
 from hardware.status import device_statuses
 
-log = logging.getLogger(__name__)
 
 @click.group("hw")
 def hw() -> None:
@@ -17,16 +18,13 @@ def hw() -> None:
 
 
 @hw.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def status_command(obj, as_json: bool) -> None:
+def status_command(obj: CliContext) -> None:
     """Each device's state in words."""
-    box = obj.box()
-    try:
+    with obj.open_box() as box:
         parts = device_statuses(box)
-    finally:
-        box.close()
-    if as_json:
+    if obj.as_json:
         click.echo(json.dumps(parts, ensure_ascii=False, sort_keys=True))
         return
     for name, part in parts.items():
@@ -48,7 +46,6 @@ def _extra(part: dict) -> str:
 
 def _printer_url(obj, url: str | None) -> str:
     from hardware.printer.transport import PrinterUrlError, validate_url
-    from edge.cli import EdgeCommandError
     url = url or obj.settings()["printer.url"]
     try:
         return validate_url(url)
@@ -56,13 +53,11 @@ def _printer_url(obj, url: str | None) -> str:
         raise EdgeCommandError(str(error)) from None
 
 
-def _intake(tracking_code: str):
-    """The intake of a typed tracking code (the box must be open), or a one-line error."""
-    from edge.cli import EdgeCommandError
+def _intake(box, tracking_code: str):
+    """The intake of a typed tracking code, or a one-line error."""
     from edge.errors import InvalidInput, NotFound
-    from edge.intake import IntakeService
     try:
-        return IntakeService.get(tracking_code)
+        return box.intakes.get(tracking_code)
     except NotFound:
         raise EdgeCommandError(f"no intake has tracking code {tracking_code}") from None
     except InvalidInput as error:
@@ -72,19 +67,18 @@ def _intake(tracking_code: str):
 @hw.command("print-test")
 @click.option("--printer", "url", default=None, metavar="URL",
               help="Printer URL (default: the printer.url setting).")
+@global_options()
 @click.pass_obj
-def print_test(obj, url: str | None) -> None:
+def print_test(obj: CliContext, url: str | None) -> None:
     """Print a sample receipt (Persian text, a QR code) straight to the printer."""
-    from edge.cli import EdgeCommandError
-    from hardware.printer.appliance import SIM_FOLDER
     from hardware.printer.receipt import encode_test_page
-    from hardware.printer.transport import PrinterError, open_printer
+    from hardware.printer.transport import PrinterError, open_printer, sim_dir
     from hardware.printer.worker import print_bytes
     url = _printer_url(obj, url)
     settings = obj.settings()
     data = encode_test_page(settings["printer.width_dots"], settings["language"])
     try:
-        connection = open_printer(url, sim_dir=obj.home / SIM_FOLDER)
+        connection = open_printer(url, sim_dir=sim_dir(obj.home))
         try:
             answer = print_bytes(connection, data, settings["printer.status_timeout"])
         finally:
@@ -92,68 +86,58 @@ def print_test(obj, url: str | None) -> None:
     except PrinterError as error:
         raise EdgeCommandError(f"test receipt not printed: {error}") from None
     click.echo(f"test receipt sent to {url} ({len(data)} bytes; printer: {answer.state})")
+    _show_preview(obj, url)
+
+
+def _show_preview(obj: CliContext, url: str) -> None:
+    from hardware.printer.transport import sim_dir
     if url.startswith("sim:"):
-        click.echo(f"preview: {obj.home / SIM_FOLDER / 'latest.png'}")
+        click.echo(f"preview: {sim_dir(obj.home) / 'latest.png'}")
 
 
 @hw.command("print-receipt")
 @click.argument("tracking_code")
 @click.option("--printer", "url", default=None, metavar="URL",
               help="Printer URL (default: the printer.url setting).")
+@global_options()
 @click.pass_obj
-def print_receipt(obj, tracking_code: str, url: str | None) -> None:
+def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
     """Print (again) the receipt of an intake. The print is a queued job: if it
     fails here, the box's print worker retries it."""
-    from edge.cli import EdgeCommandError
     from hardware.printer.appliance import make_worker
     from hardware.printer.receipt import receipt_for_intake
     url = _printer_url(obj, url)
-    box = obj.box()
-    try:
-        intake = _intake(tracking_code)
+    with obj.open_box() as box:
+        intake = _intake(box, tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
             job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
-            from hardware.printer.schema import PrintJob
-            reason = PrintJob.get_by_id(job.id).last_error
+            reason = worker.queue.get(job.id).last_error
             raise EdgeCommandError(f"receipt {intake.tracking_code} not printed: {reason}; "
                                    f"print job {job.id} is kept and will be retried")
-    finally:
-        box.close()
     click.echo(f"receipt {intake.tracking_code} printed on {url} (print job {job.id})")
-    if url.startswith("sim:"):
-        from hardware.printer.appliance import SIM_FOLDER
-        click.echo(f"preview: {obj.home / SIM_FOLDER / 'latest.png'}")
+    _show_preview(obj, url)
 
 
 @hw.command("print-form")
 @click.argument("tracking_code")
 @click.option("--queue", default=None, help="CUPS queue (default: the printer.cups_queue setting).")
+@global_options()
 @click.pass_obj
-def print_form(obj, tracking_code: str, queue: str | None) -> None:
+def print_form(obj: CliContext, tracking_code: str, queue: str | None) -> None:
     """Print an intake's A4 form through CUPS (lp)."""
-    from edge.cli import EdgeCommandError
     from hardware.printer.cups import CupsError, print_intake_form
-    box = obj.box()
-    try:
-        intake = _intake(tracking_code)
+    with obj.open_box() as box:
+        intake = _intake(box, tracking_code)
         settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
         try:
             request = print_intake_form(intake, settings, box.home / "forms")
         except CupsError as error:
             raise EdgeCommandError(f"form {intake.tracking_code} not printed: {error}") from None
-    finally:
-        box.close()
     click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")
 
 
-def _register_devices() -> None:
-    from hardware.card.cli import card_group
-    from hardware.modem.cli import modem_group
-    hw.add_command(modem_group)
-    hw.add_command(card_group)
-
-
-_register_devices()
+hw.add_command(modem_group)
+hw.add_command(card_group)

@@ -1,13 +1,10 @@
-"""`edge hw card read`: wait for one card and print its number."""
+"""One card from a reader named as the card.reader setting names it, for
+`edge hw card read` (the running box's reader is `hardware.card.service`)."""
 
 from __future__ import annotations
 
-import json
 import time
 
-import click
-
-from edge.cli import CliContext, EdgeCommandError
 from hardware.card.errors import CardReaderError, NoCard
 
 DEMO_UID = "04A1B2C3D4E5F6"
@@ -57,28 +54,3 @@ def _read_serial(spec: str, timeout: float, baudrate: int) -> dict:
     finally:
         if simulator is not None:
             simulator.stop()
-
-
-@click.group("card")
-def card_group() -> None:
-    """The card reader."""
-
-
-@card_group.command("read")
-@click.option("--reader", default=None,
-              help='Reader: pcsc, "pcsc:NAME", a serial port or sim:// (default: setting card.reader).')
-@click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds to wait for a card.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_obj
-def card_read(obj: CliContext, reader: str | None, timeout: float, as_json: bool) -> None:
-    """Wait for a card and print its number (UID)."""
-    settings = obj.settings()
-    try:
-        read = read_once(reader or settings["card.reader"], timeout, settings["card.baudrate"])
-    except CardReaderError as error:
-        raise EdgeCommandError(error.message) from None
-    if as_json:
-        click.echo(json.dumps(read))
-    else:
-        click.echo(f"card {read['uid']}" + (f" (ATR {read['atr']})" if read["atr"] else "")
-                   + f" on {read['reader']}")

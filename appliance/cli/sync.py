@@ -6,24 +6,24 @@ import json
 
 import click
 
-from edge.cli import CliContext, EdgeCommandError
+from appliance.cli.context import CliContext, EdgeCommandError, global_options
 
 
 @click.command("enroll")
 @click.option("--gateway", "gateway_url", required=True, help="Gateway URL, http://HOST:8800")
 @click.option("--token", required=True, help="One-time enrolment token from the centre.")
+@global_options()
 @click.pass_obj
 def enroll(obj: CliContext, gateway_url: str, token: str) -> None:
     """Enrol this box with the central gateway."""
     from sync_agent.client import SyncError
-    from sync_agent.enroll import EnrollError, enroll as do_enroll
-    box = obj.box()
-    try:
-        row = do_enroll(box, gateway_url, token)
-    except (EnrollError, SyncError) as error:
-        raise EdgeCommandError(f"enrolment failed: {error}") from None
-    finally:
-        box.close()
+    from sync_agent.enroll import EnrollError
+    from sync_agent.enroll import enroll as do_enroll
+    with obj.open_box() as box:
+        try:
+            row = do_enroll(box, gateway_url, token)
+        except (EnrollError, SyncError) as error:
+            raise EdgeCommandError(f"enrolment failed: {error}") from None
     click.echo(f"enrolled with {row.gateway_url} for office {row.office} (device tag {row.tag})")
 
 
@@ -33,18 +33,14 @@ def sync() -> None:
 
 
 @sync.command("now")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def sync_now(obj: CliContext, as_json: bool) -> None:
+def sync_now(obj: CliContext) -> None:
     """Send everything waiting now and check for a bundle."""
-    from sync_agent.appliance import attach
-    box = obj.box()
-    try:
-        agent = attach(box)
-        result = agent.sync_once(force_bundle=True)
-    finally:
-        box.close()
-    if as_json:
+    from sync_agent.agent import SyncAgent
+    with obj.open_box() as box:
+        result = SyncAgent(box).sync_once(force_bundle=True)
+    if obj.as_json:
         click.echo(json.dumps({"ok": result.ok, "sent": result.sent, "acked_seq": result.acked_seq,
                                "batches": result.batches, "bundle": result.bundle,
                                "error": result.error}, ensure_ascii=False))
@@ -56,17 +52,14 @@ def sync_now(obj: CliContext, as_json: bool) -> None:
 
 
 @sync.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def sync_status(obj: CliContext, as_json: bool) -> None:
+def sync_status(obj: CliContext) -> None:
     """Queue depth, oldest unsent record, last success and last error."""
     from sync_agent.report import status
-    box = obj.box()
-    try:
+    with obj.open_box() as box:
         report = status(box)
-    finally:
-        box.close()
-    if as_json:
+    if obj.as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
     click.echo(report["summary"])

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import click
 
-from edge.cli import CliContext, EdgeCommandError
+from appliance.cli.context import CliContext, EdgeCommandError, global_options
 from hardware.modem import at
 from hardware.modem.driver import Modem, ModemState, state_words
 from hardware.modem.outbox import RecipientError, normalize_recipient
@@ -57,16 +57,16 @@ def modem_group() -> None:
 
 @modem_group.command("status")
 @click.option("--port", default=None, help="Modem URL (default: setting modem.port); sim:// for the simulator.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def modem_status(obj: CliContext, port: str | None, as_json: bool) -> None:
+def modem_status(obj: CliContext, port: str | None) -> None:
     """Start the modem and show SIM, network, signal and operator."""
     with _modem(obj, port) as modem:
         state = modem.start()
         if state == ModemState.READY:
             modem.network_time()
         report = describe(modem)
-    if as_json:
+    if obj.as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
     click.echo(f"modem {report['port']}: {report['words']['en']}")
@@ -85,9 +85,9 @@ def modem_status(obj: CliContext, port: str | None, as_json: bool) -> None:
 @click.option("--port", default=None, help="Modem URL (default: setting modem.port).")
 @click.option("--to", "number", required=True, help="Mobile number, e.g. 09121234567.")
 @click.option("--text", required=True, help="Text of the SMS (Persian is fine).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options(with_json=True)
 @click.pass_obj
-def modem_send(obj: CliContext, port: str | None, number: str, text: str, as_json: bool) -> None:
+def modem_send(obj: CliContext, port: str | None, number: str, text: str) -> None:
     """Send one SMS now, bypassing the outbox (a technician's test)."""
     try:
         recipient = normalize_recipient(number)
@@ -98,7 +98,7 @@ def modem_send(obj: CliContext, port: str | None, number: str, text: str, as_jso
         if state != ModemState.READY:
             raise EdgeCommandError(f"cannot send: {state_words(state)['en']}")
         references = modem.send_sms(recipient, text)
-    if as_json:
+    if obj.as_json:
         click.echo(json.dumps({"to": recipient, "parts": len(references), "references": references}))
     else:
         click.echo(f"sent to {recipient} in {len(references)} part(s)")

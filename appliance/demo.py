@@ -1,20 +1,84 @@
-"""The gateway half of `edge demo`: a local gateway on 127.0.0.1:8800 with the
-demo office, a bundle built from the demo catalogue, and the box enrolled.
+"""`edge demo`: the newcomer's first look — a box with the demo catalogue and
+tariffs and three demo accounts, whose fresh passwords are printed at start,
+and beside it a local gateway on 127.0.0.1:8800 with the demo office, a
+bundle built from the demo catalogue, and the box enrolled.
 
-`start_gateway(home)` returns a handle with `start()`/`stop()` (a worker for
+`start_gateway(home)` returns a handle with `start()`/`stop()` (a server for
 `run_until_signalled`) and `pause()`/`resume()` to show the queue growing
-while the gateway is away and draining when it is back.
+while the gateway is away and draining when it is back. This is the one box
+module that may import `gateway`: the demo runs one.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
+from appliance.assembly import init_box
+from edge import catalogue, users
 from gateway.app import create_app
 from gateway.server import ServerThread
 from gateway.service import Gateway, init_home
 from sync_agent.enroll import enroll
+
+DEMO_ACCOUNTS = (
+    ("operator", "اپراتور نمونه", "operator"),
+    ("supervisor", "سرپرست نمونه", "supervisor"),
+    ("technician", "کارشناس فنی نمونه", "technician"),
+)
+
+
+def demo_password() -> str:
+    """Easy to type from the screen: two groups of four lowercase characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    word = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{word[:4]}-{word[4:]}"
+
+
+def prepare_demo_box(home: Path, clock=None):
+    """Initialise (or reuse) `home` with the demo catalogue; returns the box and
+    {username: new password} for the demo accounts."""
+    box, _ = init_box(home, clock)
+    if not box.store.models.Service.select().exists():
+        catalogue.install_catalogue(box.store, box.events, catalogue.DEMO_SERVICES,
+                                    catalogue.DEMO_VERSION, catalogue.DEMO_EFFECTIVE)
+    credentials = {}
+    for username, full_name, role in DEMO_ACCOUNTS:
+        password = demo_password()
+        existing = users.find(box.store, username)
+        if existing:
+            users.set_password(box.store, box.events, existing, password, actor="demo")
+        else:
+            users.add_user(box.store, box.events, username, full_name, role, password,
+                           actor="demo")
+        credentials[username] = password
+    return box, credentials
+
+
+def with_simulated_hardware(settings):
+    """Printer, modem and card reader run on their simulators by default; the
+    demo also drives the GPIO front panel on gpiozero's mock pins (and never
+    powers anything off)."""
+    return settings.replace(gpio_enabled=True, gpio_pin_factory="mock", gpio_shutdown_command="")
+
+
+class DemoFolder:
+    """The demo's data folder: the one given, or a fresh one removed at the end."""
+
+    def __init__(self, given: Path | None):
+        self.temporary = given is None
+        self.path = Path(tempfile.mkdtemp(prefix="pishkhan-demo-")) if given is None else given
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        if self.temporary:
+            shutil.rmtree(self.path, ignore_errors=True)
+
 
 log = logging.getLogger(__name__)
 
@@ -88,24 +152,21 @@ def pause_on_signal(handle: DemoGateway, signum: int | None = None) -> str:
 def enroll_demo_box(box, handle: DemoGateway) -> None:
     """Enrol the demo box (once) and make it sync every few seconds."""
     from sync_agent import state
-    from sync_agent.schema import SyncEnrolment
-    if state.enrolment() is None:
+    if state.enrolment(box.store) is None:
         enroll(box, handle.url, handle.gateway.issue_token(_office_code(box)))
-    elif state.enrolment().gateway_url != handle.url:      # a reused demo folder, another port
+    elif state.enrolment(box.store).gateway_url != handle.url:   # a reused folder, another port
         with box.store.write():
-            SyncEnrolment.update(gateway_url=handle.url).execute()
+            box.store.models.SyncEnrolment.update(gateway_url=handle.url).execute()
     box.settings = box.settings.replace(sync_interval_seconds=DEMO_SYNC_SECONDS)
 
 
 def _office_code(box) -> str:
-    from edge.models import Office
-    office = Office.select().first()
+    office = box.store.models.Office.select().first()
     return office.code if office else box.settings["office.code"]
 
 
 def demo_bundle(office_code: str) -> dict:
     """The lead's demo catalogue as a bundle, every service assigned to the office."""
-    from edge import catalogue
     services = [{key: value for key, value in entry.items() if key != "fee_rials"}
                 for entry in catalogue.DEMO_SERVICES]
     tariffs = [{"service": entry["code"], "fee_rials": entry["fee_rials"],
