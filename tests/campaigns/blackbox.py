@@ -13,36 +13,24 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
 import requests
 
+from tests.helpers import EDGE, free_port, run_edge, wait_healthy
+
 START_TIMEOUT = 60
 INTAKE = {"service_code": "HEALTH-INS", "national_code": "0013542419",
           "full_name": "زهرا احمدی", "mobile": "09121234567", "payment": {"method": "cash"}}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def edge_command(home: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "edge", "--home", str(home), *args]
-
-
-def edge(home: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(edge_command(home, *args), check=False, capture_output=True, text=True,
-                          timeout=120)
+    return [EDGE, "--home", str(home), *args]
 
 
 @dataclass
@@ -80,21 +68,6 @@ def make_demo_template(folder: Path) -> DemoTemplate:
     return DemoTemplate(home, passwords)
 
 
-def wait_until_answers(url: str, process: subprocess.Popen) -> None:
-    """Until `url` answers at all; RuntimeError if the process exits or a minute passes."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"exited {process.returncode}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("did not answer within a minute") from None
-            time.sleep(0.05)
-
-
 @dataclass
 class RunningBox:
     """One `edge run` process on a free loopback port."""
@@ -115,8 +88,8 @@ class RunningBox:
                 edge_command(self.home, "run", "--port", str(self.port)),
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
         try:
-            wait_until_answers(self.url + "/api/v1/health", self.process)
-        except RuntimeError as error:
+            wait_healthy(self.url + "/api/v1/health", self.process, timeout=START_TIMEOUT)
+        except AssertionError as error:
             self.kill()
             raise RuntimeError(f"edge run: {error}: {self.tail()}") from None
         return self
@@ -170,7 +143,7 @@ class Api:
 
 def edge_check(home: Path) -> dict:
     """`edge check --json`: {"ok": bool, ...}; a crash of the command counts as not ok."""
-    done = edge(home, "check", "--json")
+    done = run_edge(home, "check", "--json")
     try:
         return json.loads(done.stdout)
     except ValueError:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
-import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
-from tests.campaigns.blackbox import Api, Database, DemoTemplate, RunningBox, free_port, wait_until_answers
+from tests.campaigns.blackbox import Api, Database, DemoTemplate, RunningBox
 from tests.campaigns.report import Campaign
+from tests.helpers import EDGE_GATEWAY, free_port, wait_healthy
 
 
 def fuzz(openapi_url: str, base_url: str, headers: dict, examples: int) -> Counter:
@@ -64,8 +62,7 @@ def box_figures(template: DemoTemplate, folder, examples: int) -> dict:
 
 
 def gateway_command(home, *args: str) -> list[str]:
-    """`edge-gateway --home HOME ARGS`, the script installed next to this Python."""
-    return [str(Path(sys.executable).with_name("edge-gateway")), "--home", str(home), *args]
+    return [EDGE_GATEWAY, "--home", str(home), *args]
 
 
 def gateway(home, *args: str) -> dict:
@@ -83,8 +80,9 @@ def gateway_counts(folder, examples: int) -> Counter:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_answers(base + "/v1/openapi.json", process)
-        if requests.get(base + "/v1/openapi.json", timeout=10).status_code != 200:
+        try:
+            wait_healthy(base + "/v1/openapi.json", process, timeout=60)
+        except AssertionError:
             return Counter({"no OpenAPI document": 1})
         return fuzz(base + "/v1/openapi.json", base, {"Authorization": f"Bearer {key}"}, examples)
     finally:
