@@ -61,11 +61,22 @@ def make_demo_template(folder: Path) -> DemoTemplate:
             if "Ctrl-C stops the demo" in line:
                 break
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
+        stop_demo(process)
     if len(passwords) < 3:
         raise RuntimeError(f"edge demo printed no accounts (exit {process.returncode})")
     return DemoTemplate(home, passwords)
+
+
+def stop_demo(process: subprocess.Popen) -> None:
+    """SIGTERM, again if the first went unheeded (seen under heavy load), then SIGKILL:
+    the template is on disk by now, and a demo left running would hold its ports."""
+    for signum, patience in ((signal.SIGTERM, 15), (signal.SIGTERM, 30), (signal.SIGKILL, 30)):
+        process.send_signal(signum)
+        try:
+            process.communicate(timeout=patience)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @dataclass
