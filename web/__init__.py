@@ -12,10 +12,11 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 def create_app(box, config: dict | None = None) -> Flask:
     """The Flask app of one box; everything it needs is passed in."""
-    # Imported here: `web.schema` holds the portal's tables, so the assembly
+    # Imported here: `web.session_schema` holds the portal's tables, so the assembly
     # imports this package for every `edge` command, and most never serve a page.
     from flask import Flask
 
+    from edge.i18n import MessageCatalogue
     from web import api, errors, portal
 
     app = Flask(__name__)
@@ -24,6 +25,7 @@ def create_app(box, config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.extensions["message_catalogue"] = MessageCatalogue()
     errors.init_app(app, html_renderer=portal.render_error)
     app.register_blueprint(api.blueprint)
     portal.init_app(app, box)

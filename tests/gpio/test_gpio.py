@@ -10,13 +10,17 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 
 from edge.errors import Conflict
+from edge.i18n import ENGLISH, MessageCatalogue
 from edge.intake import IntakeRequest
 from edge.parts import Parts
 from hardware import gpio
-from hardware.gpio.appliance import GpioWorker, build
+from hardware.gpio.part import build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
+from hardware.gpio.worker import GpioWorker
 from tests.helpers import wait_until
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
 
@@ -155,12 +159,13 @@ def test_led_follows_the_box(box, factory, worker_for):
     assert wait_until(lambda: worker.status()["state"] == "online")
     state["now"] = "offline"
     assert wait_until(lambda: worker.status()["state"] == "offline")
-    assert worker.status()["words"]["en"] == "offline: working without the centre"
+    assert ENGLISH.say(worker.status()["words"]) == "offline: working without the centre"
+    assert PERSIAN.say(worker.status()["words"]) == "بدون اتصال: کار بدون مرکز"
 
 
 def test_no_usable_gpio_is_a_message(box, factory):
     clash = Pins(led=17, button=17, buzzer=None, power_fail=None)   # one pin for two devices
-    worker = GpioWorker(box, clash, factory)
+    worker = GpioWorker(box, clash, factory, light=lambda box: "online")
     worker.start()
     try:
         status = worker.status()
@@ -179,20 +184,22 @@ def test_built_only_when_enabled(box):
 
 
 def test_current_light_reads_the_devices(box):
-    from hardware.gpio.appliance import current_light
+    from hardware.gpio.part import current_light
     assert current_light(box) == "online"          # nothing attached: nothing faulty
     box.fit(Parts(modem=type("Stuck", (), {"status": lambda self: {"ok": False, "state": "not_responding"}})()))
     assert current_light(box) == "fault"
 
 
 def test_device_statuses_for_the_hardware_page(box):
-    from hardware.card import appliance as card
-    from hardware.modem import appliance as modem
+    from hardware.card import part as card
+    from hardware.modem import part as modem
     from hardware.status import device_statuses
     box.fit(Parts(modem=modem.build(box), card_reader=card.build(box)))
     statuses = device_statuses(box)
     assert {"modem", "card", "gpio"} <= set(statuses)
-    for name in ("modem", "card", "gpio"):
-        assert set(statuses[name]["words"]) == {"en", "fa"} and "state" in statuses[name]
+    for name in ("card", "gpio"):
+        said = statuses[name]["words"]
+        assert "state" in statuses[name] and PERSIAN.say(said) != ENGLISH.say(said)   # translated
+    assert set(statuses["modem"]["words"]) == {"en", "fa"}   # the running modem's own words
     assert statuses["card"]["state"] == "stopped"     # attached, workers not started
     box.parts.card_reader.stop()

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import pytest
 
+from edge.i18n import ENGLISH, MessageCatalogue
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.simulator import PtyPrinter, SimState
+from hardware.printer.sim.device import SimState
+from hardware.printer.sim.servers import PtyPrinter
 from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 @pytest.fixture
@@ -59,7 +63,7 @@ def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     assert printed.qr_payloads == [intake.tracking_code.encode()]
     overview = jobs_overview(box)
     assert overview["state"] == "ready" and overview["failed"] == []
-    assert overview["state_code"] == "ready" and overview["state_fa"] == "آماده"
+    assert overview["state_code"] == "ready" and PERSIAN.say(overview["state_words"]) == "آماده"
     assert overview["recent"][0]["state_words"] == "printed"
     assert not box.parts.printer.worker.run_once()     # nothing else due
 
@@ -76,7 +80,9 @@ def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
     assert overview["failed"][0]["tracking_code"] == intake.tracking_code
     assert "paper out" in overview["state"] and overview["state_code"] == "failed"
     assert overview["failed"][0]["last_error_code"] == "paper_out"
-    assert overview["state_fa"] == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert PERSIAN.say(overview["state_words"]) == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert ENGLISH.say(overview["state_words"]) == ("1 receipt(s) not printed yet: "
+                                                    "the printer is out of paper")
     assert "paper out" in status(box, probe=False)["state"]
     assert simulator.printed == []
 
@@ -147,7 +153,7 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
 
 
 def test_worker_thread_prints_soon_after_the_intake(box, simulator):
-    box.parts.printer.worker.poll_seconds = 5           # it is woken, not polling
+    box.parts.printer.worker.idle_seconds = 5           # it is woken, not polling
     box.start_workers()
     try:
         new_intake(box)
@@ -207,7 +213,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     assert jobs_overview(box)["state"] == "paper out"
     simulator.set_state(SimState())
     worker.idle_check_seconds = 0.01
-    worker.poll_seconds = 0.01
+    worker.idle_seconds = 0.01
     worker.start()
     try:
         wait_until(lambda: jobs_overview(box)["state"] == "ready", what="the printer ready")
