@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from edge import device_state, licence, nationalcode, phone, rows, tracking
+from edge import device_state, idempotency, licence, nationalcode, phone, rows, tracking
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -177,16 +177,28 @@ class IntakeService:
         self.hooks = hooks if hooks is not None else []
         self.accepting = True   # cleared when the UPS reports a power failure
 
-    def create(self, request: IntakeRequest, operator: User) -> Intake:
+    def create(self, request: IntakeRequest, operator: User,
+               idempotency_key: str | None = None) -> Intake:
+        """The new intake; with `idempotency_key`, the intake that key made
+        already when the same request comes again (`edge.idempotency`)."""
+        sent = idempotency.submission(operator, idempotency_key, request) \
+            if idempotency_key is not None else None
+        if sent is not None and (earlier := idempotency.earlier_intake(self.store, sent)):
+            return earlier   # a retry answers as the first did, whatever changed since
         clean = clean_request(self.store, request)
         if not self.accepting:
             raise Conflict("intake.power_fail")
         # Intakes from several counters at once share one commit (and fsync).
-        return self.store.write_together(lambda: self._write_intake(clean, operator))
+        return self.store.write_together(lambda: self._write_intake(clean, operator, sent))
 
-    def _write_intake(self, clean: CleanIntake, operator: User) -> Intake:
-        """The intake, its first status, audit entry, outbox record and the
-        hooks' rows; runs inside a write transaction."""
+    def _write_intake(self, clean: CleanIntake, operator: User,
+                      sent: idempotency.Submission | None) -> Intake:
+        """The intake, its first status, audit entry, outbox record, its key
+        and the hooks' rows; runs inside a write transaction. The key is
+        looked up again here, under the writer: a repeat that was waiting
+        for the first finds it now."""
+        if sent is not None and (earlier := idempotency.earlier_intake(self.store, sent)):
+            return earlier
         stamp = self.events.stamp()
         licence.ensure_in_force(self.store, stamp.at)
         tariff = tariff_in_force(self.store, clean.service, stamp.at)
@@ -202,6 +214,8 @@ class IntakeService:
             payment_reference=clean.payment_reference, status="received",
             operator=operator, created_at=stamp.at, hlc=stamp.hlc, location=clean.location)
         self._history(intake, None, "received", "", operator, stamp)
+        if sent is not None:
+            idempotency.remember(self.store, sent, intake, stamp.at)
         self.events.record(operator.username, "intake.created", code,
                            {"service": clean.service.code, "fee_rials": tariff.fee_rials},
                            "intake.created", intake_payload(intake), stamp)

@@ -76,6 +76,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake.power_fail": {
         "fa": "برق اصلی قطع است؛ تا وصل شدن برق درخواست جدید ثبت نمی‌شود.",
         "en": "Mains power has failed; new intakes wait until power returns."},
+    "idempotency.key_invalid": {
+        "fa": "کلید یکتایی (Idempotency-Key) باید ۱ تا {max} نویسهٔ چاپی ASCII باشد.",
+        "en": "An Idempotency-Key is 1 to {max} printable ASCII characters."},
+    "idempotency.key_reused": {
+        "fa": "این کلید یکتایی پیش‌تر با درخواست دیگری به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید.",
+        "en": "This Idempotency-Key was used before with another request; send a new key for a new request."},
     "tracking.invalid": {
         "fa": "کد رهگیری درست نیست؛ آن را دوباره بررسی کنید.",
         "en": "The tracking code is not valid; please check it."},

@@ -117,7 +117,8 @@ def create_intake():
         service_code=body["service_code"], national_code=body["national_code"],
         full_name=body["full_name"], mobile=body["mobile"], fields=body.get("fields", {}),
         payment_method=payment["method"], payment_reference=payment.get("reference", ""),
-        location=body.get("location", "")), g.user)
+        location=body.get("location", "")), g.user,
+        idempotency_key=request.headers.get("Idempotency-Key"))
     return jsonify(intake_json(made, request_language())), 201
 
 
