@@ -193,3 +193,28 @@ def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
     audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (audit.action, audit.subject) == ("receipt.reprinted", code)
     assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
+
+
+def test_a_form_sent_twice_makes_one_intake_and_shows_it(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    form = operator_client.get("/intakes/new?service=POST-PARCEL").text
+    token = input_value(form, "submission")
+    assert token and token != input_value(
+        operator_client.get("/intakes/new?service=POST-PARCEL").text, "submission")
+    wrong = operator_client.post("/intakes/new", {**INTAKE, "submission": token,
+                                                  "mobile": "۰۲۱"})
+    assert wrong.status_code == 400 and input_value(wrong.text, "submission") == token
+    first = operator_client.post("/intakes/new", {**INTAKE, "submission": token})
+    again = operator_client.post("/intakes/new", {**INTAKE, "submission": token})
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert Intake.select().count() == 1
+    changed = operator_client.post("/intakes/new", {**INTAKE, "submission": token,
+                                                    "full_name": "مریم احمدی"})
+    assert changed.status_code == 422 and "پیش‌تر با مقادیر دیگری ثبت شده" in changed.text
+    assert input_value(changed.text, "full_name") == "مریم احمدی"
+    fresh = input_value(changed.text, "submission")
+    assert fresh != token
+    pressed_again = operator_client.post("/intakes/new", {**INTAKE, "submission": fresh,
+                                                          "full_name": "مریم احمدی"})
+    assert pressed_again.status_code == 303 and Intake.select().count() == 2
