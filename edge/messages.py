@@ -76,6 +76,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake.power_fail": {
         "fa": "برق اصلی قطع است؛ تا وصل شدن برق درخواست جدید ثبت نمی‌شود.",
         "en": "Mains power has failed; new intakes wait until power returns."},
+    "payment.rrn_format": {
+        "fa": "شمارهٔ مرجع پایانه (RRN) باید {digits} رقم باشد.",
+        "en": "The terminal's reference (RRN) has {digits} digits."},
+    "payment.rrn_repeated": {
+        "fa": "این شمارهٔ مرجع امروز برای درخواست {tracking_code} ثبت شده است؛ رسید پایانه را دوباره بررسی کنید.",
+        "en": "This reference was recorded today for intake {tracking_code}; check the terminal's slip again."},
+    "payment.card_last4_format": {
+        "fa": "چهار رقم آخر کارت را بنویسید.",
+        "en": "Write the last four digits of the card."},
     "idempotency.key_invalid": {
         "fa": "کلید یکتایی (Idempotency-Key) باید ۱ تا {max} نویسهٔ چاپی ASCII باشد.",
         "en": "An Idempotency-Key is 1 to {max} printable ASCII characters."},

@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from edge import catalogue, jalali, users
+from edge import catalogue, daybook, jalali, users
 from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
@@ -117,7 +117,7 @@ def create_intake():
         service_code=body["service_code"], national_code=body["national_code"],
         full_name=body["full_name"], mobile=body["mobile"], fields=body.get("fields", {}),
         payment_method=payment["method"], payment_reference=payment.get("reference", ""),
-        location=body.get("location", "")), g.user,
+        card_last4=payment.get("card_last4", ""), location=body.get("location", "")), g.user,
         idempotency_key=request.headers.get("Idempotency-Key"))
     return jsonify(intake_json(made, request_language())), 201
 
@@ -184,7 +184,7 @@ def sync_state():
 
 
 def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
-    document = intake_rules.intake_payload(item)
+    document = intake_rules.intake_payload(item, daybook.card_last4(box().store, item))
     document.update(service_name=item.service.name(lang), status=item.status,
                     created_at_jalali=jalali.format_datetime(item.created_at, lang))
     if with_history:

@@ -39,7 +39,11 @@ INTAKE_REQUEST = {
             "additionalProperties": False,
             "properties": {
                 "method": {"type": "string", "enum": list(PAYMENT_METHODS)},
-                "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE},
+                "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE,
+                              "description": "card: the terminal's RRN, 12 digits (Persian "
+                                             "digits accepted), once per business day"},
+                "card_last4": {"type": "string", "maxLength": 8,
+                               "description": "card: the card's last four digits"},
             },
         },
         "location": {"type": "string", "maxLength": intake.MAX_LOCATION},

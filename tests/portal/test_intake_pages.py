@@ -59,12 +59,23 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
     missing = operator_client.post("/intakes/new", {
         **INTAKE, "service_code": "DRIVING-RENEW", "fields.licence_number": ""})
     assert field_error(missing.text, "fields.licence_number") == "فیلد «شمارهٔ گواهینامه» لازم است."
+    card = {"payment.method": "card", "payment.reference": "۱۲۳۴۵۶۷۸۹۰۱۲",
+            "payment.card_last4": "۶۰۳۷"}
     code = make_intake(operator_client, service_code="DRIVING-RENEW",
-                       **{"fields.licence_number": "٩٨٧٦٥٤", "payment.method": "card",
-                          "payment.reference": "RRN-5521"})
+                       **{"fields.licence_number": "٩٨٧٦٥٤", **card})
     intake = Intake.get(Intake.tracking_code == code)
-    assert intake.payment_method == "card" and intake.payment_reference == "RRN-5521"
+    assert intake.payment_method == "card" and intake.payment_reference == "123456789012"
     assert intake.fields == {"licence_number": "987654"}
+    repeated = operator_client.post("/intakes/new", {**INTAKE, **card})
+    assert repeated.status_code == 400
+    assert field_error(repeated.text, "payment.reference") == (
+        f"این شمارهٔ مرجع امروز برای درخواست {code} ثبت شده است؛ رسید پایانه را دوباره بررسی کنید.")
+    short = operator_client.post("/intakes/new", {**INTAKE, **card, "payment.reference": "۱۲۳",
+                                                  "payment.card_last4": ""})
+    assert field_error(short.text, "payment.reference") == (
+        "شمارهٔ مرجع پایانه (RRN) باید ۱۲ رقم باشد.")
+    assert field_error(short.text, "payment.card_last4") == "چهار رقم آخر کارت را بنویسید."
+    assert Intake.select().count() == 1
 
 
 def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):

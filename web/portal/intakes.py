@@ -70,7 +70,8 @@ def field_labels(service: Service | None) -> dict[str, str]:
     labels = {"service_code": gettext("Service"), "national_code": gettext("National code"),
               "full_name": gettext("Full name"), "mobile": gettext("Mobile number"),
               "payment.method": gettext("Payment"),
-              "payment.reference": gettext("Bank reference number")}
+              "payment.reference": gettext("Bank reference number"),
+              "payment.card_last4": gettext("Card's last four digits")}
     for spec in (service.fields if service else ()):
         labels[f"fields.{spec['name']}"] = spec_label(spec)
     return labels
@@ -142,6 +143,8 @@ def check_form(service: Service, values: dict) -> FieldErrors:
     else:
         errors.check("payment.reference", labels["payment.reference"],
                      intake_rules.clean_payment_reference, method, values["payment.reference"])
+        errors.check("payment.card_last4", labels["payment.card_last4"],
+                     intake_rules.clean_card_last4, method, values["payment.card_last4"])
     return errors
 
 
@@ -152,7 +155,7 @@ def create():
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
     names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference",
-             "submission"]
+             "payment.card_last4", "submission"]
     names += [f"fields.{spec['name']}" for spec in service.fields]
     values = {name: form_value(name) for name in names}
     errors = check_form(service, values)
@@ -165,7 +168,8 @@ def create():
             service_code=service.code, national_code=values["national_code"],
             full_name=values["full_name"], mobile=values["mobile"], fields=fields,
             payment_method=values["payment.method"],
-            payment_reference=values["payment.reference"]), g.user,
+            payment_reference=values["payment.reference"],
+            card_last4=values["payment.card_last4"]), g.user,
             idempotency_key=submission_key(values))
     except Unprocessable:
         # The form was saved, then sent again with other values (the browser's Back):
