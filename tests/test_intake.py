@@ -8,9 +8,12 @@ import pytest
 
 from edge import audit, daybook
 from edge.errors import Conflict, Forbidden, InvalidInput
+from edge.i18n import MessageCatalogue
 from edge.intake import IntakeQuery, IntakeRequest, search
 from tests.conftest import make_user
 from tests.helpers import wait_until
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 def request(**overrides) -> IntakeRequest:
@@ -122,7 +125,7 @@ def test_one_rrn_is_taken_once_per_business_day(box, operator, clock):
                                    fields={"postcode": "1234567890", "weight_grams": "500"}),
                            operator)
     assert (caught.value.code, caught.value.field) == ("payment.rrn_repeated", "payment.reference")
-    assert first.tracking_code in caught.value.message("fa")
+    assert first.tracking_code in caught.value.message(PERSIAN)
     assert counts(box) == before
     clock.advance(days=1)                     # terminals reuse references across days
     assert box.intakes.create(request(**card), operator).payment_reference == "123456789012"
@@ -161,7 +164,7 @@ def test_status_goes_received_in_progress_done(box, operator):
     with pytest.raises(Conflict) as caught:
         box.intakes.cancel(intake.tracking_code, operator, "too late")
     assert caught.value.code == "intake.bad_transition"
-    assert "«انجام‌شده»" in caught.value.message("fa")
+    assert "«انجام‌شده»" in caught.value.message(PERSIAN)
 
 
 def test_cancel_needs_a_reason_and_is_audited(box, operator):
@@ -181,7 +184,7 @@ def test_revoked_or_expired_licence_stops_new_intakes(box, clock, operator):
     Office.update(licence_status="revoked").execute()
     with pytest.raises(Forbidden) as caught:
         box.intakes.create(request(), operator)
-    assert "لغوشده" in caught.value.message("fa")
+    assert "لغوشده" in caught.value.message(PERSIAN)
     Office.update(licence_status="active",
                   licence_expires=clock.now() - timedelta(days=1)).execute()
     with pytest.raises(Forbidden, match="expired"):
