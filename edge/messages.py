@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "
                                "check the terminal's slip again."),
     "payment.card_last4_format": N_("Write the last four digits of the card."),
+    "day.already_closed": N_("The business day %(date)s is closed already; what comes now "
+                             "counts in the next day."),
     "idempotency.key_invalid": N_("An Idempotency-Key is 1 to %(max)s printable ASCII "
                                   "characters."),
     "idempotency.key_reused": N_("This Idempotency-Key was used before with another request; "

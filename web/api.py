@@ -8,13 +8,14 @@ from functools import wraps
 from flask import Blueprint, current_app, g, jsonify, request
 
 from edge import catalogue, daybook, jalali, users
+from edge.daybook import closing
 from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
-from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
+from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from web import openapi, schemas
 from web.errors import request_language
 from web.validation import validate
@@ -170,6 +171,22 @@ def _jalali_arg(name: str):
         return jalali.parse_date(raw)
     except ValueError:
         raise InvalidInput("field.type", name, field=name, type="string") from None
+
+
+@blueprint.post("/day-close")
+@login_required(*SUPERVISOR_ROLES)
+def close_day():
+    body = json_body(schemas.DAY_CLOSE_REQUEST)
+    totals = closing.close_day(box().store, box().events, g.user, body["cash_counted_rials"])
+    return jsonify(totals), 201
+
+
+@blueprint.get("/reports/day")
+@login_required(*SUPERVISOR_ROLES)
+def day_report():
+    """One business day's totals (today's by default), closed or running."""
+    day = _jalali_arg("date") or daybook.business_day(box().store, box().clock.now())
+    return jsonify(closing.report(box().store, day))
 
 
 @blueprint.get("/sync")

@@ -90,6 +90,15 @@ PATHS = {
     "/api/v1/intakes/{code}/status": {"post": _operation(
         "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
         body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+    "/api/v1/day-close": {"post": _operation(
+        "Close today's business day (Z) with the cash counted; once a day (supervisor)",
+        (201, {"$ref": "#/components/schemas/DayTotals"}, "closed: the day's totals"),
+        body=schemas.DAY_CLOSE_REQUEST, errors=(400, 401, 403, 409))},
+    "/api/v1/reports/day": {"get": _operation(
+        "A business day's totals: as closed, or running (X) while open (supervisor)",
+        (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
+        errors=(400, 401, 403),
+        parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default")])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -107,6 +116,6 @@ def document(app=None) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
-                        "Service": schemas.SERVICE},
+                        "Service": schemas.SERVICE, "DayTotals": schemas.DAY_TOTALS},
         },
     }

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import jdatetime
+
 from edge import rows
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import InvalidInput
@@ -29,17 +31,22 @@ def calendar_day(at: datetime) -> date:
     return at.astimezone(IRAN).date()
 
 
-def last_closed_day(store) -> date | None:
-    row = store.db.execute_sql("SELECT max(business_day) FROM day_close").fetchone()
-    return date.fromisoformat(row[0]) if row[0] else None
+def jalali_day(day: date) -> str:
+    """'1405/09/11': how the API and the day book name a business day."""
+    return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+
+
+def day_after_closes(at: datetime, closed: date | None) -> date:
+    """The business day of a moment, given the last day closed before it."""
+    today = calendar_day(at)
+    return max(today, closed + timedelta(days=1)) if closed else today
 
 
 def business_day(store, at: datetime) -> date:
     """The business day of something written now, at `at` (call it inside
     the write transaction: the answer holds only while the writer is held)."""
-    closed = last_closed_day(store)
-    today = calendar_day(at)
-    return max(today, closed + timedelta(days=1)) if closed else today
+    row = store.db.execute_sql("SELECT max(business_day) FROM day_close").fetchone()
+    return day_after_closes(at, date.fromisoformat(row[0]) if row[0] else None)
 
 
 def clean_rrn(text) -> str:
