@@ -8,7 +8,6 @@ reversal, so a closed day's totals never change afterwards.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
