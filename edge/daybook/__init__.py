@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 import jdatetime
 
-from edge import rows
+from edge import plain_sql
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import InvalidInput
 from edge.jalali import IRAN
@@ -85,9 +85,9 @@ def refuse_a_repeated_rrn(store, day: date, rrn: str) -> None:
 def enter(store, intake: Intake, day: date, card_last4: str) -> None:
     """Write the intake into its business day (and its card payment);
     inside the intake's transaction."""
-    rows.insert(store.db, store.models.IntakeDay, {"intake": intake, "business_day": day})
+    plain_sql.insert(store.db, store.models.IntakeDay, {"intake": intake, "business_day": day})
     if intake.payment_method == "card":
-        rows.insert(store.db, store.models.CardPayment,
+        plain_sql.insert(store.db, store.models.CardPayment,
                     {"intake": intake, "business_day": day, "rrn": intake.payment_reference,
                      "card_last4": card_last4})
 

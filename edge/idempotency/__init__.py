@@ -17,7 +17,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from edge import rows
+from edge import plain_sql
 from edge.errors import InvalidInput, Unprocessable
 from edge.fields import utc_text
 from edge.models import Intake, User
@@ -49,7 +49,7 @@ def fingerprint(request) -> str:
 
 def earlier_intake(store, sent: Submission) -> Intake | None:
     """The intake this submission already made, or None when it is new."""
-    stored = rows.first(store.db, store.models.IdempotencyKey,
+    stored = plain_sql.first(store.db, store.models.IdempotencyKey,
                         "SELECT * FROM idempotency_key WHERE user_id = ? AND key = ?",
                         sent.user.id, sent.key)
     if stored is None:
@@ -64,6 +64,6 @@ def remember(store, sent: Submission, intake: Intake, at: datetime) -> None:
     let go of keys older than KEEP."""
     store.db.execute_sql("DELETE FROM idempotency_key WHERE created_at < ?",
                          (utc_text(at - KEEP),))
-    rows.insert(store.db, store.models.IdempotencyKey,
+    plain_sql.insert(store.db, store.models.IdempotencyKey,
                 {"user": sent.user, "key": sent.key, "fingerprint": sent.fingerprint,
                  "intake": intake, "created_at": at})
