@@ -176,6 +176,21 @@ def test_a_double_click_on_record_makes_one_intake(tab, portal):
     assert page.locator("#tracking-code").inner_text().strip() == Intake.get().tracking_code
 
 
+def test_the_supervisor_closes_the_day_in_the_browser(tab, portal):
+    _make_some_intakes(portal)
+    page = tab.login("supervisor")
+    tab.submit("text=بستن روز >> nth=0")
+    assert page.locator("#day-state").inner_text() == "باز: جمع‌های جاری (X)"
+    assert page.locator("#day-cash-expected").inner_text() == "۱٬۲۸۰٬۰۰۰ ریال"
+    page.fill("#f-cash_counted", "۱٬۲۸۰٬۰۰۰")
+    with page.expect_navigation():
+        page.press("#f-cash_counted", "Enter")
+    assert page.locator("#day-state").inner_text() == "بسته‌شده (Z)"
+    assert page.locator("#day-difference").inner_text() == "۰ ریال"
+    assert page.locator("#close-form").count() == 0
+    tab.shot("fa-desktop-day-closed")
+
+
 def test_wrong_password_shows_the_error(tab):
     page = tab.go("/login")
     page.fill("#f-username", "operator")
