@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
-from web import json_schemas as schemas
+from web import json_schemas
 
 BEARER = [{"bearer": []}]
 
@@ -58,7 +58,7 @@ PATHS = {
     "/api/v1/tokens": {"post": _operation(
         "Log in: a bearer token for the API",
         (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
-        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
+        body=json_schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
     "/api/v1/services": {"get": _operation(
         "The catalogue with the fee now in force",
         (200, {"type": "object", "properties": {"services": {
@@ -68,7 +68,7 @@ PATHS = {
         "post": _operation(
             "Take a service request; a retry with the same Idempotency-Key and body gets "
             "the first answer", (201, _INTAKE_REF, "committed"),
-            body=schemas.INTAKE_REQUEST, errors=(400, 401, 403, 422),
+            body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403, 422),
             parameters=[_IDEMPOTENCY_KEY]),
         "get": _operation(
             "Search intakes, newest first",
@@ -89,11 +89,11 @@ PATHS = {
         errors=(400, 401, 403, 404), parameters=[_CODE])},
     "/api/v1/intakes/{code}/status": {"post": _operation(
         "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
-        body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+        body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
     "/api/v1/day-close": {"post": _operation(
         "Close today's business day (Z) with the cash counted; once a day (supervisor)",
         (201, {"$ref": "#/components/schemas/DayTotals"}, "closed: the day's totals"),
-        body=schemas.DAY_CLOSE_REQUEST, errors=(400, 401, 403, 409))},
+        body=json_schemas.DAY_CLOSE_REQUEST, errors=(400, 401, 403, 409))},
     "/api/v1/reports/day": {"get": _operation(
         "A business day's totals: as closed, or running (X) while open (supervisor)",
         (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
@@ -115,7 +115,7 @@ def document(app=None) -> dict:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
-                        "Service": schemas.SERVICE, "DayTotals": schemas.DAY_TOTALS},
+            "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
+                        "Service": json_schemas.SERVICE, "DayTotals": json_schemas.DAY_TOTALS},
         },
     }
