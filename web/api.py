@@ -15,6 +15,7 @@ from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
+from edge.sla import records as service_levels
 from web import openapi, schemas
 from web.errors import request_language
 from web.validation import validate
@@ -191,4 +192,14 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["sla"] = sla_json(item)
     return document
+
+
+def sla_json(item: Intake) -> dict | None:
+    """The intake's service level now; null for a cancelled intake."""
+    current = box()
+    level = service_levels.level_of(current.store, current.settings, item, current.clock.now())
+    if level is None:
+        return None
+    return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}
