@@ -27,10 +27,13 @@ MAX_FIELD = 200
 MAX_REFERENCE = 40
 MAX_LOCATION = 100
 
-# received -> in_progress -> done; cancelled (with a reason) before done.
+# received -> in_progress -> done; cancelled (with a reason) before done; on
+# the way it may wait on the citizen or the agency, and resumes in progress.
 TRANSITIONS = {
-    "received": ("in_progress", "cancelled"),
-    "in_progress": ("done", "cancelled"),
+    "received": ("in_progress", "waiting_citizen", "waiting_agency", "cancelled"),
+    "in_progress": ("done", "waiting_citizen", "waiting_agency", "cancelled"),
+    "waiting_citizen": ("in_progress", "cancelled"),
+    "waiting_agency": ("in_progress", "cancelled"),
     "done": (),
     "cancelled": (),
 }
