@@ -75,7 +75,7 @@ def add_closure(store, events: EventLog, day_text: str, reason: str, user) -> da
     try:
         day = jalali.parse_date(day_text)
     except ValueError:
-        raise InvalidInput("field.type", "day", field="day", type="string") from None
+        raise InvalidInput("date.jalali", "day") from None
     reason = " ".join(str(reason).split())
     if not reason:
         raise InvalidInput("field.required", "reason", field="reason")
