@@ -9,7 +9,6 @@ from datetime import date, datetime
 from edge import jalali
 from edge.errors import Conflict, InvalidInput
 from edge.events import EventLog
-from edge.intake import status_history
 from edge.sla.calendar import BusinessCalendar, parse_clock
 from edge.sla.rules import Change, Level, Targets, assess
 
@@ -27,20 +26,40 @@ def calendar_for(store, settings) -> BusinessCalendar:
                             closed_days=frozenset(closed))
 
 
-def targets_of(store, service) -> Targets:
-    first = store.models.FirstActionTarget.get_or_none(
-        store.models.FirstActionTarget.service == service.id)
-    return Targets(done_hours=service.sla_hours, first_action_hours=first.hours if first else None)
+def _first_action_hours(store) -> dict[int, float]:
+    """{service id: hours to the first action} of the services that have that target."""
+    target = store.models.FirstActionTarget
+    return {row.service_id: row.hours for row in target.select()}
 
 
-def level_of(store, settings, intake, now: datetime,
-             calendar: BusinessCalendar | None = None) -> Level | None:
-    """The intake's service level at `now` (pass `calendar` when assessing many)."""
-    history = [Change(change.to_status, change.at) for change in status_history(store, intake)]
-    return assess(history, targets_of(store, intake.service),
-                  calendar or calendar_for(store, settings), now,
-                  pausing=settings["sla.pause_statuses"].split(","),
-                  due_soon_fraction=settings["sla.due_soon_percent"] / 100)
+def level_of(store, settings, intake, now: datetime) -> Level | None:
+    """One intake's service level at `now`."""
+    return levels_of(store, settings, [intake], now)[intake.id]
+
+
+def levels_of(store, settings, intakes, now: datetime,
+              calendar: BusinessCalendar | None = None) -> dict[int, Level | None]:
+    """{intake id: its service level at `now`}, with one calendar and one
+    read of the histories for all of them."""
+    calendar = calendar or calendar_for(store, settings)
+    first_action = _first_action_hours(store)
+    histories = _histories(store, [intake.id for intake in intakes])
+    pausing = settings["sla.pause_statuses"].split(",")
+    fraction = settings["sla.due_soon_percent"] / 100
+    return {intake.id: assess(histories.get(intake.id, []),
+                              Targets(intake.service.sla_hours,
+                                      first_action.get(intake.service_id)),
+                              calendar, now, pausing, fraction)
+            for intake in intakes}
+
+
+def _histories(store, ids: list[int]) -> dict[int, list[Change]]:
+    change = store.models.IntakeStatusChange
+    found: dict[int, list[Change]] = {}
+    for row in change.select(change.intake, change.to_status, change.at) \
+            .where(change.intake.in_(ids)).order_by(change.id):
+        found.setdefault(row.intake_id, []).append(Change(row.to_status, row.at))
+    return found
 
 
 def install_from_bundle(store, bundle: dict) -> None:

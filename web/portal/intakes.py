@@ -199,7 +199,7 @@ def change_status(code: str):
         box().intakes.change_status(item.tracking_code, target, g.user)
     except EdgeError as error:
         return _render_detail(item, FieldErrors(status=message_for(error)), status=error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="status"), 303)
+    return _changed(item, "status")
 
 
 @blueprint.post("/<code>/cancel")
@@ -212,7 +212,14 @@ def cancel(code: str):
     except EdgeError as error:
         errors = FieldErrors(reason=message_for(error, gettext("Reason")))
         return _render_detail(item, errors, reason, error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+    return _changed(item, "cancelled")
+
+
+def _changed(item, done: str):
+    """Back to the work queue when the change was made there, else to the intake."""
+    if form_value("back") == "queue":
+        return redirect(url_for("dashboard.home", done=done, _anchor="queue"), 303)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done=done), 303)
 
 
 @blueprint.get("/<code>/receipt")
