@@ -22,7 +22,6 @@ from web.portal.i18n import N_, digits, gettext
 blueprint = Blueprint("dashboard", __name__)
 
 OLD_QUEUE_SECONDS = 24 * 3600
-LICENCE_WARNING_DAYS = 30
 QUEUE_STATE_NAMES = {"on_time": N_("On time"), "due_soon": N_("Due soon"),
                      "overdue": N_("Overdue")}
 
@@ -78,6 +77,17 @@ def queue_filters(box) -> dict:
             "state": state if state in OPEN_STATES else ""}
 
 
+def licence_warning(office, now: datetime) -> str:
+    """Said 30 days before the licence ends, and more urgently in the last 7."""
+    params = {"day": jalali.format_date(office.licence_expires, g.lang),
+              "days": digits(max(licence.days_left(office, now), 0))}
+    if licence.warning_days(office, now) == min(licence.WARNING_DAYS):
+        return gettext("Only %(days)s days are left: the office's licence ends on %(day)s and "
+                       "new intakes stop then. Renew it now.", **params)
+    return gettext("The office's licence ends on %(day)s (%(days)s days left); new intakes "
+                   "stop when it lapses.", **params)
+
+
 def alerts(box, sync: dict) -> list[str]:
     found = []
     now = box.clock.now()
@@ -85,10 +95,8 @@ def alerts(box, sync: dict) -> list[str]:
     status_now = licence.status_at(office, now)
     if status_now != "active":
         found.append(say("licence.inactive", status=status_now))
-    elif office is not None and office.licence_expires and \
-            office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
-        found.append(gettext("The office's licence ends on %(day)s.",
-                             day=jalali.format_date(office.licence_expires, g.lang)))
+    elif licence.warning_days(office, now) is not None:
+        found.append(licence_warning(office, now))
     if not box.intakes.accepting:
         found.append(gettext("Mains power has failed: new intakes are paused."))
     if (sync.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:
