@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.confidential.schema
 import edge.schema
 import edge.sla.schema
 import hardware.modem.schema
@@ -19,6 +20,7 @@ import hardware.printer.schema
 import sync_agent.schema
 import web.schema
 from edge import settings as core_settings
+from edge.confidential.keyring import KEYRING_FILE, Keyring
 from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
 from edge.keys import DeviceKeys
@@ -32,8 +34,8 @@ from hardware.printer import settings as printer_settings
 from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
-SCHEMAS = (edge.schema, edge.sla.schema, sync_agent.schema, hardware.printer.schema,
-           hardware.modem.schema, web.schema)
+SCHEMAS = (edge.schema, edge.sla.schema, edge.confidential.schema, sync_agent.schema,
+           hardware.printer.schema, hardware.modem.schema, web.schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
 SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *sync_settings.SETTINGS,
             *printer_settings.SETTINGS,
@@ -53,7 +55,7 @@ def assemble(home: Path, settings: Settings, clock=None, with_parts: bool = Fals
     store = Store(home / DATABASE_FILE, MODELS)
     store.migrate(SCHEMAS)
     box = Box(home, settings, store, DeviceKeys.load(home / KEYS_FOLDER), EnrolmentSealer(store),
-              clock)
+              clock, Keyring(home / KEYS_FOLDER / KEYRING_FILE))
     if with_parts:
         box.fit(build_parts(box, sync_client_factory))
     return box

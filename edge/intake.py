@@ -9,11 +9,14 @@ inside that transaction too.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from edge import device_state, licence, nationalcode, phone, rows, tracking
+from edge.confidential import fields as confidential_fields
+from edge.confidential.fields import ConfidentialFields
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -173,11 +176,13 @@ def intake_payload(intake: Intake) -> dict:
 
 class IntakeService:
     def __init__(self, store, events: EventLog, device_tag: str,
-                 hooks: list[IntakeHook] | None = None):
+                 hooks: list[IntakeHook] | None = None,
+                 confidential: ConfidentialFields | None = None):
         self.store = store
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
+        self.confidential = confidential
         self.accepting = True   # cleared when the UPS reports a power failure
 
     def create(self, request: IntakeRequest, operator: User) -> Intake:
@@ -195,21 +200,29 @@ class IntakeService:
         tariff = tariff_in_force(self.store, clean.service, stamp.at)
         code = tracking.make_code(self.device_tag,
                                   device_state.next_number(self.store.db, COUNTER_KEY))
+        personal = {"national_code": clean.national_code, "full_name": clean.full_name,
+                    "mobile": clean.mobile, "fields": clean.fields}
+        sealing = clean.service.confidential and self.confidential is not None
         intake = rows.create(
             self.store.db, self.store.models.Intake,
             tracking_code=code, service=clean.service, tariff=tariff,
             fee_rials=tariff.fee_rials, tariff_version=tariff.version,
-            national_code=clean.national_code, full_name=clean.full_name,
-            mobile=clean.mobile, fields=clean.fields,
+            **(confidential_fields.mask(personal) if sealing else personal),
             payment_method=clean.payment_method,
             payment_reference=clean.payment_reference, status="received",
             operator=operator, created_at=stamp.at, hlc=stamp.hlc, location=clean.location)
+        # The centre's record (sealed to its key) and the receipt and SMS get
+        # the whole intake; the row on disk holds the mask of a confidential one.
+        whole = copy.copy(intake)
+        if sealing:
+            self.confidential.seal(intake.id, code, personal)
+            whole.__data__ = {**intake.__data__, **personal}   # its own values, not the row's
         self._history(intake, None, "received", "", operator, stamp)
         self.events.record(operator.username, "intake.created", code,
                            {"service": clean.service.code, "fee_rials": tariff.fee_rials},
-                           "intake.created", intake_payload(intake), stamp)
+                           "intake.created", intake_payload(whole), stamp)
         for hook in self.hooks:
-            hook(intake)
+            hook(whole)
         return intake
 
     def change_status(self, tracking_code: str, target: str, operator: User,

@@ -12,6 +12,7 @@ import json
 import logging
 from datetime import datetime, timezone
 
+from edge.confidential.fields import install_reveal_roles
 from edge.fields import utc_text
 from edge.sla import records as service_levels
 from sync_agent import state
@@ -139,6 +140,7 @@ def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
     else:
         Office.update(**values).where(Office.id == office.id).execute()
     service_levels.install_from_bundle(box.store, bundle)
+    install_reveal_roles(box.store, bundle["services"])
     models.SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
                       issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
                       envelope=json.dumps(envelope, ensure_ascii=False),
