@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "card.unknown_user": N_("No such user."),
     "card.taken": N_("This card already belongs to another user."),
     "date.jalali": N_("Write a Jalali date like 1405/09/10."),
+    "confidential.not_allowed": N_("Your role may not see this confidential service's details."),
     "closure.exists": N_("The office is already marked closed on that day."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),
 }

@@ -126,7 +126,19 @@ def create_intake():
 @login_required(*CITIZEN_DATA_ROLES)
 def get_intake(code: str):
     found = box().intakes.get(code)
-    return jsonify(intake_json(found, request_language(), with_history=True))
+    return jsonify({**intake_json(found, request_language(), with_history=True),
+                    **confidential_view(found)})
+
+
+def confidential_view(item: Intake) -> dict:
+    """A confidential intake's personal fields whole for a role its service
+    allows (each such view audited), else `"masked": true`; nothing for others."""
+    fields = box().confidential
+    if not item.service.confidential or fields is None:
+        return {}
+    if not fields.may_reveal(item.service, g.user.role):
+        return {"masked": True}
+    return {**fields.reveal(item, g.user), "masked": False}
 
 
 @blueprint.post("/intakes/<code>/status")

@@ -80,7 +80,9 @@ INTAKE = {
                "null when cancelled)", "properties": {
                    "due_at": {"type": "string"},
                    "state": {"enum": list(SLA_STATES)},
-                   "paused": {"type": "boolean"}}}},
+                   "paused": {"type": "boolean"}}},
+       "masked": {"type": "boolean", "description": "a confidential service's intake: true "
+                  "when its personal fields are shown masked (the role may not see them)"}},
 }
 
 SERVICE = {

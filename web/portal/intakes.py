@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
+from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
@@ -162,14 +163,28 @@ def create():
 def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
+        person=person, masked=masked,
         next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
         can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
+
+
+def personal_fields(item) -> tuple[dict, bool]:
+    """(the citizen's fields as this user may see them, whether they are masked).
+    A confidential intake opens whole only for the roles its service allows,
+    each time audited."""
+    fields = box().confidential
+    if item.service.confidential and fields is not None:
+        if fields.may_reveal(item.service, g.user.role):
+            return fields.reveal(item, g.user), False
+        return {name: getattr(item, name) for name in PERSONAL}, True
+    return {name: getattr(item, name) for name in PERSONAL}, False
 
 
 def _get(code: str):
