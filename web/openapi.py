@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from edge import __version__
 from edge.models import INTAKE_STATUSES
-from web import schemas
+from web import json_schemas as schemas
 
 BEARER = [{"bearer": []}]
 
