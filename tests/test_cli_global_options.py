@@ -51,6 +51,7 @@ CASES = {
     ("sync", "now"): Case(exit_status=1),                         # not enrolled
     ("sync", "status"): Case(),
     ("confidential", "rotate-key"): Case(reads=False),
+    ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }
 
 
