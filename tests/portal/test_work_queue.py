@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.portal.conftest import logged_in, make_intake
-from tests.portal.test_browser import Tab, browser  # noqa: F401  (the browser fixture)
+from tests.portal.test_browser import Tab
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def queued(portal):
 
 
 @pytest.fixture
-def tab(browser, portal):  # noqa: F811
+def tab(browser, portal):
     opened = Tab(browser, portal)
     yield opened
     opened.close()
