@@ -60,6 +60,9 @@ MESSAGES: dict[str, str] = {
     "card.not_supervisor": N_("Only a supervisor can give a card to a user."),
     "card.unknown_user": N_("No such user."),
     "card.taken": N_("This card already belongs to another user."),
+    "date.jalali": N_("Write a Jalali date like 1405/09/10."),
+    "confidential.not_allowed": N_("Your role may not see this confidential service's details."),
+    "closure.exists": N_("The office is already marked closed on that day."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),
 }
 
@@ -70,6 +73,8 @@ TYPE_NAMES = {"string": N_("text"), "object": N_("an object"),
 # Intake and licence statuses, as messages name them mid-sentence (a page's
 # label capitalises them).
 STATUS_NAMES = {"received": N_("received"), "in_progress": N_("in progress"),
+                "waiting_citizen": N_("waiting on the citizen"),
+                "waiting_agency": N_("waiting on the agency"),
                 "done": N_("done"), "cancelled": N_("cancelled"), "active": N_("active"),
                 "suspended": N_("suspended"), "revoked": N_("revoked"),
                 "expired": N_("expired")}

@@ -16,6 +16,7 @@ from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
+from edge.sla import records as service_levels
 from web import json_schemas, openapi
 from web.errors import request_language
 from web.validation import validate
@@ -127,7 +128,19 @@ def create_intake():
 @login_required(*CITIZEN_DATA_ROLES)
 def get_intake(code: str):
     found = box().intakes.get(code)
-    return jsonify(intake_json(found, request_language(), with_history=True))
+    return jsonify({**intake_json(found, request_language(), with_history=True),
+                    **confidential_view(found)})
+
+
+def confidential_view(item: Intake) -> dict:
+    """A confidential intake's personal fields whole for a role its service
+    allows (each such view audited), else `"masked": true`; nothing for others."""
+    fields = box().confidential
+    if not item.service.confidential or fields is None:
+        return {}
+    if not fields.may_reveal(item.service, g.user.role):
+        return {"masked": True}
+    return {**fields.reveal(item, g.user), "masked": False}
 
 
 @blueprint.post("/intakes/<code>/status")
@@ -209,4 +222,14 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["sla"] = sla_json(item)
     return document
+
+
+def sla_json(item: Intake) -> dict | None:
+    """The intake's service level now; null for a cancelled intake."""
+    current = box()
+    level = service_levels.level_of(current.store, current.settings, item, current.clock.now())
+    if level is None:
+        return None
+    return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}

@@ -11,25 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.system import require_binary
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 DESKTOP = {"width": 1024, "height": 768}
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = require_binary("chromium", "chromium")
-    from playwright.sync_api import sync_playwright   # a test dependency: never skipped
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Tab:

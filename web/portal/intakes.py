@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
+from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError, Unprocessable
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
@@ -189,14 +190,28 @@ def create():
 def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
+        person=person, masked=masked,
         next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
         can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
+
+
+def personal_fields(item) -> tuple[dict, bool]:
+    """(the citizen's fields as this user may see them, whether they are masked).
+    A confidential intake opens whole only for the roles its service allows,
+    each time audited."""
+    fields = box().confidential
+    if item.service.confidential and fields is not None:
+        if fields.may_reveal(item.service, g.user.role):
+            return fields.reveal(item, g.user), False
+        return {name: getattr(item, name) for name in PERSONAL}, True
+    return {name: getattr(item, name) for name in PERSONAL}, False
 
 
 def _get(code: str):
@@ -226,7 +241,7 @@ def change_status(code: str):
         box().intakes.change_status(item.tracking_code, target, g.user)
     except EdgeError as error:
         return _render_detail(item, FieldErrors(status=message_for(error)), status=error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="status"), 303)
+    return _changed(item, "status")
 
 
 @blueprint.post("/<code>/cancel")
@@ -239,7 +254,14 @@ def cancel(code: str):
     except EdgeError as error:
         errors = FieldErrors(reason=message_for(error, gettext("Reason")))
         return _render_detail(item, errors, reason, error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+    return _changed(item, "cancelled")
+
+
+def _changed(item, done: str):
+    """Back to the work queue when the change was made there, else to the intake."""
+    if form_value("back") == "queue":
+        return redirect(url_for("dashboard.home", done=done, _anchor="queue"), 303)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done=done), 303)
 
 
 @blueprint.get("/<code>/receipt")
