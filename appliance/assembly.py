@@ -72,14 +72,16 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     card_reader = card.build(box)
     front_panel = gpio.build(box)
     workers = [*sync_part.workers, *printer_part.workers]
-    hooks = [*printer_part.intake_hooks]
+    hooks, status_hooks = [*printer_part.intake_hooks], []
     if modem_part is not None:
         workers += modem_part.workers
         hooks += modem_part.intake_hooks
+        status_hooks += modem_part.status_hooks
     workers += [worker for worker in (card_reader, front_panel) if worker is not None]
     return Parts(sync=sync_part, devices=devices.build(box), printer=printer_part,
                  modem=modem_part, card_reader=card_reader, gpio=front_panel,
-                 workers=tuple(workers), intake_hooks=tuple(hooks))
+                 workers=tuple(workers), intake_hooks=tuple(hooks),
+                 status_hooks=tuple(status_hooks))
 
 
 def open_box(home: Path, settings: Settings | None = None, clock=None,

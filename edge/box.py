@@ -47,7 +47,9 @@ class Box:
         self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
-        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
+        self.status_hooks: list = []
+        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks,
+                                     self.status_hooks)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's
@@ -56,6 +58,7 @@ class Box:
             raise RuntimeError("this box has its parts already")
         self.parts = parts
         self.intake_hooks.extend(parts.intake_hooks)
+        self.status_hooks.extend(parts.status_hooks)
 
     @property
     def workers(self) -> list[Worker]:

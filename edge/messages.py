@@ -73,6 +73,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake.reason_required": {
         "fa": "برای لغو درخواست، دلیل آن را بنویسید.",
         "en": "Cancelling needs a reason."},
+    "sms.not_found": {
+        "fa": "این پیامک برای این درخواست پیدا نشد.",
+        "en": "This intake has no such SMS."},
+    "sms.opted_out": {
+        "fa": "این شماره با «۱۱» پیامک‌های اطلاع‌رسانی را لغو کرده است.",
+        "en": "This number has opted out of informational SMS (it replied 11)."},
     "intake.power_fail": {
         "fa": "برق اصلی قطع است؛ تا وصل شدن برق درخواست جدید ثبت نمی‌شود.",
         "en": "Mains power has failed; new intakes wait until power returns."},
