@@ -191,4 +191,13 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
+                            "reason": sms["reason"][lang] if sms["reason"] else None}
+                           for sms in texts_about(item)]
     return document
+
+
+def texts_about(item: Intake) -> list[dict]:
+    """The SMS sent about the intake; none where the box has no modem."""
+    modem = box().parts.modem
+    return modem.messages_about(item.tracking_code) if modem is not None else []

@@ -74,7 +74,16 @@ INTAKE = {
         ("fee_rials", "integer"), ("tariff_version", "string"), ("national_code", "string"),
         ("full_name", "string"), ("mobile", "string"), ("fields", "object"),
         ("payment", "object"), ("status", "string"), ("created_at", "string"),
-        ("operator", "string"), ("history", "array"), ("location", "string")]},
+        ("operator", "string"), ("history", "array"), ("location", "string")]}
+    | {"sms": {"type": "array", "description": "the texts sent to the citizen about it "
+                                               "(one intake only)",
+               "items": {"type": "object", "properties": {
+                   "kind": {"type": "string", "enum": ["tracking_code", "done", "cancelled"]},
+                   "state": {"type": "string",
+                             "enum": ["queued", "sending", "sent", "delivered", "failed"]},
+                   "at": {"type": "string", "description": "when it reached that state"},
+                   "reason": {"type": ["string", "null"],
+                              "description": "why it failed (or the last try did)"}}}}},
 }
 
 SERVICE = {

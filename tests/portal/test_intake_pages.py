@@ -193,3 +193,25 @@ def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
     audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (audit.action, audit.subject) == ("receipt.reprinted", code)
     assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
+
+
+def test_the_intake_page_lists_its_texts_and_sends_a_failed_one_again(portal, operator_client):
+    from tests.modem import fit_modem
+    part = fit_modem(portal.box)
+    code = make_intake(operator_client)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "پیامک‌ها" in page and "در صف ارسال" in page and "resend-" not in page
+    part.outbox.withdraw("+989121234567", {"en": "no network", "fa": "شبکه نیست"})
+    [failed] = part.outbox.about(code)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "ناموفق" in page and "شبکه نیست" in page and f'id="resend-{failed.id}"' in page
+    answer = operator_client.post(f"/intakes/{code}/sms/{failed.id}/resend")
+    assert answer.status_code == 303
+    assert "پیامک برای ارسال دوباره در صف قرار گرفت." in operator_client.get(answer.headers["Location"]).text
+    assert [sms.status for sms in part.outbox.about(code)] == ["failed", "queued"]
+    assert operator_client.post(f"/intakes/{code}/sms/999/resend").status_code == 404
+
+
+def test_the_intake_page_of_a_box_without_a_modem_has_no_texts(portal, operator_client):
+    code = make_intake(operator_client)
+    assert "پیامک‌ها" not in operator_client.get(f"/intakes/{code}").text
