@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import edge.schema
+import edge.voice.schema
 import hardware.modem.schema
 import hardware.printer.schema
 import sync_agent.schema
@@ -23,6 +24,7 @@ from edge.db import Store
 from edge.keys import DeviceKeys
 from edge.parts import Parts
 from edge.settings import Settings
+from edge.voice import settings as voice_settings
 from hardware.card import settings as card_settings
 from hardware.gpio import settings as gpio_settings
 from hardware.modem import settings as modem_settings
@@ -30,10 +32,10 @@ from hardware.printer import settings as printer_settings
 from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
-SCHEMAS = (edge.schema, sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
+SCHEMAS = (edge.schema, edge.voice.schema, sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
            web.schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
-SETTINGS = (*core_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
+SETTINGS = (*core_settings.SETTINGS, *voice_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
             *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)
 
 

@@ -243,4 +243,5 @@ def test_an_intake_shows_the_texts_sent_about_it(api, server):
 
 def test_a_box_without_a_modem_lists_no_texts(api):
     code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
-    assert api.get(f"/api/v1/intakes/{code}").json()["sms"] == []
+    shown = api.get(f"/api/v1/intakes/{code}").json()
+    assert (shown["sms"], shown["rating"]) == ([], None)

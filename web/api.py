@@ -15,6 +15,7 @@ from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
+from edge.voice.ratings import rating_json
 from web import openapi, schemas
 from web.errors import request_language
 from web.validation import validate
@@ -191,6 +192,7 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["rating"] = rating_json(box().ratings.of(item))
         document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
                             "reason": sms["reason"][lang] if sms["reason"] else None}
                            for sms in texts_about(item)]

@@ -75,7 +75,13 @@ INTAKE = {
         ("full_name", "string"), ("mobile", "string"), ("fields", "object"),
         ("payment", "object"), ("status", "string"), ("created_at", "string"),
         ("operator", "string"), ("history", "array"), ("location", "string")]}
-    | {"sms": {"type": "array", "description": "the texts sent to the citizen about it "
+    | {"rating": {"type": ["object", "null"], "description": "the citizen's rating, or null",
+                  "properties": {"service": {"type": "integer", "minimum": 1, "maximum": 5},
+                                 "staff": {"type": ["integer", "null"], "minimum": 1,
+                                           "maximum": 5},
+                                 "channel": {"type": "string", "enum": ["sms", "counter"]},
+                                 "at": {"type": "string"}}},
+       "sms": {"type": "array", "description": "the texts sent to the citizen about it "
                                                "(one intake only)",
                "items": {"type": "object", "properties": {
                    "kind": {"type": "string", "enum": ["tracking_code", "done", "cancelled"]},

@@ -80,7 +80,7 @@ def build(box) -> ModemPart | None:
     worker = ModemWorker(modem, outbox, box.clock, on_network_time=clock_offer(box.clock),
                          status_file=status_path(box.home), openers=tuple(openers),
                          closers=tuple(closers))
-    citizen = CitizenSms(outbox, OptOuts(box.store, box.clock), settings, worker.wake)
+    citizen = CitizenSms(outbox, OptOuts(box.store, box.clock), box.ratings, settings, worker.wake)
     worker.on_received = citizen.on_received
     if not settings["modem.delivery_reports"]:
         modem.info.delivery_reports = False

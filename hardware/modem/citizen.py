@@ -5,7 +5,8 @@ asks for a rating: a reply of one digit, 1 to 5). Each text is a template in
 the settings and ends with the opt-out line «لغو ۱۱» (Iranian rules for
 informational SMS): a reply of 11 stops them for that number, 12 resumes;
 the latest reply rules, and what is still queued for a number that opts out
-is withdrawn. A reply is handled in the transaction that stores it, before
+is withdrawn. Any other reply goes to the ratings (`edge.voice.ratings`),
+which keep it whatever it is. A reply is handled in the transaction that stores it, before
 its copy on the SIM is deleted, so a box stopped half-way handles it again
 on the next start and loses nothing.
 """
@@ -18,6 +19,7 @@ from typing import Callable
 
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, NotFound
+from edge.voice.ratings import RatingBook
 from hardware.modem.outbox import Received, RecipientError, SmsOutbox, normalize_recipient
 from hardware.modem.pdu import PduError
 from hardware.modem.settings import (DEFAULT_CANCELLED_SMS, DEFAULT_DONE_SMS, DEFAULT_INTAKE_SMS,
@@ -84,9 +86,11 @@ class CitizenSms:
     """The modem part's hooks into the life of an intake, its handler of
     replies, and the intake page's list of texts with "send again"."""
 
-    def __init__(self, outbox: SmsOutbox, opt_outs: OptOuts, settings, wake: Callable[[], None]):
+    def __init__(self, outbox: SmsOutbox, opt_outs: OptOuts, ratings: RatingBook, settings,
+                 wake: Callable[[], None]):
         self.outbox = outbox
         self.opt_outs = opt_outs
+        self.ratings = ratings
         self.settings = settings
         self.wake = wake
 
@@ -97,24 +101,26 @@ class CitizenSms:
 
     def on_status(self, intake, before: str) -> None:
         purpose = STATUS_PURPOSES.get(intake.status)
-        if purpose is not None:
-            self._text_about(intake, purpose)
+        if purpose is not None and self._text_about(intake, purpose) and purpose == "intake.done":
+            self.ratings.asked(intake)   # the done text asks for a rating
 
-    def _text_about(self, intake, purpose: str) -> None:
+    def _text_about(self, intake, purpose: str) -> bool:
+        """Queue the text `purpose` about `intake`; True when one was queued."""
         _, setting, default = TEXTS[purpose]
         template = self.settings[setting]
         mobile = getattr(intake, "mobile", None)
         if not mobile or not template:
-            return
+            return False
         text = fill(template, default, self._values(intake))
         try:
             queued = self._queue(mobile, text, purpose, intake.tracking_code)
         except (RecipientError, PduError) as error:
             # The intake stands; a citizen without a usable number has the paper receipt.
             log.warning("no SMS for intake %s: %s", intake.tracking_code, error)
-            return
+            return False
         if queued:
             self.wake()
+        return queued
 
     def _values(self, intake) -> dict:
         service = getattr(intake, "service", None)
@@ -131,22 +137,22 @@ class CitizenSms:
 
     # --- replies ------------------------------------------------------------------------
 
-    def on_received(self, received: Received) -> bool:
-        """11 or 12 from a citizen; True when the reply was one of them.
-        Runs inside the transaction that stored the reply."""
-        command = reply_command(received.text)
-        if command is None:
-            return False
+    def on_received(self, received: Received) -> str:
+        """A citizen's SMS: 11 or 12, else a rating or a reply kept unread;
+        returns what it was. Runs inside the transaction that stored it."""
         try:
             number = normalize_recipient(received.sender)
-        except RecipientError:
-            return False
+        except RecipientError:   # an operator's or a bank's name: nobody to answer
+            return "not_a_citizen"
+        command = reply_command(received.text)
+        if command is None:
+            return self.ratings.take_reply(number, received.text)
         with self.outbox.store.write():
             self.opt_outs.record(number, command == STOP, received.id)
             if command == STOP:
                 withdrawn = self.outbox.withdraw(number, OPTED_OUT_WORDS)
                 log.info("%s opted out of SMS; %d queued withdrawn", number, withdrawn)
-        return True
+        return "opted_out" if command == STOP else "opted_in"
 
     # --- the intake page ------------------------------------------------------------------
 
