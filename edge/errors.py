@@ -1,7 +1,7 @@
 """Domain errors: a code, the field it concerns, and an HTTP status.
 
-The message is looked up by code in `edge.messages` in the reader's language,
-so the same error reads well in the API, the portal and the console.
+The message is looked up by code in `edge.messages` through the reader's
+translator, so the same error reads well in the API, the portal and the console.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from edge import messages
+from edge.i18n import ENGLISH, Translator
 
 
 class EdgeError(Exception):
@@ -22,11 +23,11 @@ class EdgeError(Exception):
         self.field = field
         self.params = params
 
-    def message(self, lang: str = "fa") -> str:
-        return messages.text(self.code, lang, **self.params)
+    def message(self, translator: Translator) -> str:
+        return messages.text(self.code, translator, **self.params)
 
     def __str__(self) -> str:
-        return self.message("en")
+        return self.message(ENGLISH)   # msgids are English: str() needs no catalogue
 
 
 class InvalidInput(EdgeError, ValueError):

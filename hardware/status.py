@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from edge.i18n import phrase
+
 log = logging.getLogger(__name__)
 
 
 def device_statuses(box) -> dict[str, dict]:
     """{"printer": {...}, "modem": {...}, "card": {...}, "gpio": {...}}; each has
-    "state", "ok" and "words" ({"en", "fa"}); a device whose status fails says so."""
+    "state", "ok" and "words" (an `edge.i18n.phrase`); a device whose status fails says so."""
     from hardware import card, gpio, modem, printer
     sources = {"printer": printer.status, "modem": modem.status, "card": card.status,
                "gpio": gpio.status}
@@ -20,5 +22,5 @@ def device_statuses(box) -> dict[str, dict]:
         except Exception as error:   # one broken device must not hide the others
             log.exception("%s status failed", name)
             found[name] = {"device": name, "state": "error", "ok": False,
-                           "words": {"en": f"status unavailable: {error}", "fa": "وضعیت در دسترس نیست"}}
+                           "words": phrase("status unavailable: %(error)s", error=str(error))}
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from edge.i18n import N_, phrase
 from sync_agent import bundle as bundles, state
 from sync_agent.agent import parse_time
 
@@ -40,8 +41,8 @@ def status(box, agent=None) -> dict:
         "last_attempt_at": state.get(box.store, state.LAST_ATTEMPT),
         "last_error": last_error,
         "last_error_code": state.get(box.store, state.LAST_ERROR_CODE, "") if last_error else "",
-        "last_error_fa": _in_persian(state.get(box.store, state.LAST_ERROR_CODE, ""), last_error)
-        if last_error else "",
+        "last_error_words": _error_words(state.get(box.store, state.LAST_ERROR_CODE, ""), last_error)
+        if last_error else None,
         "last_error_at": state.get(box.store, state.LAST_ERROR_AT) if last_error else None,
         "consecutive_failures": state.get(box.store, state.FAILURES, 0),
         "clock_skew_ms": state.get(box.store, state.SKEW_MS),
@@ -53,18 +54,19 @@ def status(box, agent=None) -> dict:
     }
 
 
-ERRORS_FA = {
-    "unreachable": "دسترسی به درگاه مرکزی ممکن نشد؛ دوباره تلاش می‌شود.",
-    "timeout": "درگاه مرکزی به‌موقع پاسخ نداد؛ دوباره تلاش می‌شود.",
-    "not_enrolled": "این دستگاه در درگاه مرکزی ثبت نشده است؛ کارشناس فنی باید آن را ثبت کند.",
-    "internal": "خطای داخلی در ارسال؛ جزئیات در گزارش سامانه است.",
-    "refused": "درگاه مرکزی ارسال را نپذیرفت",
+# The last error by its code, for people; a refusal keeps the gateway's own words.
+ERRORS = {
+    "unreachable": N_("The central gateway could not be reached; trying again."),
+    "timeout": N_("The central gateway did not answer in time; trying again."),
+    "not_enrolled": N_("This box is not enrolled with the central gateway; a technician "
+                       "must enrol it."),
+    "internal": N_("An internal error while sending; the details are in the system log."),
+    "refused": N_("The central gateway refused the sending: %(error)s"),
 }
 
 
-def _in_persian(code: str, words: str) -> str:
-    text = ERRORS_FA.get(code or "refused", ERRORS_FA["refused"])
-    return f"{text}: {words}" if code in ("refused", "") else text
+def _error_words(code: str, error: str) -> dict:
+    return phrase(ERRORS.get(code or "refused", ERRORS["refused"]), error=error)
 
 
 def summary(enrolled: bool, depth: int, oldest_age: int | None, last_error: str,

@@ -8,9 +8,12 @@ import pytest
 
 from edge import audit
 from edge.errors import Conflict, Forbidden, InvalidInput
+from edge.i18n import MessageCatalogue
 from edge.intake import IntakeQuery, IntakeRequest, search
 from tests.conftest import make_user
 from tests.helpers import wait_until
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 def request(**overrides) -> IntakeRequest:
@@ -126,7 +129,7 @@ def test_status_goes_received_in_progress_done(box, operator):
     with pytest.raises(Conflict) as caught:
         box.intakes.cancel(intake.tracking_code, operator, "too late")
     assert caught.value.code == "intake.bad_transition"
-    assert "«انجام‌شده»" in caught.value.message("fa")
+    assert "«انجام‌شده»" in caught.value.message(PERSIAN)
 
 
 def test_cancel_needs_a_reason_and_is_audited(box, operator):
@@ -146,7 +149,7 @@ def test_revoked_or_expired_licence_stops_new_intakes(box, clock, operator):
     Office.update(licence_status="revoked").execute()
     with pytest.raises(Forbidden) as caught:
         box.intakes.create(request(), operator)
-    assert "لغوشده" in caught.value.message("fa")
+    assert "لغوشده" in caught.value.message(PERSIAN)
     Office.update(licence_status="active",
                   licence_expires=clock.now() - timedelta(days=1)).execute()
     with pytest.raises(Forbidden, match="expired"):

@@ -8,6 +8,7 @@ from hypothesis import assume, given, strategies as st
 
 from edge import roles, users
 from edge.errors import Conflict, Forbidden, InvalidInput, NotFound
+from edge.i18n import ENGLISH, MessageCatalogue
 from tests.conftest import make_user
 
 
@@ -65,7 +66,7 @@ def test_bind_then_login_by_card(box, operator, supervisor):
 def test_only_an_active_supervisor_binds(box, operator, supervisor):
     with pytest.raises(Forbidden) as caught:
         users.bind_card(box.store, box.events, "ali", "04A1B2C3", operator)
-    assert caught.value.message("en") == "Only a supervisor can give a card to a user."
+    assert caught.value.message(ENGLISH) == "Only a supervisor can give a card to a user."
     assert caught.value.status == 403
     supervisor.active = False
     with pytest.raises(Forbidden):
@@ -77,7 +78,7 @@ def test_a_card_has_one_holder(box, operator, supervisor):
     users.bind_card(box.store, box.events, "ali", "04A1B2C3", supervisor)
     with pytest.raises(Conflict) as caught:
         users.bind_card(box.store, box.events, "reza", "04 a1 b2 c3", supervisor)
-    assert caught.value.message("fa") == "این کارت به کاربر دیگری داده شده است."
+    assert caught.value.message(MessageCatalogue().translator("fa")) == "این کارت به کاربر دیگری داده شده است."
     assert users.user_for_card(box.store, "04A1B2C3").username == "ali"
 
 

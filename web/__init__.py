@@ -16,6 +16,7 @@ def create_app(box, config: dict | None = None) -> Flask:
     # imports this package for every `edge` command, and most never serve a page.
     from flask import Flask
 
+    from edge.i18n import MessageCatalogue
     from web import api, errors, portal
 
     app = Flask(__name__)
@@ -24,6 +25,7 @@ def create_app(box, config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.extensions["message_catalogue"] = MessageCatalogue()
     errors.init_app(app, html_renderer=portal.render_error)
     app.register_blueprint(api.blueprint)
     portal.init_app(app, box)

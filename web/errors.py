@@ -9,7 +9,8 @@ from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from edge.errors import EdgeError
-from edge.messages import pick_language, text
+from edge.i18n import LANGUAGES, Translator, pick_language
+from edge.messages import text
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +21,14 @@ _HTTP_CODES = {404: "route.not_found", 405: "method.not_allowed", 413: "body.too
 def request_language() -> str:
     """?lang=, else the portal's choice, else Accept-Language, else the box's setting."""
     chosen = request.args.get("lang") or getattr(g, "lang", None)
-    if chosen in ("fa", "en"):
+    if chosen in LANGUAGES:
         return chosen
     return pick_language(request.headers.get("Accept-Language"),
                          current_app.config.get("DEFAULT_LANGUAGE", "fa"))
+
+
+def request_translator() -> Translator:
+    return current_app.extensions["message_catalogue"].translator(request_language())
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict:
@@ -34,8 +39,7 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 
 
 def json_error(status: int, code: str, field: str | None = None, /, **params):
-    lang = request_language()
-    return jsonify(error_body(code, text(code, lang, **params), field)), status
+    return jsonify(error_body(code, text(code, request_translator(), **params), field)), status
 
 
 def wants_json() -> bool:
@@ -48,7 +52,7 @@ def init_app(app: Flask, html_renderer=None) -> None:
     def render(status: int, code: str, field=None, /, **params):
         if wants_json() or html_renderer is None:
             return json_error(status, code, field, **params)
-        return html_renderer(status, code, text(code, request_language(), **params))
+        return html_renderer(status, code, text(code, request_translator(), **params))
 
     @app.errorhandler(EdgeError)
     def domain_error(error: EdgeError):

@@ -9,6 +9,7 @@ import click
 from appliance.cli.card import card_group
 from appliance.cli.context import CliContext, EdgeCommandError, global_options
 from appliance.cli.modem import modem_group
+from edge.i18n import ENGLISH, is_phrase
 from hardware.status import device_statuses
 
 
@@ -29,8 +30,15 @@ def status_command(obj: CliContext) -> None:
         return
     for name, part in parts.items():
         # modem, card and gpio give "state" as a code and "words" for people
-        state = part.get("words", {}).get("en") or part.get("state", "unknown")
+        state = _in_english(part.get("words")) or part.get("state", "unknown")
         click.echo(f"{name}: {state}{_extra(part)}")
+
+
+def _in_english(words) -> str | None:
+    if is_phrase(words):
+        return ENGLISH.say(words)
+    # the modem's and the device errors' {"en", "fa"}, until they move to the catalogue
+    return words.get("en") if isinstance(words, dict) else None
 
 
 def _extra(part: dict) -> str:

@@ -7,17 +7,18 @@ finding a card's user are rules of the core (`edge.users.bind_card`,
 
 from __future__ import annotations
 
+from edge.i18n import phrase
+
 
 def status(box) -> dict:
     service = box.parts.card_reader
     spec = box.settings["card.reader"]
     if spec.strip() in ("", "none"):
         return {"device": "card", "reader": spec, "state": "disabled", "ok": True,
-                "words": {"en": "no card reader configured", "fa": "کارت‌خوانی تنظیم نشده است"}}
+                "words": phrase("no card reader configured")}
     if service is None:
         return {"device": "card", "reader": spec, "state": "unknown", "ok": False,
-                "words": {"en": "the box is not running, card reader state unknown",
-                          "fa": "دستگاه در حال اجرا نیست؛ وضعیت کارت‌خوان نامعلوم است"}}
+                "words": phrase("the box is not running, card reader state unknown")}
     return service.status()
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from edge.i18n import phrase
 from hardware.card.errors import CardReaderError, NoCard
 
 log = logging.getLogger(__name__)
@@ -109,14 +110,13 @@ class CardService:
         with self._condition:
             error, last, present = self._error_seen, self._last, self._present
         if not self._running:
-            state, words = "stopped", {"en": "card reader not running", "fa": "کارت‌خوان فعال نیست"}
+            state, words = "stopped", phrase("card reader not running")
         elif error is not None:
             state, words = error.code, error.words()
         elif present:
-            state, words = "card_present", {"en": "a card is on the reader", "fa": "کارت روی کارت‌خوان است"}
+            state, words = "card_present", phrase("a card is on the reader")
         else:
-            state, words = "ready", {"en": "ready: hold a card to the reader",
-                                     "fa": "آماده: کارت را نزدیک کارت‌خوان بگیرید"}
+            state, words = "ready", phrase("ready: hold a card to the reader")
         return {"device": "card", "reader": self.reader_spec, "state": state,
                 "ok": error is None and self._running, "words": words,
                 "last_card_at": last.at.isoformat() if last else None}

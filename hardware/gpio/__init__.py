@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+from edge.i18n import phrase
+
 
 def status(box) -> dict:
     worker = box.parts.gpio
     if worker is None:
         enabled = box.settings["gpio.enabled"]
         return {"device": "gpio", "state": "disabled" if not enabled else "unknown", "ok": True,
-                "words": {"en": "GPIO front panel off (gpio.enabled = false)" if not enabled
-                          else "the box is not running, front panel state unknown",
-                          "fa": "پنل GPIO خاموش است" if not enabled else "وضعیت پنل نامعلوم است"}}
+                "words": phrase("GPIO front panel off (gpio.enabled = false)") if not enabled
+                else phrase("the box is not running, front panel state unknown")}
     return worker.status()

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Callable
 
+from edge.i18n import phrase
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import WORDS, light_state
 
@@ -174,19 +175,19 @@ class GpioWorker:
         panel = self.panel
         if self.error:
             return {"device": "gpio", "state": "unavailable", "ok": False,
-                    "words": {"en": f"GPIO front panel unavailable: {self.error}",
-                              "fa": "پنل GPIO در دسترس نیست"}}
+                    "words": phrase("GPIO front panel unavailable: %(error)s",
+                                    error=str(self.error))}
         if panel is None:
             return {"device": "gpio", "state": "stopped", "ok": True,
-                    "words": {"en": "front panel stopped", "fa": "پنل جلو متوقف است"}}
+                    "words": phrase("front panel stopped")}
         light = panel.shown or "online"
-        english, persian = WORDS[light]
+        words = phrase(WORDS[light])
         power = "battery" if panel.power_failed else "mains"
         if power == "battery":
-            english, persian = "on battery: new intakes stopped", "روی باتری: پذیرش جدید متوقف شد"
+            words = phrase("on battery: new intakes stopped")
         return {"device": "gpio", "state": light, "ok": True, "power": power,
                 "accepting_intakes": bool(self.box.intakes.accepting),
-                "shutting_down": self.shutting_down, "words": {"en": english, "fa": persian}}
+                "shutting_down": self.shutting_down, "words": words}
 
 
 def build(box) -> GpioWorker | None:

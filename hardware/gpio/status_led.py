@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edge.i18n import N_
+
 STATES = ("online", "backlog", "offline", "fault")
 
 
@@ -25,10 +27,10 @@ PATTERNS = {
 }
 
 WORDS = {
-    "online": ("online, everything sent", "برخط؛ همه چیز ارسال شده"),
-    "backlog": ("online, records waiting to be sent", "برخط؛ رکوردهایی در صف ارسال"),
-    "offline": ("offline: working without the centre", "بدون اتصال: کار بدون مرکز"),
-    "fault": ("a device needs attention", "دستگاهی نیاز به رسیدگی دارد"),
+    "online": N_("online, everything sent"),
+    "backlog": N_("online, records waiting to be sent"),
+    "offline": N_("offline: working without the centre"),
+    "fault": N_("a device needs attention"),
 }
 
 BACKLOG_RECORDS = 20

@@ -277,7 +277,7 @@ def status_answer(which: int, *, online: bool = True, cover_open: bool = False,
 
 
 # What a printer (or the way to it) can be in; the words are in English here
-# and in Persian in overview.STATE_FA.
+# and, for people, in queue.STATE_NAMES (the catalogue says them in Persian).
 STATE_CODES = ("ready", "paper_near_end", "paper_out", "cover_open", "offline", "error",
                "no_answer", "unreachable", "stalled")
 

@@ -2,14 +2,14 @@
 
 Each state comes three ways: `state` (English words, with details),
 `state_code` (one of escpos.STATE_CODES or printing, idle, failed) and
-`state_fa` (Persian words for the portal)."""
+`state_words` (a catalogue phrase the portal says in the reader's language)."""
 
 from __future__ import annotations
 
 import json
 
-from edge.digits import to_persian_digits
-from hardware.printer.queue import STATE_FA
+from edge.i18n import phrase
+from hardware.printer.queue import state_phrase
 
 
 def _last_status(box) -> dict | None:
@@ -20,7 +20,7 @@ def _last_status(box) -> dict | None:
     details = json.loads(record.details)
     code = details.get("code", "error")
     return {"url": record.url, "state": record.state, "state_code": code,
-            "state_fa": STATE_FA.get(code, ""), "details": details,
+            "state_words": state_phrase(code), "details": details,
             "checked_at": record.checked_at.isoformat()}
 
 
@@ -78,7 +78,8 @@ def jobs_overview(box, limit: int = 20) -> dict:
     if failed:
         state = f"{len(failed)} receipt(s) not printed yet: {failed[-1]['last_error']}"
         code = "failed"
-        state_fa = f"{to_persian_digits(len(failed))} رسید چاپ نشده: {failed[-1]['last_error_fa']}"
+        state_words = phrase("%(num)s receipt(s) not printed yet: %(reason)s", num=len(failed),
+                             reason=failed[-1]["last_error_words"] or failed[-1]["last_error"])
     elif counts["queued"] or counts["printing"]:
         state, code = "printing", "printing"
     elif last:
@@ -86,11 +87,11 @@ def jobs_overview(box, limit: int = 20) -> dict:
     else:
         state, code = "idle", "idle"
     if code != "failed":
-        state_fa = STATE_FA.get(code, "")
+        state_words = state_phrase(code)
     preview = sim_dir(box.home) / "latest.png"
     jobs = box.store.models.PrintJob
     recent = jobs.select().order_by(jobs.id.desc()).limit(limit)
-    return {"state": state, "state_code": code, "state_fa": state_fa,
+    return {"state": state, "state_code": code, "state_words": state_words,
             "url": box.settings["printer.url"], "counts": counts,
             "last_status": last, "failed": failed,
             "recent": [job_dict(job) for job in recent],

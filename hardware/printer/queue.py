@@ -17,29 +17,34 @@ from typing import Callable
 
 from peewee import fn
 
+from edge.i18n import N_, phrase
 from hardware.printer.receipt import Receipt
 from hardware.printer.schema import DONE, FAILED, PRINTING, QUEUED, PrintJob
 
 log = logging.getLogger(__name__)
 
-# Persian words for the printer's states (escpos.STATE_CODES) and the other
-# reasons a job can fail, for the portal.
-STATE_FA = {
-    "ready": "آماده",
-    "paper_near_end": "آماده؛ کاغذ رو به پایان است",
-    "paper_out": "کاغذ چاپگر تمام شده است",
-    "cover_open": "درِ چاپگر باز است",
-    "offline": "چاپگر آفلاین است",
-    "error": "چاپگر خطا دارد",
-    "no_answer": "چاپگر پاسخ نمی‌دهد",
-    "unreachable": "چاپگر در دسترس نیست",
-    "stalled": "چاپگر داده نمی‌پذیرد",
-    "render_failed": "رسید رسم نشد",
-    "interrupted": "چاپ نیمه‌کاره ماند (خاموشی یا راه‌اندازی دوباره)",
-    "printing": "در حال چاپ",
-    "idle": "بیکار",
-    "failed": "رسیدهای چاپ‌نشده در انتظار تلاش دوباره",
+# The printer's states (escpos.STATE_CODES) and the other reasons a job can
+# fail, as people read them (the portal says them in the reader's language).
+STATE_NAMES = {
+    "ready": N_("ready"),
+    "paper_near_end": N_("ready; the paper is running out"),
+    "paper_out": N_("the printer is out of paper"),
+    "cover_open": N_("the printer's cover is open"),
+    "offline": N_("the printer is offline"),
+    "error": N_("the printer reports an error"),
+    "no_answer": N_("the printer does not answer"),
+    "unreachable": N_("the printer cannot be reached"),
+    "stalled": N_("the printer takes no data"),
+    "render_failed": N_("the receipt could not be drawn"),
+    "interrupted": N_("printing stopped half-way (a power cut or a restart)"),
+    "printing": N_("printing"),
+    "idle": N_("idle"),
+    "failed": N_("receipts not printed, waiting to be tried again"),
 }
+
+
+def state_phrase(code: str) -> dict | None:
+    return phrase(STATE_NAMES[code]) if code in STATE_NAMES else None
 
 STATE_WORDS = {
     QUEUED: "waiting to print",
@@ -167,7 +172,7 @@ def job_dict(job: PrintJob) -> dict:
             "state": job.state, "state_words": STATE_WORDS[job.state],
             "attempts": job.attempts, "last_error": job.last_error,
             "last_error_code": job.last_error_code,
-            "last_error_fa": STATE_FA.get(job.last_error_code, "") if job.last_error else "",
+            "last_error_words": state_phrase(job.last_error_code) if job.last_error else None,
             "created_at": job.created_at.isoformat(),
             "next_attempt_at": job.next_attempt_at.isoformat(),
             "printed_at": job.printed_at.isoformat() if job.printed_at else None,

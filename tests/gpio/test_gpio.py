@@ -10,6 +10,7 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 
 from edge.errors import Conflict
+from edge.i18n import ENGLISH, MessageCatalogue
 from edge.intake import IntakeRequest
 from edge.parts import Parts
 from hardware import gpio
@@ -17,6 +18,8 @@ from hardware.gpio.appliance import GpioWorker, build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
 from tests.helpers import wait_until
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 PINS = Pins(led=17, button=27, buzzer=22, power_fail=6, power_fail_active_high=True)
 
@@ -155,7 +158,8 @@ def test_led_follows_the_box(box, factory, worker_for):
     assert wait_until(lambda: worker.status()["state"] == "online")
     state["now"] = "offline"
     assert wait_until(lambda: worker.status()["state"] == "offline")
-    assert worker.status()["words"]["en"] == "offline: working without the centre"
+    assert ENGLISH.say(worker.status()["words"]) == "offline: working without the centre"
+    assert PERSIAN.say(worker.status()["words"]) == "بدون اتصال: کار بدون مرکز"
 
 
 def test_no_usable_gpio_is_a_message(box, factory):
@@ -192,7 +196,9 @@ def test_device_statuses_for_the_hardware_page(box):
     box.fit(Parts(modem=modem.build(box), card_reader=card.build(box)))
     statuses = device_statuses(box)
     assert {"modem", "card", "gpio"} <= set(statuses)
-    for name in ("modem", "card", "gpio"):
-        assert set(statuses[name]["words"]) == {"en", "fa"} and "state" in statuses[name]
+    for name in ("card", "gpio"):
+        said = statuses[name]["words"]
+        assert "state" in statuses[name] and PERSIAN.say(said) != ENGLISH.say(said)   # translated
+    assert set(statuses["modem"]["words"]) == {"en", "fa"}   # the running modem's own words
     assert statuses["card"]["state"] == "stopped"     # attached, workers not started
     box.parts.card_reader.stop()

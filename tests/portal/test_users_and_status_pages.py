@@ -7,7 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from edge.i18n import phrase
 from edge.parts import Parts
+from hardware.printer.queue import STATE_NAMES
+from sync_agent.report import ERRORS
 from tests.portal.conftest import Browserish, field_error, input_value, logged_in, make_intake
 from web import create_app
 
@@ -99,7 +102,7 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
                                    "oldest_unsent_age_seconds": 7200, "enrolled": True,
                                    "last_success": None}, devices={
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
-                    "state_fa": "آماده", "paper": "کم",
+                    "state_words": phrase(STATE_NAMES["ready"]), "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
         "modem": {"signal": "۳ از ۵", "numbers": ["+989121234567", "+989351112233"]},
         "card": {"device": "card", "state": "unknown", "ok": False,
@@ -199,7 +202,8 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     portal.box.fit(reporting(sync={
         "state": "backing_off", "enrolled": True, "gateway": "https://gw.example/v1",
         "queue_depth": 4, "oldest_unsent_age_seconds": 5400, "last_success_age_seconds": 90000,
-        "last_error": "connection refused", "last_error_fa": "دسترسی به درگاه مرکزی ممکن نشد",
+        "last_error": "connection refused", "last_error_code": "unreachable",
+        "last_error_words": phrase(ERRORS["unreachable"], error="connection refused"),
         "last_error_at": "2026-12-01T08:00:00+00:00", "licence_status": "active",
         "bundle_error": "", "summary": "4 record(s) waiting", "acked_seq": 17}))
     technician = logged_in(portal, "technician")
@@ -210,4 +214,4 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     assert "connection refused" not in page and "record(s)" not in page and "۱۷" not in page
     technician.post("/language", {"lang": "en"})
     english = technician.get("/sync").text
-    assert "connection refused" in english and "1 day ago" in english
+    assert "The central gateway could not be reached" in english and "1 day ago" in english

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import pytest
 
+from edge.i18n import ENGLISH, MessageCatalogue
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
 from hardware.printer.simulator import PtyPrinter, SimState
 from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
+
+PERSIAN = MessageCatalogue().translator("fa")
 
 
 @pytest.fixture
@@ -59,7 +62,7 @@ def test_worker_prints_the_receipt_of_an_intake(box, simulator):
     assert printed.qr_payloads == [intake.tracking_code.encode()]
     overview = jobs_overview(box)
     assert overview["state"] == "ready" and overview["failed"] == []
-    assert overview["state_code"] == "ready" and overview["state_fa"] == "آماده"
+    assert overview["state_code"] == "ready" and PERSIAN.say(overview["state_words"]) == "آماده"
     assert overview["recent"][0]["state_words"] == "printed"
     assert not box.parts.printer.worker.run_once()     # nothing else due
 
@@ -76,7 +79,9 @@ def test_failed_print_is_kept_shown_and_retried(box, simulator, clock):
     assert overview["failed"][0]["tracking_code"] == intake.tracking_code
     assert "paper out" in overview["state"] and overview["state_code"] == "failed"
     assert overview["failed"][0]["last_error_code"] == "paper_out"
-    assert overview["state_fa"] == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert PERSIAN.say(overview["state_words"]) == "۱ رسید چاپ نشده: کاغذ چاپگر تمام شده است"
+    assert ENGLISH.say(overview["state_words"]) == ("1 receipt(s) not printed yet: "
+                                                    "the printer is out of paper")
     assert "paper out" in status(box, probe=False)["state"]
     assert simulator.printed == []
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from edge.clock import FakeClock
+from edge.i18n import MessageCatalogue
 from sync_agent import state
 from wire.encoding import public_bytes
 from wire.errors import SealError
@@ -103,7 +104,8 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
     report = status(tb.box)
     assert report["queue_depth"] == 2 and "connection refused" in report["last_error"]
     assert report["last_error_code"] == "unreachable"
-    assert report["last_error_fa"].startswith("دسترسی به درگاه مرکزی ممکن نشد")
+    persian = MessageCatalogue().translator("fa")
+    assert persian.say(report["last_error_words"]).startswith("دسترسی به درگاه مرکزی ممکن نشد")
     assert report["oldest_unsent_age_seconds"] >= 0
     assert "waiting" in report["summary"]
     # full jitter: each wait is random, but within a ceiling that grows to the maximum

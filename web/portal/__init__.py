@@ -8,16 +8,14 @@ import logging
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup
 
-from edge.messages import text
 from edge import roles
+from edge.messages import status_name, text
 from web.portal import access, i18n, security
 from web.portal.icons import icon
 from web.portal.i18n import N_
 
 log = logging.getLogger(__name__)
 
-STATUS_NAMES = {"received": N_("Received"), "in_progress": N_("In progress"),
-                "done": N_("Done"), "cancelled": N_("Cancelled")}
 PAYMENT_NAMES = {"cash": N_("Cash"), "card": N_("Card")}
 
 
@@ -54,7 +52,7 @@ def render_error(status: int, code: str, message: str):
               404: N_("Page not found"), 405: N_("Not allowed"), 409: N_("Not possible now"),
               413: N_("Too large"), 500: N_("Something went wrong")}
     if status == 403:   # a role's refusal reads the same wherever it comes from
-        message = text("auth.forbidden", g.lang)
+        message = text("auth.forbidden", i18n.translator())
     title = i18n.gettext(titles.get(status, titles[500]))
     try:
         return render_template("error.html", status=status, title=title, message=message), status
@@ -73,10 +71,15 @@ def template_context() -> dict:
     }
 
 
+def status_label(status: str) -> str:
+    """An intake's status as a label: capitalised (Persian has no capitals)."""
+    return status_name(status, i18n.translator()).capitalize()
+
+
 def badge(status: str) -> Markup:
     """An intake's status as a coloured label (a function: one per table row)."""
     return Markup('<span class="badge badge-%s">%s</span>') % (
-        status, i18n.gettext(STATUS_NAMES.get(status, status)))
+        status, status_label(status))
 
 
 def template_helpers() -> dict:
@@ -87,10 +90,10 @@ def template_helpers() -> dict:
         "badge": badge,
         "can": access.can,
         "roles": roles,
-        "status_name": lambda status: i18n.gettext(STATUS_NAMES.get(status, status)),
+        "status_name": status_label,
         "payment_name": lambda method: i18n.gettext(PAYMENT_NAMES.get(method, method)),
         "role_name": lambda role: i18n.gettext(access.ROLE_NAMES.get(role, role)),
-        "message": lambda code, **params: text(code, i18n.current_lang(), **params),
+        "message": lambda code, **params: text(code, i18n.translator(), **params),
     }
 
 

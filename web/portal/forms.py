@@ -3,19 +3,17 @@ problem written next to its field."""
 
 from __future__ import annotations
 
-from flask import g
-
-from edge.digits import to_persian_digits
 from edge.errors import EdgeError
 from edge.messages import text
+from web.portal.i18n import translator
 
 
 def say(code: str, **params) -> str:
     """A domain message in the page's language, numbers in its digits."""
-    if g.lang == "fa":
-        params = {name: to_persian_digits(value) if isinstance(value, int) else value
-                  for name, value in params.items()}
-    return text(code, g.lang, **params)
+    reader = translator()
+    params = {name: reader.digits(value) if isinstance(value, int) else value
+              for name, value in params.items()}
+    return text(code, reader, **params)
 
 
 def message_for(error: EdgeError, label: str | None = None) -> str:

@@ -4,9 +4,9 @@ changes and cancellation, the receipt, and the search."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
 import re
 import unicodedata
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from edge.messages import STATUS_NAMES_FA
+from edge.i18n import is_phrase
+from edge.messages import status_name
 from edge.roles import ALL_ROLES
 from web.portal.access import roles_required
-from web.portal.i18n import N_, digits, gettext, jdatetime, ngettext
+from web.portal.i18n import N_, current_lang, digits, gettext, jalali_datetime, ngettext, translator
 
 blueprint = Blueprint("status", __name__)
 
@@ -82,15 +83,15 @@ def word_value(key: str, value):
         return age_words(value)
     if key == "state" and value in AGENT_STATES:
         return gettext(AGENT_STATES[value])
-    if key == "licence_status" and g.get("lang", "fa") == "fa":
-        return STATUS_NAMES_FA.get(value, value)
+    if key == "licence_status":
+        return status_name(value, translator())
     if key.endswith("_at") and isinstance(value, str):
         try:
-            return jdatetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return jalali_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return jdatetime(value)
+        return jalali_datetime(value)
     if isinstance(value, (list, tuple)):
         return "، ".join(str(word_value(key, item)) for item in value) or "—"
     if isinstance(value, int):
@@ -104,22 +105,21 @@ def label(key: str) -> str:
 
 
 def in_reader_language(report: dict) -> dict:
-    """A report may say a thing twice — `state` (English) and `state_fa`,
-    `last_error` and `last_error_fa`, or `words` ({"en", "fa"}, as
-    hardware.status gives it): keep the one the reader reads; internal codes
-    are not shown."""
-    persian = g.get("lang", "fa") == "fa"
+    """A report may say a thing twice — `state` (a code) and `words` (an
+    `edge.i18n.phrase`, as hardware.status gives it), or `last_error`
+    (technical) and `last_error_words`: keep what the reader reads, said in
+    their language; internal codes are not shown."""
     report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
+    for key in [key for key in report if is_phrase(report[key])]:
+        said = report.pop(key)   # `words` says the state, `x_words` says x
+        report[key.removesuffix("words").removesuffix("_") or "state"] = translator().say(said)
     words = report.get("words")
     if isinstance(words, dict) and set(words) <= {"en", "fa"}:
+        # the modem's words, not in the catalogue yet (see README, Languages)
         del report["words"]
-        chosen = words.get(g.get("lang", "fa")) or words.get("en")
+        chosen = words.get(current_lang()) or words.get("en")
         if chosen:
             report["state"] = chosen
-    for key in [key for key in report if key.endswith("_fa")]:
-        in_persian = report.pop(key)
-        if persian and in_persian and key[:-3] in report:
-            report[key[:-3]] = in_persian
     return report
 
 
