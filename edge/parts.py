@@ -55,7 +55,8 @@ class SmsModem(Device, Protocol):
 
     def messages_about(self, reference: str) -> list[dict]:
         """The SMS sent about one intake, oldest first: {"id", "kind", "state",
-        "at", "reason": {"en", "fa"} or None}."""
+        "at", "reason", "reason_fa"}; `reason` is English (a catalogue msgid, or
+        the modem's words with their Persian in `reason_fa`), None when none."""
 
     def resend(self, message_id: int, reference: str) -> None:
         """Queue that SMS again (edge.errors.NotFound / Conflict when it cannot be)."""

@@ -228,6 +228,7 @@ def test_password_guessing_through_the_api_is_slowed(server, operator):
 
 
 def test_an_intake_shows_the_texts_sent_about_it(api, server):
+    from hardware.modem.citizen import OPTED_OUT
     from tests.modem import fit_modem
     part = fit_modem(server.box)
     code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
@@ -235,9 +236,10 @@ def test_an_intake_shows_the_texts_sent_about_it(api, server):
     done = api.post(f"/api/v1/intakes/{code}/status", json={"status": "done"}).json()
     assert [(sms["kind"], sms["state"]) for sms in done["sms"]] == [
         ("tracking_code", "queued"), ("done", "queued")]
-    part.outbox.withdraw("+989121234567", {"en": "no network", "fa": "شبکه نیست"})
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
     shown = api.get(f"/api/v1/intakes/{code}").json()["sms"]
-    assert {sms["state"] for sms in shown} == {"failed"} and shown[0]["reason"] == "شبکه نیست"
+    assert {sms["state"] for sms in shown} == {"failed"}
+    assert shown[0]["reason"] == "شهروند با «۱۱» پیامک‌ها را لغو کرده است"
     assert set(shown[0]) == {"kind", "state", "at", "reason"}
 
 

@@ -12,12 +12,13 @@ from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
+from edge.i18n import Translator
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
 from edge.voice.ratings import rating_json
 from web import openapi, schemas
-from web.errors import request_language
+from web.errors import request_language, request_translator
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -193,10 +194,20 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
         document["rating"] = rating_json(box().ratings.of(item))
+        translator = request_translator()
         document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
-                            "reason": sms["reason"][lang] if sms["reason"] else None}
-                           for sms in texts_about(item)]
+                            "reason": sms_reason(sms, translator)} for sms in texts_about(item)]
     return document
+
+
+def sms_reason(sms: dict, translator: Translator) -> str | None:
+    """Why an SMS failed, in the reader's language: the modem's own Persian
+    words where it has them, else the catalogue's."""
+    if sms["reason"] is None:
+        return None
+    if translator.lang == "fa" and sms["reason_fa"]:
+        return sms["reason_fa"]
+    return translator.gettext(sms["reason"])
 
 
 def texts_about(item: Intake) -> list[dict]:

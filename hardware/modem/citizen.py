@@ -19,6 +19,7 @@ from typing import Callable
 
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, NotFound
+from edge.i18n import N_
 from edge.voice.ratings import RatingBook
 from hardware.modem.outbox import Received, RecipientError, SmsOutbox, normalize_recipient
 from hardware.modem.pdu import PduError
@@ -35,8 +36,7 @@ TEXTS = {
     "intake.cancelled": ("cancelled", "modem.cancelled_sms", DEFAULT_CANCELLED_SMS),
 }
 STATUS_PURPOSES = {"done": "intake.done", "cancelled": "intake.cancelled"}
-OPTED_OUT_WORDS = {"en": "the citizen opted out (replied 11)",
-                   "fa": "شهروند با «۱۱» پیامک‌ها را لغو کرده است"}
+OPTED_OUT = N_("the citizen opted out (replied 11)")   # a failed SMS's reason
 
 
 def with_opt_out_line(text: str) -> str:
@@ -150,7 +150,7 @@ class CitizenSms:
         with self.outbox.store.write():
             self.opt_outs.record(number, command == STOP, received.id)
             if command == STOP:
-                withdrawn = self.outbox.withdraw(number, OPTED_OUT_WORDS)
+                withdrawn = self.outbox.withdraw(number, OPTED_OUT)
                 log.info("%s opted out of SMS; %d queued withdrawn", number, withdrawn)
         return "opted_out" if command == STOP else "opted_in"
 
@@ -163,10 +163,8 @@ class CitizenSms:
     def _describe(message) -> dict:
         kind = TEXTS.get(message.purpose, (message.purpose,))[0]
         at = message.delivered_at or message.sent_at or message.created_at
-        reason = ({"en": message.last_error, "fa": message.last_error_fa or message.last_error}
-                  if message.last_error else None)
         return {"id": message.id, "kind": kind, "state": message.status, "at": at,
-                "reason": reason}
+                "reason": message.last_error, "reason_fa": message.last_error_fa}
 
     def resend(self, message_id: int, reference: str) -> None:
         """A copy of that SMS goes to the queue (one still waiting is only hurried)."""

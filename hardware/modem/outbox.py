@@ -172,13 +172,12 @@ class SmsOutbox:
                         self._messages.id == message.id).execute()
             return self._messages.get_by_id(message.id)
 
-    def withdraw(self, recipient: str, words: dict[str, str]) -> int:
-        """Every SMS still queued for `recipient` is `failed` with `words` as
-        the reason (the citizen opted out); returns how many."""
+    def withdraw(self, recipient: str, reason: str) -> int:
+        """Every SMS still queued for `recipient` is `failed` with `reason` (a
+        catalogue msgid: the citizen opted out); returns how many."""
         messages = self._messages
         with self.store.write():
-            return (messages.update(status="failed", last_error=words["en"],
-                                    last_error_fa=words["fa"])
+            return (messages.update(status="failed", last_error=reason, last_error_fa=None)
                     .where((messages.recipient == recipient) & (messages.status == "queued"))
                     .execute())
 

@@ -128,7 +128,8 @@ def test_network_time_is_offered_to_the_clock(run_worker):
 
 def make_box(tmp_path, store, clock, **settings):
     values = load_settings(tmp_path, environ={}).replace(**settings)
-    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock, parts=Parts())
+    return SimpleNamespace(home=tmp_path, settings=values, store=store, clock=clock, parts=Parts(),
+                           ratings=None)   # no done intakes here: nothing asks for a rating
 
 
 def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path, store, clock):

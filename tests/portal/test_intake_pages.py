@@ -196,15 +196,17 @@ def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
 
 
 def test_the_intake_page_lists_its_texts_and_sends_a_failed_one_again(portal, operator_client):
+    from hardware.modem.citizen import OPTED_OUT
     from tests.modem import fit_modem
     part = fit_modem(portal.box)
     code = make_intake(operator_client)
     page = operator_client.get(f"/intakes/{code}").text
     assert "پیامک‌ها" in page and "در صف ارسال" in page and "resend-" not in page
-    part.outbox.withdraw("+989121234567", {"en": "no network", "fa": "شبکه نیست"})
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
     [failed] = part.outbox.about(code)
     page = operator_client.get(f"/intakes/{code}").text
-    assert "ناموفق" in page and "شبکه نیست" in page and f'id="resend-{failed.id}"' in page
+    assert "ناموفق" in page and "شهروند با «۱۱» پیامک‌ها را لغو کرده است" in page
+    assert f'id="resend-{failed.id}"' in page
     answer = operator_client.post(f"/intakes/{code}/sms/{failed.id}/resend")
     assert answer.status_code == 303
     assert "پیامک برای ارسال دوباره در صف قرار گرفت." in operator_client.get(answer.headers["Location"]).text

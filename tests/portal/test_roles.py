@@ -22,7 +22,7 @@ ACCESS = {
     "dashboard.home": EVERYONE, "dashboard.reports": SUPERVISOR,
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
-    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
+    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN, "intakes.resend_sms": CITIZEN,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
@@ -34,13 +34,14 @@ ACCESS = {
 
 def routes(app, code: str):
     """(endpoint, method, path) of every route, with real values for its arguments."""
-    values = {"code": code, "username": "walkee", "filename": "css/portal.css"}
+    values = {"code": code, "username": "walkee", "filename": "css/portal.css", "message_id": "1"}
     found = []
     for rule in app.url_map.iter_rules():
         path = rule.rule
         for argument in rule.arguments:
             path = path.replace(f"<{argument}>", values[argument])
             path = path.replace(f"<path:{argument}>", values[argument])
+            path = path.replace(f"<int:{argument}>", values[argument])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
     # logging out last, so the walk keeps its login to the end

@@ -21,7 +21,8 @@ from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
 from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
-from web.portal.i18n import N_, current_lang, digits, gettext
+from web.api import sms_reason
+from web.portal.i18n import N_, digits, gettext, translator
 
 blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
 
@@ -183,11 +184,10 @@ def texts_about(item) -> list[dict] | None:
     modem = box().parts.modem
     if modem is None:
         return None
-    lang = current_lang()
+    reader = translator()
     return [{"id": sms["id"], "kind": gettext(SMS_KINDS.get(sms["kind"], sms["kind"])),
              "state": sms["state"], "state_words": gettext(SMS_STATES[sms["state"]]),
-             "at": datetime.fromisoformat(sms["at"]),
-             "reason": sms["reason"][lang] if sms["reason"] else None,
+             "at": datetime.fromisoformat(sms["at"]), "reason": sms_reason(sms, reader),
              "can_resend": sms["state"] not in ("queued", "sending")}
             for sms in modem.messages_about(item.tracking_code)]
 
