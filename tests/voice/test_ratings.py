@@ -4,6 +4,7 @@ real box, and the whole path on the modem simulator over a pty."""
 from __future__ import annotations
 
 import string
+
 from hypothesis import given, strategies as st
 
 from edge.intake import IntakeRequest
@@ -99,3 +100,4 @@ def test_a_rating_by_sms_end_to_end_on_the_simulator(box, operator, server):
     assert box.store.models.SmsReceived.get().text == " ۵. "
     [reply] = box.store.models.CitizenReply.select()
     assert (reply.outcome, reply.intake_id) == ("rated", intake.id)
+

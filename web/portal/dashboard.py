@@ -15,13 +15,17 @@ from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from web.portal import status
 from web.portal.forms import say
 from web.portal.access import roles_required
-from web.portal.i18n import digits, gettext
+from web.portal.i18n import N_, digits, gettext
 
 blueprint = Blueprint("dashboard", __name__)
 
 OLD_QUEUE_SECONDS = 24 * 3600
 LICENCE_WARNING_DAYS = 30
 RECENT = 10
+REPLIES_SHOWN = 50
+# What became of a citizen's SMS reply that rated nothing (edge.voice.ratings).
+REPLY_OUTCOMES = {"late": N_("too late to count"), "unmatched": N_("no request of this number asked"),
+                  "duplicate": N_("already rated"), "unreadable": N_("not a rating")}
 
 
 def day_start(moment: datetime) -> datetime:
@@ -118,6 +122,8 @@ def reports():
         .group_by(Service.id).order_by(fn.COUNT(Intake.id).desc()))
     return render_template(
         "reports.html", per_service=per_service, summary=totals(box, start, end), errors=errors,
+        replies=[(reply, gettext(REPLY_OUTCOMES[reply.outcome]))
+                 for reply in box.ratings.replies(limit=REPLIES_SHOWN)],
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
                 "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
                                                                     g.lang)})
