@@ -1,5 +1,6 @@
 """Satisfaction ratings (law article 7): by SMS reply to the done text, or at
-the counter. One rating per intake; the first answer stands.
+the counter (two answers: the service and the staff's behaviour). One
+rating per intake; the first answer stands.
 
 A reply is a rating when its whole text is one digit 1 to 5 (Persian,
 Arabic-Indic or ASCII; spaces and a trailing dot allowed). It rates the
@@ -17,11 +18,15 @@ from datetime import datetime, timedelta
 from peewee import JOIN
 
 from edge.digits import to_ascii_digits
+from edge.errors import InvalidInput
 from edge.events import EventLog
 from edge.fields import utc_text
 
 _RATING = re.compile(r"\s*([1-5])\s*\.?\s*")
 CHANNELS = ("sms", "counter")
+SCORES = range(1, 6)
+# The counter's screen offers an intake this long after the operator marked it done.
+COUNTER_WINDOW = timedelta(minutes=30)
 
 
 def parse_rating(text: str) -> int | None:
@@ -93,6 +98,30 @@ class RatingBook:
         self.events.record("citizen", "rating.recorded", code,
                            {"service": service, "staff": staff, "channel": channel},
                            "rating.recorded", {"tracking_code": code, **rating_json(rating)})
+
+    def awaiting_counter_rating(self, operator_id: int):
+        """The intake this operator marked done last, within the counter's
+        window, if nobody has rated it yet (the citizen is still at the desk)."""
+        models = self.store.models
+        change, intake, ratings = models.IntakeStatusChange, models.Intake, self._ratings
+        since = self.clock.now() - COUNTER_WINDOW
+        latest = (change.select(change.intake).where(
+            (change.user == operator_id) & (change.to_status == "done") & (change.at >= since))
+            .order_by(change.at.desc(), change.id.desc()).first())
+        if latest is None or ratings.select().where(ratings.intake == latest.intake_id).exists():
+            return None
+        return intake.get_by_id(latest.intake_id)
+
+    def rate_at_counter(self, intake, service: int, staff: int) -> bool:
+        """The citizen's two answers on the counter's screen; False when the
+        intake already has a rating (it stands)."""
+        if service not in SCORES or staff not in SCORES:
+            raise InvalidInput("field.range", "rating")
+        with self.store.write():
+            if self.of(intake) is not None:
+                return False
+            self._rate(intake.id, service, staff, "counter", self.clock.now())
+        return True
 
     def replies(self, outcomes=("late", "unmatched", "duplicate", "unreadable"), limit=100):
         """Replies that rated nothing, newest first: the box keeps them for a person to read."""

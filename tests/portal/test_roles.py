@@ -11,6 +11,7 @@ from edge import users
 from tests.portal.conftest import Browserish, logged_in, make_intake
 
 PUBLIC, API_PUBLIC, API_LOGIN = "public", "api-public", "api-login"
+SCREEN = "rating-screen"   # its own cookie, not a login: without one, a 403 page saying so
 CITIZEN = {"operator", "supervisor"}
 SUPERVISOR = {"supervisor"}
 EVERYONE = {"operator", "supervisor", "technician"}
@@ -23,6 +24,8 @@ ACCESS = {
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN, "intakes.resend_sms": CITIZEN,
+    "rating_screen.start_page": CITIZEN, "rating_screen.start": CITIZEN,
+    "rating_screen.screen": SCREEN, "rating_screen.answer": SCREEN,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
@@ -44,8 +47,10 @@ def routes(app, code: str):
             path = path.replace(f"<int:{argument}>", values[argument])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
-    # logging out last, so the walk keeps its login to the end
-    return sorted(found, key=lambda route: route[0] == "auth.logout")
+    # logging out (and opening a rating screen, which logs out) last, so the
+    # walk keeps its login to the end
+    last = {"rating_screen.start": 1, "auth.logout": 2}
+    return sorted(found, key=lambda route: last.get(route[0], 0))
 
 
 def test_every_endpoint_has_a_declared_access(portal):
@@ -95,6 +100,8 @@ def test_walk_every_route(portal, role):
             ok = status in (200, 201, 400, 401)
         elif access == API_LOGIN:
             ok = status == 401          # the portal's cookie is not an API login
+        elif access == SCREEN:
+            ok = status in (303, 403)   # no screen cookie: the closed page (POST: its CSRF check)
         elif role is None:
             ok = to_login
         elif role in access:
