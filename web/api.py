@@ -17,7 +17,8 @@ from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
 from edge.voice.ratings import rating_json
-from web import openapi, schemas
+from web import json_schemas as schemas
+from web import openapi
 from web.errors import request_language, request_translator
 from web.validation import validate
 
