@@ -17,8 +17,7 @@ from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
 from edge.voice.ratings import rating_json
-from web import json_schemas as schemas
-from web import openapi
+from web import json_schemas, openapi
 from web.errors import request_language, request_translator
 from web.validation import validate
 
@@ -77,7 +76,7 @@ def openapi_document():
 
 @blueprint.post("/tokens")
 def create_token():
-    body = json_body(schemas.TOKEN_REQUEST)
+    body = json_body(json_schemas.TOKEN_REQUEST)
     # the portal's throttle: guessing through the API is no faster than at /login
     throttle, address = current_app.extensions["login_throttle"], request.remote_addr or "?"
     wait = throttle.wait_seconds(body["username"], address)
@@ -114,7 +113,7 @@ def service_json(service, tariff, lang: str) -> dict:
 @blueprint.post("/intakes")
 @login_required(*CITIZEN_DATA_ROLES)
 def create_intake():
-    body = json_body(schemas.INTAKE_REQUEST)
+    body = json_body(json_schemas.INTAKE_REQUEST)
     payment = body["payment"]
     made = box().intakes.create(IntakeRequest(
         service_code=body["service_code"], national_code=body["national_code"],
@@ -134,7 +133,7 @@ def get_intake(code: str):
 @blueprint.post("/intakes/<code>/status")
 @login_required(*CITIZEN_DATA_ROLES)
 def change_status(code: str):
-    body = json_body(schemas.STATUS_REQUEST)
+    body = json_body(json_schemas.STATUS_REQUEST)
     changed = box().intakes.change_status(code, body["status"], g.user, body.get("reason", ""))
     return jsonify(intake_json(changed, request_language(), with_history=True))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
-from web import json_schemas as schemas
+from web import json_schemas
 
 BEARER = [{"bearer": []}]
 
@@ -53,7 +53,7 @@ PATHS = {
     "/api/v1/tokens": {"post": _operation(
         "Log in: a bearer token for the API",
         (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
-        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
+        body=json_schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
     "/api/v1/services": {"get": _operation(
         "The catalogue with the fee now in force",
         (200, {"type": "object", "properties": {"services": {
@@ -61,7 +61,7 @@ PATHS = {
         errors=(401, 403))},
     "/api/v1/intakes": {
         "post": _operation("Take a service request", (201, _INTAKE_REF, "committed"),
-                           body=schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
+                           body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
         "get": _operation(
             "Search intakes, newest first",
             (200, {"type": "object", "properties": {
@@ -81,7 +81,7 @@ PATHS = {
         errors=(400, 401, 403, 404), parameters=[_CODE])},
     "/api/v1/intakes/{code}/status": {"post": _operation(
         "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
-        body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+        body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -98,7 +98,7 @@ def document(app=None) -> dict:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
-                        "Service": schemas.SERVICE},
+            "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
+                        "Service": json_schemas.SERVICE},
         },
     }
