@@ -43,6 +43,7 @@ TRANSITIONS = {
 }
 
 IntakeHook = Callable[[Intake], None]
+StatusHook = Callable[[Intake, str], None]   # (the intake, the status it left)
 
 
 @dataclass
@@ -188,12 +189,14 @@ def intake_payload(intake: Intake, card_last4: str = "") -> dict:
 class IntakeService:
     def __init__(self, store, events: EventLog, device_tag: str,
                  hooks: list[IntakeHook] | None = None,
-                 confidential: ConfidentialFields | None = None):
+                 confidential: ConfidentialFields | None = None,
+                 status_hooks: list[StatusHook] | None = None):
         self.store = store
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
         self.confidential = confidential
+        self.status_hooks = status_hooks if status_hooks is not None else []
         self.accepting = True   # cleared when the UPS reports a power failure
 
     def create(self, request: IntakeRequest, operator: User,
@@ -274,6 +277,8 @@ class IntakeService:
                 {"tracking_code": intake.tracking_code, "from": before, "to": target,
                  "reason": reason, "by": operator.username})
             self._history(intake, before, target, reason, operator, stamp)
+            for hook in self.status_hooks:   # e.g. the "your request is done" SMS
+                hook(intake, before)
         return intake
 
     def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:

@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "intake.not_found": N_("No intake has this tracking code."),
     "intake.bad_transition": N_("Status '%(current)s' cannot change to '%(target)s'."),
     "intake.reason_required": N_("Cancelling needs a reason."),
+    "sms.not_found": N_("This intake has no such SMS."),
+    "sms.opted_out": N_("This number has opted out of informational SMS (it replied 11)."),
     "intake.power_fail": N_("Mains power has failed; new intakes wait until power returns."),
     "payment.rrn_format": N_("The terminal's reference (RRN) has %(digits)s digits."),
     "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "

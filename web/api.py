@@ -13,12 +13,14 @@ from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
+from edge.i18n import Translator
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from edge.sla import records as service_levels
+from edge.voice.ratings import rating_json
 from web import json_schemas, openapi
-from web.errors import request_language
+from web.errors import request_language, request_translator
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -223,6 +225,10 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
         document["sla"] = sla_json(item)
+        document["rating"] = rating_json(box().ratings.of(item))
+        translator = request_translator()
+        document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
+                            "reason": sms_reason(sms, translator)} for sms in texts_about(item)]
     return document
 
 
@@ -233,3 +239,19 @@ def sla_json(item: Intake) -> dict | None:
     if level is None:
         return None
     return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}
+
+
+def sms_reason(sms: dict, translator: Translator) -> str | None:
+    """Why an SMS failed, in the reader's language: the modem's own Persian
+    words where it has them, else the catalogue's."""
+    if sms["reason"] is None:
+        return None
+    if translator.lang == "fa" and sms["reason_fa"]:
+        return sms["reason_fa"]
+    return translator.gettext(sms["reason"])
+
+
+def texts_about(item: Intake) -> list[dict]:
+    """The SMS sent about the intake; none where the box has no modem."""
+    modem = box().parts.modem
+    return modem.messages_about(item.tracking_code) if modem is not None else []

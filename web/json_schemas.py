@@ -115,7 +115,22 @@ INTAKE = {
                    "state": {"enum": list(SLA_STATES)},
                    "paused": {"type": "boolean"}}},
        "masked": {"type": "boolean", "description": "a confidential service's intake: true "
-                  "when its personal fields are shown masked (the role may not see them)"}},
+                  "when its personal fields are shown masked (the role may not see them)"},
+       "rating": {"type": ["object", "null"], "description": "the citizen's rating, or null",
+                  "properties": {"service": {"type": "integer", "minimum": 1, "maximum": 5},
+                                 "staff": {"type": ["integer", "null"], "minimum": 1,
+                                           "maximum": 5},
+                                 "channel": {"type": "string", "enum": ["sms", "counter"]},
+                                 "at": {"type": "string"}}},
+       "sms": {"type": "array", "description": "the texts sent to the citizen about it "
+                                               "(one intake only)",
+               "items": {"type": "object", "properties": {
+                   "kind": {"type": "string", "enum": ["tracking_code", "done", "cancelled"]},
+                   "state": {"type": "string",
+                             "enum": ["queued", "sending", "sent", "delivered", "failed"]},
+                   "at": {"type": "string", "description": "when it reached that state"},
+                   "reason": {"type": ["string", "null"],
+                              "description": "why it failed (or the last try did)"}}}}},
 }
 
 SERVICE = {

@@ -20,9 +20,9 @@ PHONE = {"width": 360, "height": 740}
 class Tab:
     """One browser page on the portal, recording every address it asks for."""
 
-    def __init__(self, browser, portal, viewport=DESKTOP):
+    def __init__(self, browser, portal, viewport=DESKTOP, touch: bool = False):
         self.portal = portal
-        self.context = browser.new_context(viewport=viewport, locale="fa-IR")
+        self.context = browser.new_context(viewport=viewport, locale="fa-IR", has_touch=touch)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.asked: list[str] = []
@@ -289,3 +289,41 @@ def test_the_pages_checks_mirror_the_boxs_rules(tab):
     assert js[0] == [box_says(nationalcode.validate, code) for code in codes]
     assert js[1] == [box_says(phone.normalize_mobile, number) for number in mobiles]
     assert 50 < sum(js[0]) < len(codes) and 20 < sum(js[1]) < len(mobiles)
+
+
+def test_the_citizens_rating_screen_on_a_phone_by_touch(browser, portal):
+    from tests.portal.conftest import logged_in, make_intake
+    counter = logged_in(portal, "operator")              # the operator's own screen
+    code = make_intake(counter)
+    tablet = Tab(browser, portal, viewport=PHONE, touch=True)
+    try:
+        tablet.login("operator")
+        page = tablet.go("/rate")
+        with page.expect_navigation():
+            page.tap("#start-rating-screen")
+        assert page.url.endswith("/rate/screen") and page.locator("#rate-waiting").is_visible()
+        assert page.locator("a").count() == 0             # nowhere to go from here
+        counter.post(f"/intakes/{code}/status", {"status": "in_progress"})
+        counter.post(f"/intakes/{code}/status", {"status": "done"})
+        page.wait_for_selector("#rate-question")          # the waiting page reloads itself
+        assert page.locator("#rate-question").inner_text() == "خدمتی که دریافت کردید چگونه بود؟"
+        faces = page.locator(".rate-face")
+        assert faces.count() == 5 and faces.nth(0).inner_text().endswith("خیلی بد")
+        assert all(faces.nth(i).bounding_box()["height"] >= 44 for i in range(5))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        tablet.shot("fa-phone-rating-screen")
+        with page.expect_navigation():
+            page.tap("#service-4")
+        assert page.locator("#rate-question").inner_text() == "برخورد همکاران ما با شما چگونه بود؟"
+        with page.expect_navigation():
+            page.tap("#staff-5")
+        assert page.locator("#rate-thanks").is_visible()
+        intake = portal.box.intakes.get(code)
+        rating = portal.box.ratings.of(intake)
+        assert (rating.service, rating.staff, rating.channel) == (4, 5, "counter")
+        page.wait_for_selector("#rate-waiting")           # and waits for the next citizen
+        for elsewhere in ("/", "/intakes/new", f"/intakes/{code}"):
+            tablet.go(elsewhere)
+            assert "/login" in page.url                   # the tablet is logged out
+    finally:
+        tablet.close()

@@ -24,6 +24,10 @@ blueprint = Blueprint("dashboard", __name__)
 OLD_QUEUE_SECONDS = 24 * 3600
 QUEUE_STATE_NAMES = {"on_time": N_("On time"), "due_soon": N_("Due soon"),
                      "overdue": N_("Overdue")}
+REPLIES_SHOWN = 50
+# What became of a citizen's SMS reply that rated nothing (edge.voice.ratings).
+REPLY_OUTCOMES = {"late": N_("too late to count"), "unmatched": N_("no request of this number asked"),
+                  "duplicate": N_("already rated"), "unreadable": N_("not a rating")}
 
 
 def day_start(moment: datetime) -> datetime:
@@ -156,6 +160,8 @@ def reports():
         .group_by(Service.id).order_by(fn.COUNT(Intake.id).desc()))
     return render_template(
         "reports.html", per_service=per_service, summary=totals(box, start, end), errors=errors,
+        replies=[(reply, gettext(REPLY_OUTCOMES[reply.outcome]))
+                 for reply in box.ratings.replies(limit=REPLIES_SHOWN)],
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
                 "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
                                                                     g.lang)})
