@@ -184,6 +184,23 @@ def publish(obj: GatewayOptions, bundle: Path) -> None:
     obj.say(f"bundle version {version} published", version=version)
 
 
+@cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def import_batches(obj: GatewayOptions, folder: Path) -> None:
+    """Ingest the batches a box wrote with `edge export-outbox` (a USB stick),
+    under the same exactly-once rules as an upload."""
+    files = sorted(folder.glob("*.batch"))
+    gateway = obj.open()
+    for path in files:   # each batch stands alone: the ones before a bad file stay imported
+        try:
+            gateway.ingest(path.read_bytes())
+        except (GatewayError, ProtocolError) as error:
+            raise click.ClickException(f"{path.name}: {error}") from None
+    obj.say(f"{len(files)} batch file(s) imported from {folder}", batches=len(files))
+
+
 @cli.command()
 @global_options
 @click.pass_obj

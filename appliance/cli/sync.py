@@ -1,8 +1,9 @@
-"""`edge enroll` and `edge sync now|status`."""
+"""`edge enroll`, `edge sync now|status` and `edge export-outbox` (the USB stick)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -66,3 +67,25 @@ def sync_status(obj: CliContext) -> None:
     for key in ("state", "gateway", "office", "queue_depth", "oldest_unsent_at", "acked_seq",
                 "last_success_at", "last_error", "clock_skew_ms", "bundle_version", "bundle_error"):
         click.echo(f"  {key}: {report[key] if report[key] not in (None, '') else '-'}")
+
+
+@click.command("export-outbox")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@global_options(with_json=True)
+@click.pass_obj
+def export_outbox(obj: CliContext, folder: Path) -> None:
+    """Write the waiting records to FOLDER (a USB stick) as signed batches,
+    for `edge-gateway import FOLDER` at the centre."""
+    from sync_agent.stick import NotEnrolled
+    from sync_agent.stick import export_outbox as export
+    with obj.open_box() as box:
+        try:
+            written = export(box, folder, box.settings["sync.batch_max"])
+        except NotEnrolled as error:
+            raise EdgeCommandError(str(error)) from None
+        except OSError as error:
+            raise EdgeCommandError(f"cannot write to {folder}: {error.strerror}") from None
+    if obj.as_json:
+        click.echo(json.dumps({"folder": str(folder), "batches": [path.name for path in written]}))
+    else:
+        click.echo(f"{len(written)} batch file(s) written to {folder}")
