@@ -201,6 +201,23 @@ def import_batches(obj: GatewayOptions, folder: Path) -> None:
     obj.say(f"{len(files)} batch file(s) imported from {folder}", batches=len(files))
 
 
+@cli.command("export-bundle")
+@click.argument("device")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def export_bundle(obj: GatewayOptions, device: str, target: Path) -> None:
+    """Write the newest signed bundle for DEVICE's office to TARGET (a USB
+    stick), for `edge import-bundle TARGET` on the box."""
+    envelope = obj.open().bundle_for(device)
+    if envelope is None:
+        raise click.ClickException("no bundle published yet: edge-gateway publish BUNDLE.toml")
+    # a half-written file is harmless: the box checks the centre's signature first
+    target.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
+    version = envelope["bundle"]["version"]
+    obj.say(f"bundle version {version} for {device} written to {target}", version=version)
+
+
 @cli.command()
 @global_options
 @click.pass_obj

@@ -51,6 +51,7 @@ CASES = {
     ("sync", "now"): Case(exit_status=1),                         # not enrolled
     ("sync", "status"): Case(),
     ("export-outbox",): Case(("stick",), exit_status=1),                # not enrolled
+    ("import-bundle",): Case((__file__,), exit_status=1),               # not enrolled
     ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }
 

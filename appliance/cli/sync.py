@@ -1,4 +1,4 @@
-"""`edge enroll`, `edge sync now|status` and `edge export-outbox` (the USB stick)."""
+"""`edge enroll`, `edge sync now|status`, and the USB stick's `edge export-outbox` and `edge import-bundle`."""
 
 from __future__ import annotations
 
@@ -89,3 +89,26 @@ def export_outbox(obj: CliContext, folder: Path) -> None:
         click.echo(json.dumps({"folder": str(folder), "batches": [path.name for path in written]}))
     else:
         click.echo(f"{len(written)} batch file(s) written to {folder}")
+
+
+@click.command("import-bundle")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@global_options()
+@click.pass_obj
+def import_bundle(obj: CliContext, source: Path) -> None:
+    """Apply the signed bundle in SOURCE (from `edge-gateway export-bundle`),
+    checked like a downloaded one."""
+    from sync_agent import state
+    from sync_agent.bundle import apply_envelope
+    with obj.open_box() as box:
+        enrolment = state.enrolment(box.store)
+        if enrolment is None:
+            raise EdgeCommandError("this box is not enrolled with a gateway: enrol it first")
+        try:
+            envelope = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise EdgeCommandError(f"cannot read the bundle in {source}: {error}") from None
+        outcome = apply_envelope(box, envelope, enrolment.centre_key, box.clock.now())
+    if outcome.startswith("bundle refused"):
+        raise EdgeCommandError(outcome)
+    click.echo(outcome)

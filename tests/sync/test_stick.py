@@ -8,9 +8,11 @@ import subprocess
 
 import pytest
 
+from sync_agent import bundle as bundles
 from sync_agent import state
 from tests.helpers import EDGE
 from tests.sync.conftest import gateway_command
+from tests.sync.test_gateway import BUNDLE
 
 
 @pytest.fixture(params=["sqlite"])
@@ -70,3 +72,33 @@ def test_export_before_enrolment_and_a_bad_file_say_so_in_one_line(gateway, make
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and bad.stderr.startswith("edge-gateway: pishkhan-x-000000000001.batch: ")
     assert "Traceback" not in bad.stderr
+
+
+def test_the_newest_bundle_comes_back_on_the_stick_and_is_checked_like_a_download(
+        gateway, gateway_url, make_box, tmp_path):
+    tb = make_box()
+    tb.enroll(gateway, gateway_url)
+    source = tmp_path / "bundle.toml"
+    source.write_text(BUNDLE, encoding="utf-8")
+    gateway.publish(source)
+    carried = tmp_path / "stick" / "bundle.json"
+    carried.parent.mkdir()
+
+    exported = subprocess.run(gateway_command(gateway.home, "export-bundle", tb.box.keys.device_id,
+                                              str(carried)), capture_output=True, text=True, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+
+    applied = edge(tb.box.home, "import-bundle", str(carried))
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout == "bundle version 1 applied\n"
+    assert bundles.current_version(tb.box.store) == 1
+
+    envelope = json.loads(carried.read_text(encoding="utf-8"))
+    envelope["bundle"]["tariffs"][0]["fee_rials"] += 1      # not what the centre signed
+    carried.write_text(json.dumps(envelope), encoding="utf-8")
+    forged = edge(tb.box.home, "import-bundle", str(carried))
+    assert forged.returncode == 1
+    assert forged.stderr.splitlines()[-1] == "edge: bundle refused: bundle signature does not verify with the centre's key"
+    carried.write_text("{half a file", encoding="utf-8")
+    torn = edge(tb.box.home, "import-bundle", str(carried))
+    assert torn.returncode == 1 and "cannot read the bundle" in torn.stderr
