@@ -52,6 +52,7 @@ CASES = {
     ("sync", "status"): Case(),
     ("export-outbox",): Case(("stick",), exit_status=1),                # not enrolled
     ("import-bundle",): Case((__file__,), exit_status=1),               # not enrolled
+    ("confidential", "rotate-key"): Case(reads=False),
     ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }
 
