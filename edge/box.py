@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from edge.cancellation.rules import CancellationService
 from edge.clock import SystemClock
 from edge.db import Store
 from edge.errors import EdgeError
@@ -48,6 +49,7 @@ class Box:
         self.parts = Parts()
         self.intake_hooks: list = []
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
+        self.cancellations = CancellationService(self.store, self.intakes)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's

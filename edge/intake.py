@@ -27,7 +27,8 @@ MAX_FIELD = 200
 MAX_REFERENCE = 40
 MAX_LOCATION = 100
 
-# received -> in_progress -> done; cancelled (with a reason) before done.
+# received -> in_progress -> done; cancelled before done, only through
+# edge.cancellation (a supervisor's decision, with a reason).
 TRANSITIONS = {
     "received": ("in_progress", "cancelled"),
     "in_progress": ("done", "cancelled"),
@@ -74,13 +75,13 @@ def clean_request(store, request: IntakeRequest) -> CleanIntake:
     return CleanIntake(
         service=service,
         national_code=nationalcode.validate(request.national_code),
-        full_name=_text(request.full_name, "full_name", MAX_NAME, required=True),
+        full_name=clean_text(request.full_name, "full_name", MAX_NAME, required=True),
         mobile=phone.normalize_mobile(request.mobile),
         fields=clean_service_fields(service, request.fields),
         payment_method=clean_payment_method(request.payment_method),
         payment_reference=clean_payment_reference(request.payment_method,
                                                   request.payment_reference),
-        location=_text(request.location, "location", MAX_LOCATION),
+        location=clean_text(request.location, "location", MAX_LOCATION),
     )
 
 
@@ -93,7 +94,7 @@ def clean_service_fields(service: Service, values: dict) -> dict:
     cleaned = {}
     for name, spec in specs.items():
         label = f"fields.{name}"
-        value = _text(values.get(name, ""), label, spec.get("max_length", MAX_FIELD),
+        value = clean_text(values.get(name, ""), label, spec.get("max_length", MAX_FIELD),
                       required=spec.get("required", False))
         if value and spec.get("digits"):
             value = _digits_only(value, label)
@@ -102,7 +103,7 @@ def clean_service_fields(service: Service, values: dict) -> dict:
     return cleaned
 
 
-def _text(value, field_name: str, max_length: int, required: bool = False) -> str:
+def clean_text(value, field_name: str, max_length: int, required: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidInput("field.type", field_name, field=field_name, type="string")
     value = " ".join(value.split())
@@ -128,7 +129,7 @@ def clean_payment_method(method) -> str:
 
 def clean_payment_reference(method, reference) -> str:
     """The bank's reference number; a card payment must have one."""
-    reference = _text(reference, "payment.reference", MAX_REFERENCE)
+    reference = clean_text(reference, "payment.reference", MAX_REFERENCE)
     if method == "card" and not reference:
         raise InvalidInput("payment.reference_required", "payment.reference")
     return reference
@@ -209,30 +210,33 @@ class IntakeService:
             hook(intake)
         return intake
 
-    def change_status(self, tracking_code: str, target: str, operator: User,
-                      reason: str = "") -> Intake:
-        reason = _text(reason, "reason", MAX_FIELD)
-        if target == "cancelled" and not reason:
-            raise InvalidInput("intake.reason_required", "reason")
+    def change_status(self, tracking_code: str, target: str, operator: User) -> Intake:
+        """Moves an intake on (received -> in_progress -> done). Cancelling is
+        not a status change here: it goes through `edge.cancellation`."""
+        if target == "cancelled":
+            raise InvalidInput("intake.cancel_separately", "status")
         with self.store.write():
             intake = self.get(tracking_code)
-            if target not in TRANSITIONS.get(intake.status, ()):
-                raise Conflict("intake.bad_transition", "status",
-                               current=intake.status, target=target)
-            before = intake.status
-            intake.status = target
-            intake.save()
-            stamp = self.events.record(
-                operator.username, "intake.status_changed", intake.tracking_code,
-                {"from": before, "to": target, "reason": reason},
-                "intake.status_changed",
-                {"tracking_code": intake.tracking_code, "from": before, "to": target,
-                 "reason": reason, "by": operator.username})
-            self._history(intake, before, target, reason, operator, stamp)
+            self.move(intake, target, operator)
         return intake
 
-    def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:
-        return self.change_status(tracking_code, "cancelled", operator, reason)
+    def move(self, intake: Intake, target: str, operator: User, reason: str = "") -> Stamp:
+        """The status change, its audit entry, outbox record and history row;
+        call inside a write transaction."""
+        if target not in TRANSITIONS.get(intake.status, ()):
+            raise Conflict("intake.bad_transition", "status",
+                           current=intake.status, target=target)
+        before = intake.status
+        intake.status = target
+        intake.save()
+        stamp = self.events.record(
+            operator.username, "intake.status_changed", intake.tracking_code,
+            {"from": before, "to": target, "reason": reason},
+            "intake.status_changed",
+            {"tracking_code": intake.tracking_code, "from": before, "to": target,
+             "reason": reason, "by": operator.username})
+        self._history(intake, before, target, reason, operator, stamp)
+        return stamp
 
     def get(self, tracking_code: str) -> Intake:
         code = tracking.normalize(tracking_code)
