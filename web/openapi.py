@@ -35,6 +35,12 @@ def _operation(summary: str, ok: tuple[int, dict, str], body: dict | None = None
     return operation
 
 
+def _also_answers(operation: dict, status: int, schema: dict, description: str) -> dict:
+    """An operation with a second success answer."""
+    operation["responses"][str(status)] = _json(schema, description)
+    return operation
+
+
 def _query(name: str, description: str, kind: str = "string") -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": kind}}
@@ -42,6 +48,8 @@ def _query(name: str, description: str, kind: str = "string") -> dict:
 
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
          "description": "tracking code, e.g. K7Q2-MX04-F7"}
+_REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"},
+               "description": "a cancellation request's number"}
 _INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
 
 PATHS = {
@@ -80,8 +88,29 @@ PATHS = {
         "One intake with its status history", (200, _INTAKE_REF, "the intake"),
         errors=(400, 401, 403, 404), parameters=[_CODE])},
     "/api/v1/intakes/{code}/status": {"post": _operation(
-        "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
+        "Move an intake on (received, in progress, done); cancelling is /cancel",
+        (200, _INTAKE_REF, "changed"),
         body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+    "/api/v1/intakes/{code}/cancel": {"post": _also_answers(_operation(
+        "Cancel an intake with a reason from the list: a supervisor's cancellation is done "
+        "at once (200, with its reversal); an operator's waits for a supervisor (202, with "
+        "the pending request)", (200, _INTAKE_REF, "cancelled"), body=schemas.CANCEL_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_CODE]),
+        202, _INTAKE_REF, "asked a supervisor")},
+    "/api/v1/cancellations": {"get": _operation(
+        "Cancellation requests waiting for a supervisor, oldest first (supervisor)",
+        (200, {"type": "object", "properties": {"cancellations": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Cancellation"}}}},
+         "pending requests"), errors=(401, 403))},
+    "/api/v1/cancellations/{id}/approve": {"post": _operation(
+        "Approve a cancellation request: the intake is cancelled and its fee reversed, "
+        "dated now (supervisor)", (200, _INTAKE_REF, "cancelled"),
+        body=schemas.DECISION_REQUEST, errors=(400, 401, 403, 404, 409),
+        parameters=[_REQUEST_ID])},
+    "/api/v1/cancellations/{id}/refuse": {"post": _operation(
+        "Refuse a cancellation request: the intake stays as it is (supervisor)",
+        (200, _INTAKE_REF, "refused"), body=schemas.DECISION_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_REQUEST_ID])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -99,6 +128,7 @@ def document(app=None) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
-                        "Service": schemas.SERVICE},
+                        "Service": schemas.SERVICE, "Cancellation": schemas.CANCELLATION,
+                        "Reversal": schemas.REVERSAL},
         },
     }
