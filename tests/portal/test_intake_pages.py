@@ -67,26 +67,63 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
     assert intake.fields == {"licence_number": "987654"}
 
 
-def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):
+def test_status_changes_and_an_operators_cancellation_waits_for_a_supervisor(
+        portal, operator_client, supervisor_client):
     Intake = portal.box.store.models.Intake
     IntakeStatusChange = portal.box.store.models.IntakeStatusChange
     code = make_intake(operator_client)
     detail = operator_client.get(f"/intakes/{code}").text
-    assert 'id="to-in_progress"' in detail and 'id="cancel-intake"' in detail
+    assert 'id="to-in_progress"' in detail and "درخواست لغو از سرپرست" in detail
     assert operator_client.post(f"/intakes/{code}/status",
                                 {"status": "in_progress"}).status_code == 303
     assert Intake.get(Intake.tracking_code == code).status == "in_progress"
-    refused = operator_client.post(f"/intakes/{code}/cancel", {"reason": "  "})
-    assert refused.status_code == 400
-    assert field_error(refused.text, "reason") == "برای لغو درخواست، دلیل آن را بنویسید."
-    assert operator_client.post(f"/intakes/{code}/cancel",
-                                {"reason": "متقاضی منصرف شد"}).status_code == 303
+    no_reason = operator_client.post(f"/intakes/{code}/cancel", {"reason": "", "note": "x"})
+    assert no_reason.status_code == 400
+    assert field_error(no_reason.text, "reason") == "دلیل لغو را از فهرست انتخاب کنید."
+    wordless = operator_client.post(f"/intakes/{code}/cancel", {"reason": "other"})
+    assert field_error(wordless.text, "note") == "دلیل لغو را بنویسید."
+    assert 'value="other" selected' in wordless.text
+    asked = operator_client.post(f"/intakes/{code}/cancel",
+                                 {"reason": "other", "note": "مدارک همراه نبود"})
+    assert asked.status_code == 303 and asked.headers["Location"].endswith("done=cancel_requested")
+    page = operator_client.get(f"/intakes/{code}?done=cancel_requested").text
+    assert "درخواست لغو ثبت شد؛ سرپرست تصمیم می‌گیرد." in page
+    assert 'id="cancel-pending"' in page and "مدارک همراه نبود" in page
+    assert 'id="cancel-intake"' not in page and "در حال انجام" in page
+
+    waiting = supervisor_client.get("/cancellations").text
+    assert code in waiting and "مدارک همراه نبود" in waiting
+    request_id = portal.box.cancellations.pending()[0].id
+    approved = supervisor_client.post(f"/cancellations/{request_id}/approve", {"note": ""})
+    assert approved.status_code == 303
+    assert "هیچ درخواست لغوی در انتظار تصمیم نیست." in supervisor_client.get(
+        "/cancellations?done=approved").text
     page = operator_client.get(f"/intakes/{code}").text
-    assert "لغوشده" in page and "متقاضی منصرف شد" in page and 'id="cancel-intake"' not in page
+    assert "لغوشده" in page and 'id="reversal"' in page and "کارمزد برگشت خورد" in page
     late = operator_client.post(f"/intakes/{code}/status", {"status": "done"})
     assert late.status_code == 409 and "را نمی‌توان به" in late.text
+    again = supervisor_client.post(f"/cancellations/{request_id}/refuse", {})
+    assert again.status_code == 409
+    assert "برای این درخواست لغو پیش‌تر تصمیم گرفته شده است." in again.text
     reasons = [c.reason for c in IntakeStatusChange.select().order_by(IntakeStatusChange.id)]
-    assert reasons == ["", "", "متقاضی منصرف شد"]
+    assert reasons == ["", "", "مدارک همراه نبود"]
+
+
+def test_a_supervisor_cancels_at_once_and_a_refusal_keeps_the_intake(
+        portal, operator_client, supervisor_client):
+    first, second = make_intake(operator_client), make_intake(operator_client)
+    assert "لغو این درخواست" in supervisor_client.get(f"/intakes/{first}").text
+    done = supervisor_client.post(f"/intakes/{first}/cancel", {"reason": "duplicate"})
+    assert done.headers["Location"].endswith("done=cancelled")
+    assert portal.box.cancellations.reversal_of(portal.box.intakes.get(first)) is not None
+    operator_client.get(f"/intakes/{second}")
+    operator_client.post(f"/intakes/{second}/cancel", {"reason": "wrong_service"})
+    supervisor_client.get("/cancellations")
+    request_id = portal.box.cancellations.pending()[0].id
+    supervisor_client.post(f"/cancellations/{request_id}/refuse", {"note": "خدمت درست است"})
+    page = operator_client.get(f"/intakes/{second}").text
+    assert 'id="cancel-refused"' in page and "خدمت درست است" in page
+    assert 'id="cancel-intake"' in page and "دریافت‌شده" in page
 
 
 def test_receipt_can_be_shown_again_with_the_jalali_date(portal, operator_client):
@@ -155,10 +192,15 @@ def test_search_by_each_criterion_and_pages(portal, operator_client):
 def test_dashboard_counts_todays_intakes_and_fees(portal, operator_client):
     make_intake(operator_client)
     cancelled = make_intake(operator_client, service_code="HEALTH-INS")
-    operator_client.post(f"/intakes/{cancelled}/cancel", {"reason": "اشتباه"})
+    operator_client.post(f"/intakes/{cancelled}/cancel", {"reason": "duplicate"})
     html = operator_client.get("/").text
     assert 'id="today-count">۲<' in html
-    assert 'id="today-fees">۷۸۰٬۰۰۰ ریال<' in html        # the cancelled one is not counted
+    assert 'id="today-fees">۱٬۲۳۰٬۰۰۰ ریال<' in html      # asked, not approved: it counts
+    request_id = portal.box.cancellations.pending()[0].id
+    portal.box.cancellations.approve(request_id, portal.box.store.models.User.get(
+        portal.box.store.models.User.role == "supervisor"))
+    html = operator_client.get("/").text
+    assert 'id="today-fees">۷۸۰٬۰۰۰ ریال<' in html        # the reversal leaves today
     assert "عامل همگام‌سازی هنوز روی این جعبه پیکربندی نشده است" in html
     assert "۲ رویداد در صف ارسال" not in html and "رویداد در صف ارسال به مرکز است" in html
     portal.clock.advance(days=1)
@@ -169,7 +211,7 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
     make_intake(supervisor_client)
     make_intake(supervisor_client)
     cancelled = make_intake(supervisor_client, service_code="HEALTH-INS")
-    supervisor_client.post(f"/intakes/{cancelled}/cancel", {"reason": "اشتباه"})
+    supervisor_client.post(f"/intakes/{cancelled}/cancel", {"reason": "wrong_details"})
     html = supervisor_client.get("/reports?from=۱۴۰۵/۰۹/۱۰&to=1405/09/10").text
     assert "ارسال مرسولهٔ پستی" in html and "۱٬۵۶۰٬۰۰۰ ریال" in html
     assert "ثبت‌نام بیمهٔ سلامت" not in html                # cancelled: not a fee taken

@@ -23,24 +23,29 @@ ACCESS = {
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
+    "cancellations.index": SUPERVISOR, "cancellations.approve": SUPERVISOR,
+    "cancellations.refuse": SUPERVISOR,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
     "api.health": API_PUBLIC, "api.openapi_document": API_PUBLIC, "api.create_token": API_PUBLIC,
     "api.list_services": API_LOGIN, "api.create_intake": API_LOGIN, "api.get_intake": API_LOGIN,
     "api.change_status": API_LOGIN, "api.search_intakes": API_LOGIN, "api.sync_state": API_LOGIN,
+    "api.cancel_intake": API_LOGIN, "api.pending_cancellations": API_LOGIN,
+    "api.approve_cancellation": API_LOGIN, "api.refuse_cancellation": API_LOGIN,
 }
 
 
 def routes(app, code: str):
     """(endpoint, method, path) of every route, with real values for its arguments."""
-    values = {"code": code, "username": "walkee", "filename": "css/portal.css"}
+    values = {"code": code, "username": "walkee", "filename": "css/portal.css", "id": "1"}
     found = []
     for rule in app.url_map.iter_rules():
         path = rule.rule
         for argument in rule.arguments:
             path = path.replace(f"<{argument}>", values[argument])
             path = path.replace(f"<path:{argument}>", values[argument])
+            path = path.replace(f"<int:{argument}>", values[argument])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
     # logging out last, so the walk keeps its login to the end

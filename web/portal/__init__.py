@@ -98,7 +98,7 @@ def template_helpers() -> dict:
 
 
 def init_app(app: Flask, box) -> None:
-    from web.portal import auth, dashboard, intakes, status, users
+    from web.portal import auth, cancellations, dashboard, intakes, status, users
 
     i18n.init_app(app)
     security.init_app(app, box)
@@ -106,5 +106,5 @@ def init_app(app: Flask, box) -> None:
     app.context_processor(template_context)
     app.jinja_env.globals.update(template_helpers())
     for blueprint in (auth.blueprint, dashboard.blueprint, intakes.blueprint,
-                      users.blueprint, status.blueprint):
+                      cancellations.blueprint, users.blueprint, status.blueprint):
         app.register_blueprint(blueprint)

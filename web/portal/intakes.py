@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
+from edge.cancellation.rules import REASONS
 from edge.catalogue import services_with_fees
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError
@@ -28,7 +29,8 @@ PER_PAGE = 20
 MAX_INPUT = 300
 NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
-           "cancelled": N_("The intake is cancelled."),
+           "cancelled": N_("The intake is cancelled and its fee reversed."),
+           "cancel_requested": N_("The cancellation is asked for; a supervisor decides."),
            "reprinted": N_("The receipt is sent to the printer again.")}
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
@@ -159,14 +161,17 @@ def create():
 
 # --- one intake ---------------------------------------------------------------
 
-def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
+def _render_detail(item, errors: FieldErrors | None = None, values: dict | None = None,
+                   status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    cancellations = box().cancellations
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
-        next_statuses=nexts,
-        can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
-        reason=reason, notice=gettext(notice) if notice else None,
+        next_statuses=nexts, can_cancel="cancelled" in TRANSITIONS.get(item.status, ()),
+        cancellation=cancellations.latest_for(item), reversal=cancellations.reversal_of(item),
+        reasons=REASONS, errors=errors or {}, values=values or {},
+        notice=gettext(notice) if notice else None,
         can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
@@ -205,14 +210,18 @@ def change_status(code: str):
 @blueprint.post("/<code>/cancel")
 @roles_required(*CITIZEN_DATA_ROLES)
 def cancel(code: str):
+    """A supervisor cancels; an operator asks a supervisor to."""
     item = _get(code)
-    reason = form_value("reason")
+    values = {"reason": form_value("reason"), "note": form_value("note")}
     try:
-        box().intakes.cancel(item.tracking_code, g.user, reason)
+        outcome = box().cancellations.cancel(item.tracking_code, g.user, values["reason"],
+                                             values["note"])
     except EdgeError as error:
-        errors = FieldErrors(reason=message_for(error, gettext("Reason")))
-        return _render_detail(item, errors, reason, error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+        labels = {"reason": gettext("Reason for cancelling"), "note": gettext("In words")}
+        errors = FieldErrors({error.field or "reason": message_for(error, labels.get(error.field))})
+        return _render_detail(item, errors, values, error.status)
+    done = "cancelled" if isinstance(outcome, box().store.models.Reversal) else "cancel_requested"
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done=done), 303)
 
 
 @blueprint.get("/<code>/receipt")
