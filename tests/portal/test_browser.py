@@ -116,16 +116,46 @@ def test_operators_day_in_persian_with_the_keyboard(tab, portal):
     assert page.locator("#receipt-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
     tab.shot("fa-desktop-receipt")
     page.go_back()
+    tab.submit("#cancel-intake")                      # an operator asks a supervisor
+    assert page.locator("#e-reason").inner_text() == "دلیل لغو را از فهرست انتخاب کنید."
+    page.select_option("#f-reason", "citizen_withdrew")
     tab.submit("#cancel-intake")
-    assert page.locator("#e-reason").inner_text() == "برای لغو درخواست، دلیل آن را بنویسید."
-    page.fill("#f-reason", "متقاضی منصرف شد")
-    tab.submit("#cancel-intake")
-    assert page.url.endswith("done=cancelled")
-    assert "لغوشده" in page.locator(".page-head").inner_text()
+    assert page.url.endswith("done=cancel_requested")
+    assert "متقاضی منصرف شد" in page.locator("#cancel-pending").inner_text()
+    assert "دریافت‌شده" in page.locator(".page-head").inner_text()
     tab.submit("#logout")
     assert page.url == portal.url + "/login"
     page.goto(portal.url + "/")
     assert page.url.startswith(portal.url + "/login")
+
+
+def test_an_operators_cancellation_is_approved_by_the_supervisor(tab, portal):
+    page = tab.login("operator")
+    tab.go("/intakes/new?service=HEALTH-INS")
+    for selector, text in (("#f-national_code", "0013542419"), ("#f-full_name", "زهرا احمدی"),
+                           ("#f-mobile", "09121234567")):
+        page.fill(selector, text)
+    tab.submit("#submit-intake")
+    code = page.locator("#tracking-code").inner_text().strip()
+    page.select_option("#f-reason", "other")
+    page.fill("#f-note", "مدارک همراه نبود")
+    tab.submit("#cancel-intake")
+    assert "مدارک همراه نبود" in page.locator("#cancel-pending").inner_text()
+    tab.submit("#logout")
+
+    tab.login("supervisor")
+    tab.submit("nav >> text=لغوها")
+    row = page.locator("#pending-cancellations tr", has_text=code)
+    assert "مدارک همراه نبود" in row.inner_text() and "۴۵۰٬۰۰۰ ریال" in row.inner_text()
+    tab.shot("fa-desktop-cancellations")
+    row.locator("input[name=note]").fill("تأیید شد")
+    with page.expect_navigation(wait_until="load"):
+        row.locator("button", has_text="تأیید و لغو").click()
+    assert page.url.endswith("done=approved")
+    assert page.locator("#none-pending").is_visible()
+    tab.go(f"/intakes/{code}")
+    assert "لغوشده" in page.locator(".page-head").inner_text()
+    assert "کارمزد برگشت خورد: ۴۵۰٬۰۰۰ ریال" in page.locator("#reversal").inner_text()
 
 
 def test_checks_as_the_operator_types(tab):
