@@ -17,7 +17,7 @@ import edge.schema
 import hardware.modem.schema
 import hardware.printer.schema
 import sync_agent.schema
-import web.schema
+import web.session_schema
 from edge import settings as core_settings
 from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
@@ -32,7 +32,7 @@ from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
 SCHEMAS = (edge.schema, edge.cancellation.schema, sync_agent.schema, hardware.printer.schema,
-           hardware.modem.schema, web.schema)
+           hardware.modem.schema, web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
 SETTINGS = (*core_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
             *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)
@@ -61,12 +61,12 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     """Each part the settings ask for, built on the box's core."""
     # Imported here: one-shot commands (most of `edge`) never build parts,
     # and the parts bring Pillow, requests and serial, slow to load on a Pi.
-    from hardware import appliance as devices
-    from hardware.card import appliance as card
-    from hardware.gpio import appliance as gpio
-    from hardware.modem import appliance as modem
-    from hardware.printer import appliance as printer
-    from sync_agent import appliance as sync
+    from hardware import part as devices
+    from hardware.card import part as card
+    from hardware.gpio import part as gpio
+    from hardware.modem import part as modem
+    from hardware.printer import part as printer
+    from sync_agent import part as sync
     sync_part = sync.build(box, sync_client_factory)
     printer_part = printer.build(box)
     modem_part = modem.build(box)

@@ -19,7 +19,7 @@ from bench.support import row
 from hardware.printer import escpos
 from hardware.printer.raster import render_lines, to_raster
 from hardware.printer.receipt import encode, receipt_lines, sample_receipt
-from hardware.printer.simulator import PrinterSimulator
+from hardware.printer.sim.device import PrinterSimulator
 
 ROUNDS = 30
 

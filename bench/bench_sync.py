@@ -70,7 +70,7 @@ class Rig:
         from gateway.service import init_home
         from appliance.demo import demo_bundle
         from sync_agent.enroll import enroll
-        from sync_agent.linksim import LinkSim
+        from devtools.linksim import LinkSim
         self.gateway = init_home(root / "gateway", None)
         self.gateway.add_office(OFFICE, "office")
         self.gateway.publish_document(demo_bundle(OFFICE))
@@ -85,7 +85,7 @@ class Rig:
         with self.box.store.write():
             self.box.store.models.SyncEnrolment.update(gateway_url=self.link.url).execute()
         from edge.parts import Parts
-        from sync_agent.appliance import build
+        from sync_agent.part import build
         part = build(self.box)
         self.box.fit(Parts(sync=part, workers=part.workers))
         self.agent = part.agent
@@ -154,7 +154,7 @@ def naive_json_posts(events: list[dict]) -> int:
     import requests
     from flask import Flask, jsonify, request
     from gateway.server import ServerThread
-    from sync_agent.linksim import LinkSim
+    from devtools.linksim import LinkSim
     app = Flask("naive")
 
     @app.post("/v1/events")
@@ -219,7 +219,7 @@ def office_day(root: Path, intakes: int, hours: float, name: str) -> int:
 # ---------------------------------------------------------------- 3. backlog
 
 def drain_backlog(root: Path) -> dict:
-    from sync_agent.linksim import Link
+    from devtools.linksim import Link
     rig = Rig(root / "backlog", link=Link(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2),
               settings="[sync]\nbundle_check_seconds = 86400\n")
     try:
@@ -227,7 +227,7 @@ def drain_backlog(root: Path) -> dict:
         rig.agent.sync_once(force_bundle=True)
         for _ in range(BACKLOG):
             rig.intake()
-        from sync_agent.linksim import Link as L
+        from devtools.linksim import Link as L
         rig.link.link = L(LINK_BYTES_PER_SECOND, LINK_ROUND_TRIP / 2)
         rig.link.counters.up = rig.link.counters.down = 0
         started = time.monotonic()

@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from edge import rows
+from edge import plain_sql
 from edge.fields import utc_text
 
 GENESIS = "0" * 64
@@ -30,7 +30,7 @@ def append(store, actor: str, action: str, subject: str, details: dict, at: date
         "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
     entry_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     digest = entry_hash(prev_hash, entry_id, utc_text(at), hlc, actor, action, subject, details)
-    rows.insert(store.db, store.models.AuditEntry,
+    plain_sql.insert(store.db, store.models.AuditEntry,
                 {"id": entry_id, "at": at, "hlc": hlc, "actor": actor, "action": action,
                  "subject": subject, "details": details, "prev_hash": prev_hash, "hash": digest})
     return entry_id

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from edge import device_state, licence, nationalcode, phone, rows, tracking
+from edge import device_state, licence, nationalcode, phone, plain_sql, tracking
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -66,7 +66,7 @@ class CleanIntake:
 
 def clean_request(store, request: IntakeRequest) -> CleanIntake:
     """Check every value; InvalidInput names the first field that is wrong."""
-    service = rows.first(store.db, store.models.Service, "SELECT * FROM service WHERE code = ?",
+    service = plain_sql.first(store.db, store.models.Service, "SELECT * FROM service WHERE code = ?",
                          request.service_code)
     if service is None:
         raise InvalidInput("service.unknown", "service_code")
@@ -136,7 +136,7 @@ def clean_payment_reference(method, reference) -> str:
 
 
 def tariff_in_force(store, service: Service, at: datetime) -> Tariff:
-    tariff = rows.first(store.db, store.models.Tariff,
+    tariff = plain_sql.first(store.db, store.models.Tariff,
                         "SELECT * FROM tariff WHERE service_id = ? AND effective_from <= ?"
                         " ORDER BY effective_from DESC LIMIT 1", service.id, utc_text(at))
     if tariff is None:
@@ -193,7 +193,7 @@ class IntakeService:
         tariff = tariff_in_force(self.store, clean.service, stamp.at)
         code = tracking.make_code(self.device_tag,
                                   device_state.next_number(self.store.db, COUNTER_KEY))
-        intake = rows.create(
+        intake = plain_sql.create(
             self.store.db, self.store.models.Intake,
             tracking_code=code, service=clean.service, tariff=tariff,
             fee_rials=tariff.fee_rials, tariff_version=tariff.version,
@@ -248,7 +248,7 @@ class IntakeService:
 
     def _history(self, intake: Intake, before: str | None, after: str, reason: str,
                  operator: User, stamp: Stamp) -> None:
-        rows.insert(self.store.db, self.store.models.IntakeStatusChange,
+        plain_sql.insert(self.store.db, self.store.models.IntakeStatusChange,
                     {"intake": intake, "from_status": before, "to_status": after,
                      "reason": reason, "user": operator, "at": stamp.at, "hlc": stamp.hlc})
 

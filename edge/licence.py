@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from edge import rows
+from edge import plain_sql
 from edge.errors import Forbidden
 
 
 def office(store):
     """The box's office row, or None before one exists."""
-    return rows.first(store.db, store.models.Office, "SELECT * FROM office ORDER BY id LIMIT 1")
+    return plain_sql.first(store.db, store.models.Office, "SELECT * FROM office ORDER BY id LIMIT 1")
 
 
 def status_at(office_row, at: datetime) -> str:

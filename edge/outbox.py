@@ -18,7 +18,7 @@ import json
 from datetime import datetime
 from typing import Protocol
 
-from edge import device_state, rows
+from edge import device_state, plain_sql
 
 NEXT_SEQ_KEY = "outbox.last_seq"
 
@@ -52,7 +52,7 @@ class Outbox:
         plaintext = canonical_json({"type": event_type, "seq": seq, "hlc": hlc,
                                     "payload": payload})
         sealing, body = self.sealer.seal(seq, event_type, plaintext)
-        rows.insert(self.store.db, self.store.models.OutboxRecord,
+        plain_sql.insert(self.store.db, self.store.models.OutboxRecord,
                     {"seq": seq, "event_type": event_type, "hlc": hlc, "created_at": at,
                      "sealing": sealing, "body": body})
         return seq

@@ -26,11 +26,12 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 from edge.fields import utc_text
+from edge.worker import Backoff, Round, Worker
 from sync_agent import bundle as bundles
 from sync_agent import sealing, state
 from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
@@ -60,82 +61,43 @@ class SyncResult:
     talked: bool = False
 
 
-@dataclass
-class Backoff:
-    """Exponential backoff with full jitter: wait U(0, min(max, min * 2**n))."""
-    minimum: float
-    maximum: float
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, failures: int) -> float:
-        if failures <= 0:
-            return 0.0
-        ceiling = min(self.maximum, self.minimum * (2 ** min(failures - 1, 30)))
-        return self.minimum / 2 + self.rng.uniform(0, max(0.0, ceiling - self.minimum / 2))
-
-
-class SyncAgent:
-    """One per box; `start()`/`stop()` make it a worker of `edge run`."""
+class SyncAgent(Worker):
+    """One per box; as a worker of `edge run` it syncs every
+    `sync.interval_seconds`, when woken (the portal's button, a new intake),
+    and after a failure once its jittered backoff has passed."""
 
     def __init__(self, box, client_factory: Callable[[str, float], GatewayClient] | None = None,
                  rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic):
+        settings = box.settings
+        super().__init__("sync-agent", idle_seconds=settings["sync.interval_seconds"],
+                         backoff=Backoff(settings["sync.backoff_min_seconds"],
+                                         settings["sync.backoff_max_seconds"], rng or random.Random()),
+                         join_seconds=settings["sync.timeout_seconds"] + 5, monotonic=monotonic)
         self.box = box
-        self.monotonic = monotonic
-        self.settings = box.settings
+        self.settings = settings
         self.client_factory = client_factory or (lambda url, timeout: GatewayClient(url, timeout))
-        self.backoff = Backoff(self.settings["sync.backoff_min_seconds"],
-                               self.settings["sync.backoff_max_seconds"], rng or random.Random())
         self.state = AgentState.IDLE
-        self.next_attempt_at: float | None = None     # on self.monotonic
         self._client: GatewayClient | None = None
         self._client_url = ""
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()                 # one sync at a time
-        self._failures = 0
         self._last_bundle_check = 0.0                 # monotonic; 0 means "check at start"
 
     # ------------------------------------------------------------ worker
 
-    def start(self) -> None:
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
-        self._thread.start()
+    def step(self) -> Round:
+        result = self.sync_once()
+        if result.ok or self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
+            return Round.IDLE     # a box not enrolled asks again at the usual pace
+        self.state = AgentState.BACKING_OFF
+        return Round.FAILED
 
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=self.settings["sync.timeout_seconds"] + 5)
+    def _recover(self) -> None:
+        self.state = AgentState.BACKING_OFF    # the store is unharmed: try again later
+
+    def _on_stop(self) -> None:
         if self._client:
             self._client.close()
-
-    def wake(self) -> None:
-        """Sync now (the portal's button, `edge sync now` in-process, a new intake)."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                result = self.sync_once()
-            except Exception:    # a bug must not kill the worker; the store is unharmed
-                log.exception("sync failed unexpectedly")
-                result = SyncResult(ok=False, error="internal error, see the log",
-                                    error_code="internal")
-                self._failures += 1
-            wait = self._next_wait(result)
-            self.next_attempt_at = self.monotonic() + wait
-            self._wake.wait(wait)
-            self._wake.clear()
-
-    def _next_wait(self, result: SyncResult) -> float:
-        if self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
-            return self.settings["sync.interval_seconds"]
-        if result.ok:
-            return self.settings["sync.interval_seconds"]
-        self.state = AgentState.BACKING_OFF
-        return self.backoff.delay(self._failures)
+            self._client = None
 
     # ------------------------------------------------------------ one sync
 
@@ -162,7 +124,7 @@ class SyncAgent:
             return result
 
     def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
-        while not self._stopping.is_set():
+        while not self.stopping:
             size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
                     or self.settings["sync.batch_min"])
             size = max(1, min(size, self.settings["sync.batch_max"]))
@@ -250,10 +212,8 @@ class SyncAgent:
                 state.put(store, state.FAILURES, state.get(store, state.FAILURES, 0) + 1)
         self._write(record)
         if result.ok:
-            self._failures = 0
             self.state = AgentState.IDLE
         else:
-            self._failures += 1
             log.warning("sync failed: %s", result.error)
 
     # ------------------------------------------------------------ helpers

@@ -35,7 +35,7 @@ CATALOGUE = "edge/i18n.py"
 # errors' (English, Persian) pairs, and the printed receipt's labels. The count
 # may only go down: a new dict here fails too.
 NOT_MOVED_YET = {
-    "hardware/card/errors.py": 1, "hardware/modem/at.py": 1, "hardware/modem/driver.py": 1,
+    "hardware/errors.py": 1, "hardware/modem/at.py": 1, "hardware/modem/driver.py": 1,
     "hardware/modem/health.py": 1, "hardware/modem/pdu.py": 3, "hardware/modem/signal.py": 1,
     "hardware/modem/worker.py": 1, "hardware/printer/cups.py": 1, "hardware/printer/receipt.py": 1,
 }

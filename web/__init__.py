@@ -12,7 +12,7 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 def create_app(box, config: dict | None = None) -> Flask:
     """The Flask app of one box; everything it needs is passed in."""
-    # Imported here: `web.schema` holds the portal's tables, so the assembly
+    # Imported here: `web.session_schema` holds the portal's tables, so the assembly
     # imports this package for every `edge` command, and most never serve a page.
     from flask import Flask
 

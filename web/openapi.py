@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
-from web import schemas
+from web import json_schemas as schemas
 
 BEARER = [{"bearer": []}]
 

@@ -112,7 +112,7 @@ def _show_preview(obj: CliContext, url: str) -> None:
 def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
     """Print (again) the receipt of an intake. The print is a queued job: if it
     fails here, the box's print worker retries it."""
-    from hardware.printer.appliance import make_worker
+    from hardware.printer.part import make_worker
     from hardware.printer.receipt import receipt_for_intake
     url = _printer_url(obj, url)
     with obj.open_box() as box:

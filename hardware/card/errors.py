@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from hardware.errors import DeviceError
 
-class CardReaderError(Exception):
+
+class CardReaderError(DeviceError):
     def __init__(self, message: str, message_fa: str, code: str = "card_error"):
-        super().__init__(message)
-        self.message = message
-        self.message_fa = message_fa
-        self.code = code
-
-    def words(self) -> dict[str, str]:
-        return {"en": self.message, "fa": self.message_fa}
+        super().__init__(message, message_fa, code)
 
 
 class NoCard(CardReaderError, TimeoutError):

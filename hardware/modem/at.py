@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from edge.digits import is_ascii_number
+from hardware.errors import DeviceError
 
 PROMPT = "> "          # the modem waits for a PDU after AT+CMGS=n
 CTRL_Z = b"\x1a"       # ends the PDU
@@ -44,7 +45,7 @@ BUSY_ERRORS = ("cme_515", "cme_14", "cms_314")
 # expected prefix of the running command decides which it is.
 
 
-class ModemError(Exception):
+class ModemError(DeviceError):
     """A failure the modem reported or that happened talking to it.
 
     `message` is English, `message_fa` Persian; `permanent` is true when
@@ -53,14 +54,8 @@ class ModemError(Exception):
 
     def __init__(self, message: str, message_fa: str, code: str = "modem_error",
                  permanent: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.message_fa = message_fa
-        self.code = code
+        super().__init__(message, message_fa, code)
         self.permanent = permanent
-
-    def words(self) -> dict[str, str]:
-        return {"en": self.message, "fa": self.message_fa}
 
 
 class ModemTimeout(ModemError, TimeoutError):

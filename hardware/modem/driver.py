@@ -68,7 +68,7 @@ def state_words(state: ModemState) -> dict[str, str]:
     return {"en": english, "fa": persian}
 
 
-class PortError(at.ModemError):
+class PortError(at.ModemError, OSError):
     def __init__(self, url: str, reason: str):
         super().__init__(f"cannot use the modem port {url}: {reason}",
                          f"درگاه مودم {url} در دسترس نیست: {reason}", code="port")

@@ -6,7 +6,7 @@ import json
 import logging
 
 from edge.i18n import phrase
-from hardware.modem.appliance import status_path
+from hardware.modem.part import status_path
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from edge.worker import Backoff, Round, Worker
 from hardware.modem import at, pdu
 from hardware.modem.driver import ERROR_STATES, Modem, ModemState, PortError, state_words
 from hardware.modem.outbox import Received, SmsOutbox
@@ -27,11 +28,16 @@ log = logging.getLogger(__name__)
 SIM_WAITING_STATES = {ModemState.NO_SIM, ModemState.NEEDS_PIN, ModemState.WRONG_PIN,
                       ModemState.NEEDS_PUK, ModemState.FAULT}
 RESET_AFTER = 3    # failed start-ups in a row before the modem is rebooted
+BRING_UP_BACKOFF_CAP = 60.0
 # Not Huawei's `^BOOT:`: an E1752 sends it every few seconds while it runs.
 REBOOT_URCS = ("RDY", "^SYSSTART", "+CFUN:", "+CPIN: NOT READY")
 
 
-class ModemWorker:
+class ModemWorker(Worker):
+    """Rounds every `idle_seconds` (the modem's notices wait in its port
+    meanwhile), or at once when woken; a modem that stops answering is
+    brought up again after a backoff of its own."""
+
     name = "modem"
 
     def __init__(self, modem: Modem, outbox: SmsOutbox, clock,
@@ -41,6 +47,8 @@ class ModemWorker:
                  recheck_seconds: float = 20.0, time_seconds: float = 3600.0,
                  idle_seconds: float = 0.3, backoff_seconds: float = 1.0, openers: tuple[Callable[[], None], ...] = (),
                  closers: tuple[Callable[[], None], ...] = ()):
+        super().__init__("modem-worker", idle_seconds=idle_seconds,
+                         join_seconds=modem.send_timeout + 5)
         self.modem = modem
         self.outbox = outbox
         self.clock = clock
@@ -50,69 +58,47 @@ class ModemWorker:
         self.refresh_seconds = refresh_seconds
         self.recheck_seconds = recheck_seconds
         self.time_seconds = time_seconds
-        self.idle_seconds = idle_seconds
         self._openers = openers
         self._closers = closers
         self._started = False          # the modem has been through start()
         self._retry_at = 0.0           # monotonic time of the next bring-up attempt
-        self.backoff_seconds = backoff_seconds
-        self._backoff = backoff_seconds
+        self._bring_up_backoff = Backoff(backoff_seconds, BRING_UP_BACKOFF_CAP)
         self._failed_starts = 0
         self._refreshed_at = 0.0
         self._time_at = 0.0
         self._last_error: at.ModemError | None = None
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._snapshot: dict = {}
 
-    # --- the worker contract --------------------------------------------------------
+    # --- the worker's life ------------------------------------------------------------
 
-    def start(self) -> None:
+    def _on_start(self) -> bool:
         released = self.outbox.release_interrupted()
         if released:
             log.info("modem: %d SMS left half-sent by a stop go back to the queue", released)
         for open_ in self._openers:
             open_()
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="modem-worker", daemon=True)
-        self._thread.start()
+        return True
 
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self.modem.send_timeout + 5)
+    def _on_stop(self) -> None:
         self.modem.close()
         for close in self._closers:
             close()
         self._publish()
 
-    def wake(self) -> None:
-        """Look at the outbox now (an SMS was queued, or someone pressed sync)."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            self.run_once()
-            self._wake.wait(self.idle_seconds)
-            self._wake.clear()
+    def _recover(self) -> None:
+        """After a surprise: start the modem afresh, the SMS it held back in the queue."""
+        self._started = False
+        self.modem.close_port_only()
+        self._release_claimed()
 
     # --- one round --------------------------------------------------------------------
 
-    def run_once(self) -> None:
+    def step(self) -> Round:
+        """The modem's own failures are handled here (its bring-up has its own
+        backoff and SIM rechecks); only a surprise reaches the worker base."""
         try:
-            if not self._started or self._waiting_for_sim_recheck():
-                if not self._bring_up():
-                    return
-            if self.modem.state in SIM_WAITING_STATES:
-                return
-            self._listen()
-            if time.monotonic() - self._refreshed_at >= self.refresh_seconds:
-                self._refresh()
-            if self.modem.is_ready():
-                self._send_due()
+            self._use_modem()
         except PortError as error:
             self._lost(error, reopen=True)
         except at.ModemTimeout as error:
@@ -120,13 +106,21 @@ class ModemWorker:
         except at.ModemError as error:
             self._last_error = error
             log.warning("modem: %s", error.message)
-        except Exception:   # the worker must outlive any surprise; the log has the details
-            log.exception("modem worker: unexpected error")
-            self._started = False
-            self.modem.close_port_only()
-            self._release_claimed()
         finally:
             self._publish()
+        return Round.IDLE
+
+    def _use_modem(self) -> None:
+        if not self._started or self._waiting_for_sim_recheck():
+            if not self._bring_up():
+                return
+        if self.modem.state in SIM_WAITING_STATES:
+            return
+        self._listen()
+        if time.monotonic() - self._refreshed_at >= self.refresh_seconds:
+            self._refresh()
+        if self.modem.is_ready():
+            self._send_due()
 
     def _release_claimed(self) -> None:
         """An SMS this worker had claimed goes back to the queue (this worker
@@ -155,7 +149,7 @@ class ModemWorker:
             return False
         self._failed_starts = 0
         self._started = True
-        self._backoff = self.backoff_seconds
+        self._bring_up_backoff.succeeded()
         self._refreshed_at = time.monotonic()
         self._retry_at = time.monotonic() + self.recheck_seconds
         if state in SIM_WAITING_STATES:
@@ -172,8 +166,7 @@ class ModemWorker:
         self._failed_starts += 1
         self.modem.set_state(ModemState.FAULT)
         log.warning("modem start-up failed (%d): %s", self._failed_starts, error.message)
-        self._retry_at = time.monotonic() + self._backoff
-        self._backoff = min(self._backoff * 2, 60.0)
+        self._retry_at = time.monotonic() + self._bring_up_backoff.failed()
         if self._failed_starts % RESET_AFTER == 0:
             log.warning("modem: rebooting it (AT+CFUN=1,1)")
             try:
@@ -193,12 +186,11 @@ class ModemWorker:
             state = self.modem.recover()
         if state == ModemState.READY:
             self._started = True
-            self._backoff = self.backoff_seconds
+            self._bring_up_backoff.succeeded()
             self._last_error = None
             return
         self._started = state not in (ModemState.NOT_RESPONDING, ModemState.CLOSED, ModemState.STARTING)
-        self._retry_at = time.monotonic() + self._backoff
-        self._backoff = min(self._backoff * 2, 60.0)
+        self._retry_at = time.monotonic() + self._bring_up_backoff.failed()
 
     # --- listening ---------------------------------------------------------------------
 
@@ -270,7 +262,7 @@ class ModemWorker:
 
     def _send_due(self) -> None:
         for message in self.outbox.due(limit=5):
-            if self._stopping.is_set() or not self.modem.is_ready():
+            if self.stopping or not self.modem.is_ready():
                 return
             claimed = self.outbox.claim(message.id)
             if claimed is None:

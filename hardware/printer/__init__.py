@@ -20,6 +20,6 @@ __all__ = ["jobs_overview", "reprint", "reprint_intake", "retry_now", "status"]
 
 def __getattr__(name: str):
     if name in __all__:
-        from hardware.printer import overview
-        return getattr(overview, name)
+        from hardware.printer import service
+        return getattr(service, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,6 +23,7 @@ from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from edge.digits import is_ascii_number
+from hardware.errors import DeviceError
 from hardware.printer import escpos
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,13 @@ log = logging.getLogger(__name__)
 SCHEMES = ("serial", "usb", "tcp", "file", "sim")
 
 
-class PrinterError(OSError):
+class PrinterError(DeviceError, OSError):
     """The printer cannot be reached or written to; the message says why in
-    words, `code` says it for a program (see escpos.STATE_CODES)."""
+    words, `code` says it for a program (see escpos.STATE_CODES; the Persian
+    words are queue.STATE_FA's)."""
 
     def __init__(self, message: str, code: str = "unreachable"):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 class PrinterUrlError(PrinterError, ValueError):
@@ -83,7 +84,7 @@ def validate_url(url: str) -> str:
 
 
 def _sim_state(query: str, url: str):
-    from hardware.printer.simulator import SimState
+    from hardware.printer.sim.device import SimState
     try:
         return SimState.from_words(parse_qs(query).get("state", [""])[0])
     except ValueError as error:
@@ -293,7 +294,7 @@ class SimConnection:
     can_read = True
 
     def __init__(self, url: str, sim_dir: Path | None, state=None):
-        from hardware.printer.simulator import PrinterSimulator, SimState
+        from hardware.printer.sim.device import PrinterSimulator, SimState
         state = state or SimState()
         self.url = url
         self.simulator = PrinterSimulator(sim_dir, state)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from typing import Callable
 
+from edge.worker import Round, Worker
 from hardware.printer import receipt as receipt_module
 from hardware.printer.escpos import PrinterStatus
 from hardware.printer.queue import PrintQueue
@@ -46,54 +46,35 @@ def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
     return after
 
 
-class PrintWorker:
+class PrintWorker(Worker):
+    """Prints job after job while any is due, then looks at the queue every
+    `poll_seconds` or when woken (a new intake's receipt)."""
+
     def __init__(self, queue: PrintQueue, open_connection: Opener, url: str = "",
                  poll_seconds: float = 1.0, status_timeout: float = 0.5,
                  encode: Callable[[Receipt], bytes] = receipt_module.encode,
                  idle_check_seconds: float | None = 60.0):
+        super().__init__("print-worker", idle_seconds=poll_seconds)
         self.queue = queue
         self.open_connection = open_connection
         self.url = url
-        self.poll_seconds = poll_seconds
         self.status_timeout = status_timeout
         self.encode = encode
         self.idle_check_seconds = idle_check_seconds
         self._last_check = float("-inf")
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self.queue.recover_interrupted()
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
-        self._thread.start()
+    def step(self) -> Round:
+        if self.run_once():
+            return Round.BUSY
+        self._check_when_idle()
+        return Round.IDLE
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _on_start(self) -> bool:
+        self.queue.recover_interrupted()   # a job left `printing` by a stop or a crash
+        return True
 
-    def wake(self) -> None:
-        """Look at the queue now rather than at the next poll."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                worked = self.run_once()
-            except Exception:  # the worker must outlive any one bad job or store hiccup
-                log.exception("print worker: unexpected failure")
-                self._release_claimed()
-                worked = False
-            if not worked:
-                self._check_when_idle()
-                self._wake.wait(self.poll_seconds)
-                self._wake.clear()
+    def _recover(self) -> None:
+        self._release_claimed()
 
     def _release_claimed(self) -> None:
         """A job this worker had claimed goes back for a retry (this worker is

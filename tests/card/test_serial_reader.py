@@ -7,7 +7,7 @@ import threading
 import pytest
 from hypothesis import given, strategies as st
 
-from hardware.card.appliance import make_service
+from hardware.card.part import make_service
 from hardware.card.errors import NoCard
 from hardware.card.serial_reader import LineBuffer, SerialCardWatcher, parse_card_line
 from hardware.card.simulator import SerialCardSimulator
@@ -109,7 +109,7 @@ def test_card_service_with_the_simulator():
 def test_wait_for_card_on_the_box(box):
     from hardware import card
     from edge.parts import Parts
-    from hardware.card.appliance import build
+    from hardware.card.part import build
     from hardware.card.errors import CardReaderError
     with pytest.raises(CardReaderError):
         card.wait_for_card(box, 0.1)

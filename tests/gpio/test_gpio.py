@@ -14,9 +14,10 @@ from edge.i18n import ENGLISH, MessageCatalogue
 from edge.intake import IntakeRequest
 from edge.parts import Parts
 from hardware import gpio
-from hardware.gpio.appliance import GpioWorker, build
+from hardware.gpio.part import build
 from hardware.gpio.panel import GpioPanel, Pins
 from hardware.gpio.status_led import light_state, pattern_for
+from hardware.gpio.worker import GpioWorker
 from tests.helpers import wait_until
 
 PERSIAN = MessageCatalogue().translator("fa")
@@ -164,7 +165,7 @@ def test_led_follows_the_box(box, factory, worker_for):
 
 def test_no_usable_gpio_is_a_message(box, factory):
     clash = Pins(led=17, button=17, buzzer=None, power_fail=None)   # one pin for two devices
-    worker = GpioWorker(box, clash, factory)
+    worker = GpioWorker(box, clash, factory, light=lambda box: "online")
     worker.start()
     try:
         status = worker.status()
@@ -183,15 +184,15 @@ def test_built_only_when_enabled(box):
 
 
 def test_current_light_reads_the_devices(box):
-    from hardware.gpio.appliance import current_light
+    from hardware.gpio.part import current_light
     assert current_light(box) == "online"          # nothing attached: nothing faulty
     box.fit(Parts(modem=type("Stuck", (), {"status": lambda self: {"ok": False, "state": "not_responding"}})()))
     assert current_light(box) == "fault"
 
 
 def test_device_statuses_for_the_hardware_page(box):
-    from hardware.card import appliance as card
-    from hardware.modem import appliance as modem
+    from hardware.card import part as card
+    from hardware.modem import part as modem
     from hardware.status import device_statuses
     box.fit(Parts(modem=modem.build(box), card_reader=card.build(box)))
     statuses = device_statuses(box)

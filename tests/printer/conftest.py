@@ -14,7 +14,7 @@ from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_
 from edge.clock import FakeClock
 from edge.intake import IntakeRequest
 from edge.users import add_user
-from hardware.printer.simulator import PrinterSimulator
+from hardware.printer.sim.device import PrinterSimulator
 from tests.helpers import unix_socket_answers, wait_until
 from tests.system import require, require_binary
 

@@ -10,7 +10,8 @@ from appliance.assembly import init_box, open_box
 from edge.catalogue import DEMO_EFFECTIVE, DEMO_SERVICES, DEMO_VERSION, install_catalogue
 from edge.tracking import make_code
 from edge.users import add_user
-from hardware.printer.simulator import PtyPrinter, SimState, TcpPrinter
+from hardware.printer.sim.device import PrinterSimulator, SimState
+from hardware.printer.sim.servers import PtyPrinter, TcpPrinter
 from tests.helpers import run_edge as edge
 from tests.printer.conftest import new_intake
 from tests.printer.decoder import decode
@@ -58,8 +59,7 @@ def test_print_test_on_the_simulator_by_default_with_58mm_paper(home):
 
 
 def test_print_test_errors_are_one_line(home):
-    with TcpPrinter(__import__("hardware.printer.simulator", fromlist=["x"])
-                    .PrinterSimulator()) as server:
+    with TcpPrinter(PrinterSimulator()) as server:
         url = server.url
     line = one_line_error(edge(home, "hw", "print-test", "--printer", url))
     assert "test receipt not printed: cannot reach printer" in line

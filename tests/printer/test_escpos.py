@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from hardware.printer import escpos
+from hardware.printer.sim import parser
 from hardware.printer.escpos import EscPosError, PrinterStatus, parse_status, status_answer
 
 
@@ -65,7 +66,7 @@ def test_builders_refuse_bad_arguments(call):
 def test_tall_image_goes_in_bands_that_add_up():
     data = bytes(range(256)) * 3   # 3 bytes wide, 256 rows
     bands = escpos.raster_bands(3, 256, data, band_rows=100)
-    commands = list(escpos.iter_commands(bands))
+    commands = list(parser.iter_commands(bands))
     assert [c.args for c in commands] == [(0, 3, 100), (0, 3, 100), (0, 3, 56)]
     assert b"".join(c.data for c in commands) == data
 
@@ -124,23 +125,23 @@ def test_status_answers_round_trip(state):
 @settings(max_examples=200)
 @given(st.binary(max_size=300), st.lists(st.integers(min_value=1, max_value=40), max_size=20))
 def test_stream_parser_takes_any_bytes_in_any_chunks(data, cuts):
-    whole = escpos.StreamParser().feed(data)
-    parser, pieces, start = escpos.StreamParser(), [], 0
+    whole = parser.StreamParser().feed(data)
+    stream, pieces, start = parser.StreamParser(), [], 0
     for size in cuts:
-        pieces += parser.feed(data[start:start + size])
+        pieces += stream.feed(data[start:start + size])
         start += size
-    pieces += parser.feed(data[start:])
+    pieces += stream.feed(data[start:])
     assert _merge_text(pieces) == _merge_text(whole)
     # Nothing is lost or invented: the commands' bytes are the input, less
     # a trailing incomplete command.
     consumed = b"".join(c.raw for c in whole)
     assert data.startswith(consumed)
-    assert len(data) - len(consumed) == parser.pending
+    assert len(data) - len(consumed) == stream.pending
 
 
 def test_stream_parser_finds_commands_between_text():
     data = b"\x1b@ab\n\x10\x04\x02\x1dV\x42\x03\x1ba\x01"
-    names = [c.name for c in escpos.iter_commands(data)]
+    names = [c.name for c in parser.iter_commands(data)]
     assert names == ["init", "text", "line_feed", "status", "cut", "align"]
 
 
@@ -149,7 +150,7 @@ def _merge_text(commands):
     merged = []
     for command in commands:
         if merged and command.name == merged[-1].name == "text":
-            merged[-1] = escpos.Command("text", data=merged[-1].data + command.data,
+            merged[-1] = parser.Command("text", data=merged[-1].data + command.data,
                                         raw=merged[-1].raw + command.raw)
         else:
             merged.append(command)

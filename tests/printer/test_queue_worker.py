@@ -10,7 +10,8 @@ from edge.i18n import ENGLISH, MessageCatalogue
 from hardware.printer import jobs_overview, status
 from hardware.printer.queue import JobNotFound, PrintQueue
 from hardware.printer.receipt import Receipt
-from hardware.printer.simulator import PtyPrinter, SimState
+from hardware.printer.sim.device import SimState
+from hardware.printer.sim.servers import PtyPrinter
 from tests.helpers import wait_until
 from tests.printer.conftest import new_intake
 
@@ -152,7 +153,7 @@ def test_queued_jobs_survive_closing_the_box(make_box, tmp_path):
 
 
 def test_worker_thread_prints_soon_after_the_intake(box, simulator):
-    box.parts.printer.worker.poll_seconds = 5           # it is woken, not polling
+    box.parts.printer.worker.idle_seconds = 5           # it is woken, not polling
     box.start_workers()
     try:
         new_intake(box)
@@ -212,7 +213,7 @@ def test_idle_worker_notices_the_paper_running_out(box, simulator):
     assert jobs_overview(box)["state"] == "paper out"
     simulator.set_state(SimState())
     worker.idle_check_seconds = 0.01
-    worker.poll_seconds = 0.01
+    worker.idle_seconds = 0.01
     worker.start()
     try:
         wait_until(lambda: jobs_overview(box)["state"] == "ready", what="the printer ready")

@@ -11,7 +11,7 @@ from PIL import Image
 from hardware.printer import raster
 from hardware.printer.receipt import (Receipt, ReceiptError, encode, format_fee,
                                       jalali_date_time, receipt_lines, sample_receipt)
-from hardware.printer.simulator import PrinterSimulator
+from hardware.printer.sim.device import PrinterSimulator
 from tests.printer.decoder import decode, ink_columns, ink_rows, stack
 from tests.system import require
 

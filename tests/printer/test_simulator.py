@@ -7,7 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from hardware.printer import escpos
 from hardware.printer.receipt import encode, sample_receipt
-from hardware.printer.simulator import PrinterSimulator, PtyPrinter, SimState
+from hardware.printer.sim.device import PrinterSimulator, SimState
+from hardware.printer.sim.servers import PtyPrinter
 from hardware.printer.transport import open_printer, query_status
 from hardware.printer.worker import print_bytes
 

@@ -8,7 +8,8 @@ import pytest
 
 from hardware.printer import escpos
 from hardware.printer.receipt import encode, sample_receipt
-from hardware.printer.simulator import PrinterSimulator, PtyPrinter, SimState, TcpPrinter
+from hardware.printer.sim.device import PrinterSimulator, SimState
+from hardware.printer.sim.servers import PtyPrinter, TcpPrinter
 from hardware.printer.transport import (PrinterError, PrinterUrlError, open_printer,
                                         query_status, validate_url)
 from hardware.printer.worker import print_bytes

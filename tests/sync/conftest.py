@@ -95,7 +95,7 @@ class TestBox:
     def agent(self, client_factory=None):
         """The box with a sync agent as its one part (not started)."""
         from edge.parts import Parts
-        from sync_agent.appliance import build
+        from sync_agent.part import build
         part = build(self.box, client_factory)
         self.box.fit(Parts(sync=part, workers=part.workers))
         return part.agent

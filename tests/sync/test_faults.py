@@ -19,7 +19,7 @@ from wire.batch import decode_batch, encode_batch, verify_batch
 from wire.encoding import load_ed25519_public
 from wire.errors import ProtocolError
 from wire.records import open_sealed
-from sync_agent.linksim import FAULTS, LinkSim, random_faults
+from devtools.linksim import FAULTS, LinkSim, random_faults
 from tests.helpers import EDGE, wait_until
 from tests.sync.conftest import REPO, GatewayProcess
 

@@ -192,7 +192,7 @@ def test_enrol_signature_proves_the_key():
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     import random
-    from sync_agent.agent import Backoff
+    from edge.worker import Backoff
     backoff = Backoff(1.0, 60.0, random.Random(3))
     assert backoff.delay(0) == 0
     for failures in range(1, 12):

@@ -1,8 +1,9 @@
-"""The front panel as a part of the box (only with gpio.enabled = true).
+"""The front panel's worker: it opens the panel (LED, button, buzzer,
+power-fail input), keeps the LED showing the box's state, sounds the buzzer
+on every logged error, and does what the panel asks.
 
 Short press: sync now. Long press, or mains lost for gpio.power_fail_seconds:
 stop new intakes (`box.intakes.accepting`), flush the store, power off.
-The buzzer sounds on every logged error; the LED shows the box's state.
 """
 
 from __future__ import annotations
@@ -15,51 +16,11 @@ import time
 from typing import Callable
 
 from edge.i18n import phrase
+from edge.worker import Round, Worker
 from hardware.gpio.panel import GpioPanel, Pins
-from hardware.gpio.status_led import WORDS, light_state
+from hardware.gpio.status_led import WORDS
 
 log = logging.getLogger(__name__)
-
-
-def pins_from(settings) -> Pins:
-    def pin(name):
-        value = settings[name]
-        return None if value < 0 else value
-    return Pins(led=pin("gpio.led_pin"), button=pin("gpio.button_pin"), buzzer=pin("gpio.buzzer_pin"),
-                power_fail=pin("gpio.power_fail_pin"),
-                power_fail_active_high=settings["gpio.power_fail_active_high"])
-
-
-def pin_factory_from(name: str):
-    """A gpiozero pin factory by name; None lets gpiozero choose (on a Pi: lgpio)."""
-    if not name:
-        return None
-    if name == "mock":
-        from gpiozero.pins.mock import MockFactory
-        return MockFactory()
-    modules = {"lgpio": ("gpiozero.pins.lgpio", "LGPIOFactory"), "rpigpio": ("gpiozero.pins.rpigpio", "RPiGPIOFactory"),
-               "pigpio": ("gpiozero.pins.pigpio", "PiGPIOFactory"), "native": ("gpiozero.pins.native", "NativeFactory")}
-    module_name, class_name = modules[name]
-    import importlib
-    return getattr(importlib.import_module(module_name), class_name)()
-
-
-def current_light(box) -> str:
-    """The LED state from the sync agent's and the devices' status."""
-    sync = None
-    if box.parts.sync is not None:
-        try:
-            sync = box.parts.sync.status()
-        except Exception:   # the LED must keep going whatever the sync agent does
-            log.debug("sync status unavailable", exc_info=True)
-    devices = []
-    from hardware import card, modem, printer
-    for status in (modem.status, card.status, printer.status):
-        try:
-            devices.append(status(box))
-        except Exception:
-            log.debug("device status unavailable", exc_info=True)
-    return light_state(sync, devices)
 
 
 def flush_store(box) -> None:
@@ -84,28 +45,29 @@ class BuzzOnErrors(logging.Handler):
                 pass
 
 
-class GpioWorker:
+class GpioWorker(Worker):
+    """Opens the panel, then shows the box's state on the LED every
+    `interval` seconds; `light(box)` says which state that is."""
+
     name = "gpio"
 
     def __init__(self, box, pins: Pins, pin_factory=None, hold_seconds: float = 3.0,
                  power_fail_seconds: float = 5.0, shutdown_command: str = "systemctl poweroff",
-                 interval: float = 1.0, light: Callable[[object], str] = current_light,
+                 interval: float = 1.0, *, light: Callable[[object], str],
                  run_command: Callable[[list[str]], None] | None = None):
+        super().__init__("gpio-led", idle_seconds=interval, join_seconds=5.0)
         self.box, self.pins, self.pin_factory = box, pins, pin_factory
         self.hold_seconds, self.power_fail_seconds = hold_seconds, power_fail_seconds
         self.shutdown_command = shutdown_command
-        self.interval = interval
         self.light = light
         self.run_command = run_command or (lambda argv: subprocess.run(argv, check=False, timeout=30))
         self.panel: GpioPanel | None = None
         self.error: str | None = None
         self.shutting_down: str | None = None
         self._handler: BuzzOnErrors | None = None
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._shutdown_lock = threading.Lock()
 
-    def start(self) -> None:
+    def _on_start(self) -> bool:
         try:
             self.panel = GpioPanel(self.pins, self.pin_factory, on_sync_now=self.sync_now,
                                    on_shutdown=self.shutdown, on_power_fail=self.power_failed,
@@ -114,17 +76,12 @@ class GpioWorker:
         except Exception as error:   # no GPIO on this machine, a pin in use: a message, not a crash
             self.error = f"{type(error).__name__}: {error}"
             log.error("GPIO front panel unavailable: %s", self.error)
-            return
+            return False
         self._handler = BuzzOnErrors(self.panel.beep_error)
         logging.getLogger().addHandler(self._handler)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="gpio-led", daemon=True)
-        self._thread.start()
+        return True
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+    def _on_stop(self) -> None:
         if self._handler is not None:
             logging.getLogger().removeHandler(self._handler)
             self._handler = None
@@ -132,14 +89,12 @@ class GpioWorker:
             self.panel.close()
             self.panel = None
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self.panel.show(self.light(self.box))
-            except Exception:
-                log.exception("status LED update failed")
-                self.panel.show("fault")
-            self._stopping.wait(self.interval)
+    def step(self) -> Round:
+        self.panel.show(self.light(self.box))
+        return Round.IDLE
+
+    def _recover(self) -> None:
+        self.panel.show("fault")   # the LED says something is wrong while it backs off
 
     # --- what the panel asks for -------------------------------------------------------------
 
@@ -188,13 +143,3 @@ class GpioWorker:
         return {"device": "gpio", "state": light, "ok": True, "power": power,
                 "accepting_intakes": bool(self.box.intakes.accepting),
                 "shutting_down": self.shutting_down, "words": words}
-
-
-def build(box) -> GpioWorker | None:
-    settings = box.settings
-    if not settings["gpio.enabled"]:
-        return None
-    return GpioWorker(box, pins_from(settings), pin_factory_from(settings["gpio.pin_factory"]),
-                      hold_seconds=settings["gpio.hold_seconds"],
-                      power_fail_seconds=settings["gpio.power_fail_seconds"],
-                      shutdown_command=settings["gpio.shutdown_command"])

@@ -14,7 +14,7 @@ know where one request or answer ends, so a fault hits one exchange:
     duplicate     send the request twice; the box hears the second answer
     garble_answer flip one byte of the answer body
 
-Used by the fault tests, the benchmark and the demo (to stop the link).
+Used by the fault tests and the benchmark.
 Only ever listens on and connects to loopback.
 """
 

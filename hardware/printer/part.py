@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from hardware.printer.overview import reprint_intake
+from hardware.printer.service import reprint_intake
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import receipt_for_intake
 from hardware.printer.transport import open_printer, sim_dir

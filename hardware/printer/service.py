@@ -1,4 +1,5 @@
-"""The printer's state in words, for `edge hw status` and the /hardware page.
+"""The receipt printer as the rest of the box uses it: its state in words
+(for `edge hw status` and the /hardware page), the jobs, and reprints.
 
 Each state comes three ways: `state` (English words, with details),
 `state_code` (one of escpos.STATE_CODES or printing, idle, failed) and
