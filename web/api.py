@@ -16,7 +16,8 @@ from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
-from web import openapi, schemas
+from web import json_schemas as schemas
+from web import openapi
 from web.errors import request_language
 from web.validation import validate
 

@@ -225,9 +225,9 @@ def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
     """The printer part offers reprints; each is audited with who asked."""
     AuditEntry = portal.box.store.models.AuditEntry
     PrintJob = portal.box.store.models.PrintJob
-    from hardware.printer import appliance
+    from hardware.printer import part
     code = make_intake(operator_client)
-    portal.box.fit(Parts(printer=appliance.build(portal.box)))
+    portal.box.fit(Parts(printer=part.build(portal.box)))
     assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")
