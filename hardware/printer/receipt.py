@@ -21,10 +21,12 @@ WIDTHS = (384, 576)   # 58 mm and 80 mm paper at 203 dpi
 LABELS = {
     "fa": {"service": "خدمت", "fee": "مبلغ", "currency": "ریال", "date": "تاریخ",
            "time": "ساعت", "tracking": "کد رهگیری", "operator": "متصدی",
-           "footer": "این رسید را تا پایان کار نگه دارید"},
+           "footer": "این رسید را تا پایان کار نگه دارید", "void": "باطل شد",
+           "copy": "المثنی"},
     "en": {"service": "Service", "fee": "Fee", "currency": "rials", "date": "Date",
            "time": "Time", "tracking": "Tracking code", "operator": "Operator",
-           "footer": "Keep this receipt until your request is done"},
+           "footer": "Keep this receipt until your request is done", "void": "VOID",
+           "copy": "COPY"},
 }
 
 
@@ -42,6 +44,8 @@ class Receipt:
     operator_name: str
     lang: str = "fa"
     width_dots: int = 576
+    void: bool = False            # the intake is cancelled: the receipt proves nothing
+    copy: int = 0                 # 0: the original; n: the n-th copy printed after it
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -54,6 +58,8 @@ class Receipt:
             raise ReceiptError("a fee cannot be negative")
         if not self.tracking_code:
             raise ReceiptError("a receipt needs a tracking code")
+        if self.copy < 0:
+            raise ReceiptError("a copy number cannot be negative")
 
     def to_json(self) -> str:
         fields = asdict(self)
@@ -98,7 +104,7 @@ def receipt_lines(receipt: Receipt) -> tuple[list[Line], list[Line]]:
     def body(text: str, **kw: Any) -> Line:
         return Line(text, size=size["body"], direction=direction, **kw)
 
-    above = [
+    above = [*marks(receipt),
         Line(receipt.office_name, size=size["title"], bold=True, align="center",
              direction=direction, space_after=12),
         body(f"{labels['service']}: {receipt.service_name}"),
@@ -114,6 +120,22 @@ def receipt_lines(receipt: Receipt) -> tuple[list[Line], list[Line]]:
         Line(labels["footer"], size=size["small"], align="center", direction=direction),
     ]
     return above, below
+
+
+def marks(receipt: Receipt) -> list[Line]:
+    """What a reader must see first: a cancelled intake's void mark, and a
+    copy's «المثنی» with its number."""
+    labels, size = LABELS[receipt.lang], _sizes(receipt.width_dots)
+    direction = "rtl" if receipt.lang == "fa" else "ltr"
+    found = []
+    if receipt.void:
+        found.append(Line(f"*** {labels['void']} ***", size=size["code"], bold=True,
+                          align="center", direction=direction, space_after=8))
+    if receipt.copy:
+        number = to_persian_digits(str(receipt.copy)) if receipt.lang == "fa" else receipt.copy
+        found.append(Line(f"{labels['copy']} {number}", size=size["title"], bold=True,
+                          align="center", direction=direction, space_after=8))
+    return found
 
 
 def _raster(lines: list[Line], width: int) -> bytes:
@@ -154,8 +176,8 @@ def sample_receipt(width_dots: int = 576, lang: str = "fa", now: datetime | None
         lang=lang, width_dots=width_dots)
 
 
-def receipt_for_intake(intake: Any, settings: Mapping[str, Any]) -> Receipt:
-    """The receipt of an `edge.models.Intake`."""
+def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0) -> Receipt:
+    """The receipt of an `edge.models.Intake`, void once it is cancelled."""
     lang = settings.get("language", "fa")
     service = intake.service
     name = service.name(lang) if callable(getattr(service, "name", None)) else (
@@ -168,4 +190,5 @@ def receipt_for_intake(intake: Any, settings: Mapping[str, Any]) -> Receipt:
         tracking_code=intake.tracking_code,
         operator_name=intake.operator.full_name,
         lang=lang,
-        width_dots=int(settings.get("printer.width_dots", 576)))
+        width_dots=int(settings.get("printer.width_dots", 576)),
+        void=intake.status == "cancelled", copy=copy)

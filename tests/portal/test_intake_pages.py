@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from edge.digits import to_persian_digits
 from edge.parts import Parts
+from hardware.printer.receipt import Receipt
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
 
@@ -221,17 +222,47 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
     assert "تاریخ شمسی" in field_error(bad, "from")
 
 
-def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
-    """The printer part offers reprints; each is audited with who asked."""
+def test_one_print_button_prints_on_the_receipt_printer_and_copies_say_so(
+        portal, operator_client, supervisor_client):
+    """The printer part prints; each print is audited with who asked; every
+    print after the first is a numbered copy, and a cancelled intake's is void."""
     AuditEntry = portal.box.store.models.AuditEntry
     PrintJob = portal.box.store.models.PrintJob
     from hardware.printer import part
-    code = make_intake(operator_client)
-    portal.box.fit(Parts(printer=part.build(portal.box)))
-    assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
+    printer = part.build(portal.box)
+    portal.box.fit(Parts(printer=printer, intake_hooks=printer.intake_hooks))
+    code = make_intake(operator_client)                 # the original, queued with the intake
+    detail = operator_client.get(f"/intakes/{code}").text
+    assert detail.count('action="/intakes/' + code + '/reprint"') == 1
+    assert 'id="print-receipt"' in detail and 'id="receipt-link"' in detail
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")
-    assert PrintJob.select().count() == 1
     audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (audit.action, audit.subject) == ("receipt.reprinted", code)
-    assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
+    assert "رسید به چاپگر رسید فرستاده شد." in operator_client.get(response.headers["Location"]).text
+    supervisor_client.get(f"/intakes/{code}")
+    supervisor_client.post(f"/intakes/{code}/cancel", {"reason": "duplicate"})
+    supervisor_client.post(f"/intakes/{code}/reprint")
+    printed = [Receipt.from_json(job.receipt) for job in
+               PrintJob.select().where(PrintJob.tracking_code == code).order_by(PrintJob.id)]
+    assert [(receipt.copy, receipt.void) for receipt in printed] == \
+        [(0, False), (1, False), (2, True)]
+
+
+def test_the_browser_receipt_is_marked_as_a_copy_of_the_printed_one_and_void_once_cancelled(
+        portal, operator_client, supervisor_client):
+    from hardware.printer import part
+    code = make_intake(operator_client)
+    plain = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-copy"' not in plain and 'id="receipt-void"' not in plain
+    printer = part.build(portal.box)
+    portal.box.fit(Parts(printer=printer))
+    printer.reprint_receipt(code, portal.box.intakes.get(code).operator)
+    queue = printer.worker.queue
+    queue.mark_done(queue.claim())                      # the printer printed it
+    copy = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-copy">المثنی ۱<' in copy and 'id="receipt-void"' not in copy
+    supervisor_client.get(f"/intakes/{code}")
+    supervisor_client.post(f"/intakes/{code}/cancel", {"reason": "wrong_details"})
+    void = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-void">باطل شد<' in void and 'class="receipt void"' in void

@@ -31,7 +31,7 @@ NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
            "cancelled": N_("The intake is cancelled and its fee reversed."),
            "cancel_requested": N_("The cancellation is asked for; a supervisor decides."),
-           "reprinted": N_("The receipt is sent to the printer again.")}
+           "reprinted": N_("The receipt is sent to the receipt printer.")}
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
 
@@ -228,14 +228,17 @@ def cancel(code: str):
 @roles_required(*CITIZEN_DATA_ROLES)
 def receipt(code: str):
     item = _get(code)
-    return render_template("receipt.html", item=item, spec_label=spec_label,
+    printer = box().parts.printer
+    printed = printer.receipts_printed(item.tracking_code) if printer is not None else 0
+    return render_template("receipt.html", item=item, spec_label=spec_label, printed=printed,
                            field_specs={spec["name"]: spec for spec in item.service.fields})
 
 
 @blueprint.post("/<code>/reprint")
 @roles_required(*CITIZEN_DATA_ROLES)
 def reprint(code: str):
-    """Sends the receipt to the box's printer, when the hardware part offers it."""
+    """The intake page's one print button: the receipt on the box's printer
+    (a copy, marked as such, after the first), when the hardware part offers it."""
     item = _get(code)
     printer = box().parts.printer
     if printer is None:
