@@ -252,6 +252,54 @@ def test_main_pages_look_right(browser, portal, lang, screen):
         tab.close()
 
 
+# 80 mm paper at 96 CSS px to the inch, less the printer's margins (72 mm printable)
+RECEIPT_PAPER = {"width": 272, "height": 900}
+
+# Each line of the receipt: the label's and the value's widths, and how many
+# lines the fee's text takes.
+_RECEIPT_LAYOUT = """() => {
+    const list = document.querySelector('.receipt dl');
+    const fee = document.createRange();
+    fee.selectNodeContents(document.querySelector('#receipt-fee'));
+    return {list: list.getBoundingClientRect().width,
+            values: [...list.querySelectorAll('dd')].map(dd => dd.getBoundingClientRect().width),
+            feeLines: new Set([...fee.getClientRects()].map(r => Math.round(r.top))).size,
+            scroll: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("paper", ["phone", "80mm-print"])
+def test_the_browser_receipt_fits_a_phone_and_80mm_paper(browser, portal, paper):
+    service = portal.box.store.models.Service
+    long_label = "شمارهٔ گواهینامهٔ رانندگی پیشین یا شمارهٔ پروندهٔ راهنمایی و رانندگی"
+    service.update(fields=[{"name": "licence_number", "label_fa": long_label,
+                            "label_en": "Licence number", "digits": True}]) \
+        .where(service.code == "DRIVING-RENEW").execute()
+    tab = Tab(browser, portal, PHONE if paper == "phone" else RECEIPT_PAPER)
+    try:
+        page = tab.login("operator")
+        tab.go("/intakes/new?service=DRIVING-RENEW")
+        for selector, text in (("#f-national_code", "0013542419"),
+                               ("#f-full_name", "غلامحسین عبدالرحیم‌زاده اصفهانی"),
+                               ("#f-mobile", "09121234567"),
+                               ('[name="fields.licence_number"]', "9876543210")):
+            page.fill(selector, text)
+        page.check("#pay-card")
+        page.fill('[name="payment.reference"]', "123456789012")
+        tab.submit("#submit-intake")
+        tab.submit("#receipt-link")
+        if paper != "phone":
+            page.emulate_media(media="print")
+        layout = page.evaluate(_RECEIPT_LAYOUT)
+        width = page.viewport_size["width"]
+        assert layout["scroll"] <= width, f"the receipt scrolls sideways at {width}px"
+        assert min(layout["values"]) >= 0.45 * layout["list"], layout   # no squeezed values
+        assert layout["feeLines"] == 1, "the amount broke across lines"
+        tab.shot(f"fa-{paper}-receipt-fit")
+    finally:
+        tab.close()
+
+
 def test_the_pages_checks_mirror_the_boxs_rules(tab):
     """The same answers as edge.nationalcode and edge.phone, for many inputs."""
     import random
