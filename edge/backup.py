@@ -13,6 +13,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from edge.atomic import fsync_folder
+
 
 def backup_database(database: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -30,17 +32,10 @@ def backup_database(database: Path, target: Path) -> Path:
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
     return target
 
 
 def default_target(home: Path, now: datetime) -> Path:
     return home / "backups" / f"edge-{now.strftime('%Y%m%d-%H%M%S')}.db"
 
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

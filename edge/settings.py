@@ -167,7 +167,7 @@ def _read_file(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise SettingsError(f"settings file {path}: not valid TOML ({error})") from None
     document = migrate_file(document)
-    return dict(_flatten(document))
+    return dict(flatten(document))
 
 
 def migrate_file(document: dict[str, Any]) -> dict[str, Any]:
@@ -179,18 +179,26 @@ def migrate_file(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _flatten(document: Mapping[str, Any], prefix: str = ""):
+def flatten(document: Mapping[str, Any], prefix: str = ""):
     for key, value in document.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            yield from _flatten(value, name + ".")
+            yield from flatten(value, name + ".")
         else:
             yield name, value
 
 
-def render_file(declared: Iterable[Setting] | None = None) -> str:
-    """A commented `edge.toml` listing every setting at its default."""
+def file_values(home: Path) -> dict[str, Any]:
+    """The settings written in the data folder's `edge.toml`, by name."""
+    return _read_file(Path(home) / SETTINGS_FILE)
+
+
+def render_file(declared: Iterable[Setting] | None = None,
+                values: Mapping[str, Any] | None = None) -> str:
+    """A commented `edge.toml` listing every setting: those in `values` set,
+    the others commented out at their default."""
     declared = SETTINGS if declared is None else declared
+    values = values or {}
     lines = ["# Pishkhan Edge settings. Environment variables EDGE_* override this file.",
              f"settings_version = {SETTINGS_VERSION}", ""]
     section = None
@@ -201,7 +209,10 @@ def render_file(declared: Iterable[Setting] | None = None) -> str:
             if group:
                 lines += ["", f"[{group}]"]
         lines.append(f"# {setting.help}")
-        lines.append(f"# {key} = {_toml_value(setting.default)}")
+        if setting.name in values:
+            lines.append(f"{key} = {_toml_value(values[setting.name])}")
+        else:
+            lines.append(f"# {key} = {_toml_value(setting.default)}")
     return "\n".join(lines) + "\n"
 
 

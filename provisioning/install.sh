@@ -23,7 +23,12 @@ install -d -o pishkhan -g pishkhan -m 0750 /var/lib/pishkhan-edge
 runuser -u pishkhan -- env EDGE_HOME=/var/lib/pishkhan-edge /opt/pishkhan-edge/venv/bin/edge init
 
 install -m 0644 provisioning/systemd/pishkhan-edge.service /etc/systemd/system/
+install -m 0644 provisioning/systemd/pishkhan-edge-console.service /etc/systemd/system/
+[ -e /etc/default/pishkhan-edge-console ] || echo "CONSOLE_PORT=/dev/serial0" > /etc/default/pishkhan-edge-console
+# the console's reboot and set-clock steps, and nothing else, as root
+install -m 0440 provisioning/sudoers.d/pishkhan-edge-console /etc/sudoers.d/
+visudo -cf /etc/sudoers.d/pishkhan-edge-console >/dev/null
 systemctl daemon-reload
-systemctl enable --now pishkhan-edge
+systemctl enable --now pishkhan-edge pishkhan-edge-console
 echo "install: done. Add accounts with:"
 echo "  sudo -u pishkhan EDGE_HOME=/var/lib/pishkhan-edge /opt/pishkhan-edge/venv/bin/edge user add NAME --role supervisor"

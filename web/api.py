@@ -16,8 +16,7 @@ from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
-from web import json_schemas as schemas
-from web import openapi
+from web import json_schemas, openapi
 from web.errors import request_language
 from web.validation import validate
 
@@ -76,7 +75,7 @@ def openapi_document():
 
 @blueprint.post("/tokens")
 def create_token():
-    body = json_body(schemas.TOKEN_REQUEST)
+    body = json_body(json_schemas.TOKEN_REQUEST)
     # the portal's throttle: guessing through the API is no faster than at /login
     throttle, address = current_app.extensions["login_throttle"], request.remote_addr or "?"
     wait = throttle.wait_seconds(body["username"], address)
@@ -113,7 +112,7 @@ def service_json(service, tariff, lang: str) -> dict:
 @blueprint.post("/intakes")
 @login_required(*CITIZEN_DATA_ROLES)
 def create_intake():
-    body = json_body(schemas.INTAKE_REQUEST)
+    body = json_body(json_schemas.INTAKE_REQUEST)
     payment = body["payment"]
     made = box().intakes.create(IntakeRequest(
         service_code=body["service_code"], national_code=body["national_code"],
@@ -133,7 +132,7 @@ def get_intake(code: str):
 @blueprint.post("/intakes/<code>/status")
 @login_required(*CITIZEN_DATA_ROLES)
 def change_status(code: str):
-    body = json_body(schemas.STATUS_REQUEST)
+    body = json_body(json_schemas.STATUS_REQUEST)
     changed = box().intakes.change_status(code, body["status"], g.user)
     return jsonify(intake_json(changed, request_language(), with_history=True))
 
@@ -143,7 +142,7 @@ def change_status(code: str):
 def cancel_intake(code: str):
     """A supervisor's cancellation is done (200); an operator's waits for a
     supervisor (202)."""
-    body = json_body(schemas.CANCEL_REQUEST)
+    body = json_body(json_schemas.CANCEL_REQUEST)
     outcome = box().cancellations.cancel(code, g.user, body["reason"], body.get("note", ""))
     status = 202 if isinstance(outcome, box().store.models.CancellationRequest) else 200
     return jsonify(intake_json(outcome.intake, request_language(), with_history=True)), status
@@ -169,7 +168,7 @@ def refuse_cancellation(id: int):
 
 
 def _decide_cancellation(decide, request_id: int):
-    body = json_body(schemas.DECISION_REQUEST)
+    body = json_body(json_schemas.DECISION_REQUEST)
     decided = decide(request_id, g.user, body.get("note", ""))
     return jsonify(intake_json(decided.intake, request_language(), with_history=True))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
-from web import json_schemas as schemas
+from web import json_schemas
 
 BEARER = [{"bearer": []}]
 
@@ -61,7 +61,7 @@ PATHS = {
     "/api/v1/tokens": {"post": _operation(
         "Log in: a bearer token for the API",
         (201, {"type": "object", "properties": {"token": {"type": "string"}}}, "logged in"),
-        body=schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
+        body=json_schemas.TOKEN_REQUEST, errors=(400, 401, 429), auth=False)},
     "/api/v1/services": {"get": _operation(
         "The catalogue with the fee now in force",
         (200, {"type": "object", "properties": {"services": {
@@ -69,7 +69,7 @@ PATHS = {
         errors=(401, 403))},
     "/api/v1/intakes": {
         "post": _operation("Take a service request", (201, _INTAKE_REF, "committed"),
-                           body=schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
+                           body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
         "get": _operation(
             "Search intakes, newest first",
             (200, {"type": "object", "properties": {
@@ -90,11 +90,11 @@ PATHS = {
     "/api/v1/intakes/{code}/status": {"post": _operation(
         "Move an intake on (received, in progress, done); cancelling is /cancel",
         (200, _INTAKE_REF, "changed"),
-        body=schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+        body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
     "/api/v1/intakes/{code}/cancel": {"post": _also_answers(_operation(
         "Cancel an intake with a reason from the list: a supervisor's cancellation is done "
         "at once (200, with its reversal); an operator's waits for a supervisor (202, with "
-        "the pending request)", (200, _INTAKE_REF, "cancelled"), body=schemas.CANCEL_REQUEST,
+        "the pending request)", (200, _INTAKE_REF, "cancelled"), body=json_schemas.CANCEL_REQUEST,
         errors=(400, 401, 403, 404, 409), parameters=[_CODE]),
         202, _INTAKE_REF, "asked a supervisor")},
     "/api/v1/cancellations": {"get": _operation(
@@ -105,11 +105,11 @@ PATHS = {
     "/api/v1/cancellations/{id}/approve": {"post": _operation(
         "Approve a cancellation request: the intake is cancelled and its fee reversed, "
         "dated now (supervisor)", (200, _INTAKE_REF, "cancelled"),
-        body=schemas.DECISION_REQUEST, errors=(400, 401, 403, 404, 409),
+        body=json_schemas.DECISION_REQUEST, errors=(400, 401, 403, 404, 409),
         parameters=[_REQUEST_ID])},
     "/api/v1/cancellations/{id}/refuse": {"post": _operation(
         "Refuse a cancellation request: the intake stays as it is (supervisor)",
-        (200, _INTAKE_REF, "refused"), body=schemas.DECISION_REQUEST,
+        (200, _INTAKE_REF, "refused"), body=json_schemas.DECISION_REQUEST,
         errors=(400, 401, 403, 404, 409), parameters=[_REQUEST_ID])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
@@ -127,8 +127,8 @@ def document(app=None) -> dict:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": schemas.ERROR, "Intake": schemas.INTAKE,
-                        "Service": schemas.SERVICE, "Cancellation": schemas.CANCELLATION,
-                        "Reversal": schemas.REVERSAL},
+            "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
+                        "Service": json_schemas.SERVICE, "Cancellation": json_schemas.CANCELLATION,
+                        "Reversal": json_schemas.REVERSAL},
         },
     }

@@ -79,21 +79,14 @@ def _intake(box, tracking_code: str):
 @click.pass_obj
 def print_test(obj: CliContext, url: str | None) -> None:
     """Print a sample receipt (Persian text, a QR code) straight to the printer."""
-    from hardware.printer.receipt import encode_test_page
-    from hardware.printer.transport import PrinterError, open_printer, sim_dir
-    from hardware.printer.worker import print_bytes
+    from hardware.printer.transport import PrinterError
+    from hardware.printer.worker import print_test_page
     url = _printer_url(obj, url)
-    settings = obj.settings()
-    data = encode_test_page(settings["printer.width_dots"], settings["language"])
     try:
-        connection = open_printer(url, sim_dir=sim_dir(obj.home))
-        try:
-            answer = print_bytes(connection, data, settings["printer.status_timeout"])
-        finally:
-            connection.close()
+        answer, sent = print_test_page(url, obj.settings(), obj.home)
     except PrinterError as error:
         raise EdgeCommandError(f"test receipt not printed: {error}") from None
-    click.echo(f"test receipt sent to {url} ({len(data)} bytes; printer: {answer.state})")
+    click.echo(f"test receipt sent to {url} ({sent} bytes; printer: {answer.state})")
     _show_preview(obj, url)
 
 

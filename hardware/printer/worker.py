@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Callable
 
 from edge.worker import Round, Worker
@@ -17,7 +18,7 @@ from hardware.printer.escpos import PrinterStatus
 from hardware.printer.queue import PrintQueue
 from hardware.printer.receipt import Receipt
 from hardware.printer.schema import DONE, PrintJob
-from hardware.printer.transport import Connection, PrinterError, query_status
+from hardware.printer.transport import Connection, PrinterError, open_printer, query_status, sim_dir
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,18 @@ def print_bytes(connection: Connection, data: bytes, status_timeout: float = 0.5
     if not after.ready:
         raise PrinterError(f"printer stopped while printing: {after.state}", after.code)
     return after
+
+
+def print_test_page(url: str, settings, home: Path) -> tuple[PrinterStatus, int]:
+    """A sample receipt (Persian text, a QR code) straight to the printer at
+    `url`, for `edge hw print-test` and the console's self-test: (what the
+    printer said, bytes sent). Raises PrinterError with the reason in words."""
+    data = receipt_module.encode_test_page(settings["printer.width_dots"], settings["language"])
+    connection = open_printer(url, sim_dir=sim_dir(home))
+    try:
+        return print_bytes(connection, data, settings["printer.status_timeout"]), len(data)
+    finally:
+        connection.close()
 
 
 class PrintWorker(Worker):

@@ -10,7 +10,7 @@ import pytest
 
 from appliance.assembly import load_settings
 from edge.parts import Parts
-from hardware.modem import appliance
+from hardware.modem import part as modem_part
 from hardware.modem.driver import Modem
 from hardware.modem.simulator import ModemSimulator
 from hardware.modem.worker import ModemWorker
@@ -134,7 +134,7 @@ def make_box(tmp_path, store, clock, **settings):
 def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path, store, clock):
     SmsMessage = store.models.SmsMessage
     box = make_box(tmp_path, store, clock, modem_port="sim://")
-    part = appliance.build(box)
+    part = modem_part.build(box)
     assert part.workers == (part.worker,) and len(part.intake_hooks) == 1
     hook = part.intake_hooks[0]
     intake = SimpleNamespace(tracking_code="K7Q2-MX04-F7", mobile="+989121234567",
@@ -153,7 +153,7 @@ def test_intake_hook_queues_the_tracking_sms_in_the_intakes_transaction(tmp_path
 
 def test_attached_simulator_sends_the_intake_sms(tmp_path, store, clock):
     box = make_box(tmp_path, store, clock, modem_port="sim://", modem_command_timeout=1.0)
-    box.parts = Parts(modem=appliance.build(box))
+    box.parts = Parts(modem=modem_part.build(box))
     worker = box.parts.modem.worker
     with store.write():
         box.parts.modem.intake_sms(SimpleNamespace(tracking_code="AB12-CD34-E5", mobile="09121234567"))
@@ -172,14 +172,14 @@ def test_attached_simulator_sends_the_intake_sms(tmp_path, store, clock):
 
 def test_no_modem_configured(tmp_path, store, clock):
     box = make_box(tmp_path, store, clock, modem_port="none")
-    assert appliance.build(box) is None
+    assert modem_part.build(box) is None
     from hardware import modem
     assert modem.status(box)["state"] == "disabled"
 
 
 def test_real_intake_queues_its_sms(box, operator):
     from edge.intake import IntakeRequest
-    part = appliance.build(box)
+    part = modem_part.build(box)
     box.fit(Parts(modem=part, workers=part.workers, intake_hooks=part.intake_hooks))
     intake = box.intakes.create(IntakeRequest("HEALTH-INS", "0013542419", "زهرا احمدی", "09121234567"),
                                 operator)

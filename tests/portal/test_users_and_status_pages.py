@@ -166,8 +166,8 @@ def test_api_errors_stay_json(failing_app):
 
 def test_hardware_page_reads_the_devices_own_report(portal):
     """The assembly's device report is box.parts.devices; the page puts it in words."""
-    from hardware import appliance
-    portal.box.fit(Parts(devices=appliance.build(portal.box)))
+    from hardware import part
+    portal.box.fit(Parts(devices=part.build(portal.box)))
     technician = logged_in(portal, "technician")
     hardware = technician.get("/hardware")
     assert hardware.status_code == 200
@@ -179,8 +179,8 @@ def test_hardware_page_reads_the_devices_own_report(portal):
 
 def test_sync_page_reads_the_sync_agents_own_report(portal):
     """The sync part reports as box.parts.sync; the page puts it in words."""
-    from sync_agent import appliance
-    portal.box.fit(Parts(sync=appliance.build(portal.box)))
+    from sync_agent import part
+    portal.box.fit(Parts(sync=part.build(portal.box)))
     technician = logged_in(portal, "technician")
     page = technician.get("/sync").text
     assert "sync-not-configured" not in page

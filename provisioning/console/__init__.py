@@ -1,0 +1,1 @@
+"""The provisioning console on the box's serial line (`edge console`)."""
