@@ -111,7 +111,8 @@ def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
         intake = _intake(box, tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
-            job = worker.queue.enqueue_intake_receipt(intake, box.settings)
+            job = worker.queue.enqueue_intake_receipt(intake, box.settings,
+                                                      box.keys.signing_key.sign)
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
             reason = worker.queue.get(job.id).last_error

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from edge import jalali
 from edge.digits import group_thousands, to_persian_digits
 from hardware.printer import escpos
 from hardware.printer.raster import Line, render_lines, to_raster
+from wire import receipt_proof
 
 WIDTHS = (384, 576)   # 58 mm and 80 mm paper at 203 dpi
 
@@ -46,6 +47,7 @@ class Receipt:
     width_dots: int = 576
     void: bool = False            # the intake is cancelled: the receipt proves nothing
     copy: int = 0                 # 0: the original; n: the n-th copy printed after it
+    proof: str = ""               # the signed QR text (wire.receipt_proof); else the code
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -150,7 +152,7 @@ def encode(receipt: Receipt) -> bytes:
         escpos.INIT,
         escpos.align(escpos.ALIGN_CENTER),
         _raster(above, receipt.width_dots),
-        escpos.qr_code(receipt.tracking_code.encode("ascii", "replace"),
+        escpos.qr_code((receipt.proof or receipt.tracking_code).encode("ascii", "replace"),
                        module_size=size["qr"], error_level="M"),
         escpos.LINE_FEED,
         _raster(below, receipt.width_dots),
@@ -176,8 +178,10 @@ def sample_receipt(width_dots: int = 576, lang: str = "fa", now: datetime | None
         lang=lang, width_dots=width_dots)
 
 
-def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0) -> Receipt:
-    """The receipt of an `edge.models.Intake`, void once it is cancelled."""
+def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0,
+                       sign: Callable[[bytes], bytes] | None = None) -> Receipt:
+    """The receipt of an `edge.models.Intake`, void once it is cancelled; with
+    `sign` (the device key's), its QR code proves who issued it for what fee."""
     lang = settings.get("language", "fa")
     service = intake.service
     name = service.name(lang) if callable(getattr(service, "name", None)) else (
@@ -191,4 +195,6 @@ def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0) 
         operator_name=intake.operator.full_name,
         lang=lang,
         width_dots=int(settings.get("printer.width_dots", 576)),
-        void=intake.status == "cancelled", copy=copy)
+        void=intake.status == "cancelled", copy=copy,
+        proof=receipt_proof.make(sign, intake.tracking_code, int(intake.fee_rials),
+                                 int(intake.created_at.timestamp())) if sign else "")
