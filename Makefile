@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup clean
+.PHONY: run test bench campaign setup clean
 
 # pyscard (PC/SC card readers) compiles against libpcsclite with swig; without
 # them the box still installs and card tests skip, saying what is missing.
@@ -36,6 +36,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Every reliability campaign with its full budget (tests/campaigns/); prints the
+# table the README's Reliability section quotes and writes tests/campaigns/results.json.
+campaign: $(STAMP)
+	$(PY) -m tests.campaigns
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -73,7 +73,7 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     card_reader = card.build(box)
     front_panel = gpio.build(box)
     workers = [*sync_part.workers, *printer_part.workers]
-    hooks = [*printer_part.intake_hooks]
+    hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks]
     if modem_part is not None:
         workers += modem_part.workers
         hooks += modem_part.intake_hooks

@@ -69,7 +69,8 @@ class Worker:
     """A thread that runs `step()` until stopped. Subclasses write `step()`
     and may extend `_on_start()` (before the thread: put back half-done
     jobs, open the device), `_on_stop()` (after it: close what is open) and
-    `_recover()` (after a step raised: leave nothing half-done)."""
+    `_recover()` (after a step raised: leave nothing half-done) and
+    `_pause()` (the wait between rounds)."""
 
     def __init__(self, thread_name: str, idle_seconds: float, backoff: Backoff | None = None,
                  join_seconds: float = 10.0, monotonic: Callable[[], float] = time.monotonic):
@@ -147,8 +148,13 @@ class Worker:
         while not self._stopping.is_set():
             wait = self._round()
             self.next_round_at = self.monotonic() + wait
-            self._wake.wait(wait)
-            self._wake.clear()
+            self._pause(wait)
+
+    def _pause(self, wait: float) -> None:
+        """Between rounds: `wait` seconds or until woken. A subclass may end
+        it sooner for reasons of its own (the sync agent's probe)."""
+        self._wake.wait(wait)
+        self._wake.clear()
 
     def _round(self) -> float:
         try:

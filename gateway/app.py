@@ -101,7 +101,9 @@ def create_app(gateway: Gateway) -> Flask:
         have = whole_number_arg("have", 0)
         envelope = gateway.bundle_for(device, have, request.args.get("tag", ""))
         if envelope is None or envelope["bundle"]["version"] <= have:
-            return Response(status=204)
+            nothing_new = Response(status=204)
+            del nothing_new.headers["Content-Type"]    # no body to describe: 40 bytes saved
+            return nothing_new
         return jsonify(envelope)
 
     @app.get("/v1/feed")

@@ -17,6 +17,13 @@ memory, so a restart (or a kill mid-send) resumes where the store says.
 The agent only talks when it has something to say: when records wait, and
 once per `sync.bundle_check_seconds` for bundles (a batch's ack also tells
 the newest bundle version, so a busy box learns of bundles for free).
+
+A new intake calls `soon()`: the agent sends `sync.coalesce_seconds` later,
+with whatever else was written meanwhile, so an intake reaches the gateway
+within seconds while a burst still travels as one batch. While backing off
+after a lost link, the agent probes it every `sync.probe_seconds` with one
+small request and drains the queue as soon as the probe is answered, rather
+than sleeping out a long backoff.
 """
 
 from __future__ import annotations
@@ -39,6 +46,10 @@ from wire.ack import Ack, ack_key
 from wire.batch import encode_batch
 
 log = logging.getLogger(__name__)
+
+# Failures of the link itself, worth a cheap probe while backing off; a refusal
+# or an internal error waits out its backoff.
+PROBED_FAILURES = ("unreachable", "timeout")
 
 
 class AgentState(enum.Enum):
@@ -80,12 +91,16 @@ class SyncAgent(Worker):
         self._client: GatewayClient | None = None
         self._client_url = ""
         self._lock = threading.Lock()                 # one sync at a time
+        self._soon_at: float | None = None            # soon(): sync at this moment (monotonic)
+        self._link_lost = False                       # the last round failed on the link
+        self._now_asked = False                       # wake(): no coalescing, sync at once
         self._last_bundle_check = 0.0                 # monotonic; 0 means "check at start"
 
     # ------------------------------------------------------------ worker
 
     def step(self) -> Round:
         result = self.sync_once()
+        self._link_lost = result.error_code in PROBED_FAILURES
         if result.ok or self.state in (AgentState.NOT_ENROLLED, AgentState.DISABLED):
             return Round.IDLE     # a box not enrolled asks again at the usual pace
         self.state = AgentState.BACKING_OFF
@@ -98,6 +113,43 @@ class SyncAgent(Worker):
         if self._client:
             self._client.close()
             self._client = None
+
+    def wake(self) -> None:
+        self._now_asked = True
+        super().wake()
+
+    def soon(self, _intake=None) -> None:
+        """A record was written (an intake hook): sync after the coalescing
+        delay, so the records of a burst share one exchange. Ignored while
+        backing off: the probe notices the link's return."""
+        if self._soon_at is None and self.state is not AgentState.BACKING_OFF:
+            self._soon_at = self.monotonic() + self.settings["sync.coalesce_seconds"]
+            self._wake.set()
+
+    def _pause(self, wait: float) -> None:
+        """Until the wait is over, wake() is called, a soon() falls due, or,
+        after a lost link, a probe is answered."""
+        deadline = self.monotonic() + wait
+        probe_every = self.settings["sync.probe_seconds"]
+        while not self._stopping.is_set():
+            due = deadline if self._soon_at is None else min(deadline, self._soon_at)
+            remaining = due - self.monotonic()
+            if remaining <= 0:
+                break
+            probing = self._link_lost and remaining > probe_every
+            if self._wake.wait(probe_every if probing else remaining):
+                self._wake.clear()
+                if self._now_asked:           # the button: no coalescing
+                    break
+            elif probing and self._link_answers():
+                break
+        self._soon_at, self._now_asked = None, False
+
+    def _link_answers(self) -> bool:
+        enrolment = self._read(lambda: state.enrolment(self.box.store))
+        if enrolment is None or not self._read(self.box.outbox.depth):
+            return False
+        return self._client_for(enrolment.gateway_url).probe(self.settings["sync.probe_seconds"])
 
     # ------------------------------------------------------------ one sync
 

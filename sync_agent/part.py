@@ -23,9 +23,13 @@ class SyncPart:
 
     @property
     def workers(self) -> tuple[SyncAgent, ...]:
-        # New records wait for the interval rather than waking the agent:
-        # one contact per interval carries them all, and contacts cost bytes.
         return (self.agent,) if self.agent.settings["sync.enabled"] else ()
+
+    @property
+    def intake_hooks(self) -> tuple:
+        # A new intake asks for a sync after the coalescing delay, so it is at
+        # the gateway within seconds and a burst of intakes shares one exchange.
+        return (self.agent.soon,) if self.agent.settings["sync.enabled"] else ()
 
 
 def build(box, client_factory=None) -> SyncPart:

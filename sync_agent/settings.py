@@ -7,9 +7,16 @@ from edge.settings import Setting, parse_bool, parse_float, parse_int
 SETTINGS = (
     Setting("sync.enabled", True, "Forward the outbox to the gateway and fetch bundles.",
             parse_bool),
-    Setting("sync.interval_seconds", 300,
-            "Seconds between syncs while the link works (an intake waits at most this long).",
-            parse_int(1, 24 * 3600)),
+    Setting("sync.interval_seconds", 30,
+            "Seconds between looks at the outbox while the link works (a record written by "
+            "another process waits at most this long; a look with nothing to send costs no "
+            "bytes).", parse_int(1, 24 * 3600)),
+    Setting("sync.coalesce_seconds", 20.0,
+            "Seconds a new intake waits for others to share its exchange with the gateway.",
+            parse_float(0.5, 3600)),
+    Setting("sync.probe_seconds", 15.0,
+            "Seconds between cheap probes of a lost link; the queue drains once one is answered.",
+            parse_float(0.1, 3600)),
     Setting("sync.bundle_check_seconds", 3600,
             "Seconds between checks for a new bundle when no batch told of one.",
             parse_int(10, 7 * 24 * 3600)),

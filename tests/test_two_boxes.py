@@ -97,3 +97,38 @@ def test_a_box_opened_beside_another_does_not_disturb_it(tmp_path, clock, box, o
         assert box.store.models.Intake.select().count() == 1
     finally:
         other.close()
+
+
+def test_two_boxes_and_a_gateway_in_one_process(two_boxes, tmp_path):
+    """The whole system in one process: both boxes enrol with a gateway served
+    from the same process, each on its own file, and sync; the feed holds every
+    intake once, each under its own device."""
+    from edge.parts import Parts
+    from gateway.app import create_app
+    from gateway.server import ServerThread
+    from gateway.service import init_home
+    from sync_agent import part as sync_part
+    from sync_agent.enroll import enroll
+    gateway = init_home(tmp_path / "gateway", None)
+    server = ServerThread(create_app(gateway))
+    try:
+        made = {}
+        for name, box, office in (("north", two_boxes[0], "KHR-0001"),
+                                  ("south", two_boxes[1], "KHR-0002")):
+            gateway.add_office(office, name)
+            enroll(box, server.url, gateway.issue_token(office))
+            made[name] = []
+            take_intakes(box, "0013542419", made[name], [])
+            agent = sync_part.build(box)
+            box.fit(Parts(sync=agent, workers=agent.workers))
+            assert agent.agent.sync_once().ok
+        records = gateway.feed(0, 1000)["records"]
+        by_device = {}
+        for record in records:
+            if record["type"] == "intake.created":
+                by_device.setdefault(record["device"], []).append(record["payload"]["tracking_code"])
+        assert sorted(by_device.values()) == sorted(made.values())
+        assert {two_boxes[0].keys.device_id, two_boxes[1].keys.device_id} == set(by_device)
+    finally:
+        server.stop()
+        gateway.close()

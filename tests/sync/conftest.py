@@ -93,11 +93,11 @@ class TestBox:
         return enroll(self.box, url, gateway.issue_token("KHR-0042"))
 
     def agent(self, client_factory=None):
-        """The box with a sync agent as its one part (not started)."""
+        """The box with a sync agent as its one part (not started); intakes wake it."""
         from edge.parts import Parts
         from sync_agent.part import build
         part = build(self.box, client_factory)
-        self.box.fit(Parts(sync=part, workers=part.workers))
+        self.box.fit(Parts(sync=part, workers=part.workers, intake_hooks=part.intake_hooks))
         return part.agent
 
     def close(self):
