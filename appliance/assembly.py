@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.cancellation.schema
 import edge.confidential.schema
 import edge.daybook.schema
 import edge.idempotency.schema
@@ -39,8 +40,9 @@ from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
 SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, edge.sla.schema,
-           edge.confidential.schema, edge.voice.schema, sync_agent.schema,
-           hardware.printer.schema, hardware.modem.schema, web.session_schema)
+           edge.confidential.schema, edge.voice.schema, edge.cancellation.schema,
+           sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
+           web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
 SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *voice_settings.SETTINGS,
             *sync_settings.SETTINGS, *printer_settings.SETTINGS, *modem_settings.SETTINGS,

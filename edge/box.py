@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from edge.cancellation.rules import CancellationService
 from edge.clock import SystemClock
 from edge.confidential.fields import ConfidentialFields
 from edge.confidential.keyring import Keyring
@@ -57,6 +58,7 @@ class Box:
                                      self.confidential, self.status_hooks)
         self.ratings = RatingBook(store, self.events, self.clock,
                                   settings["ratings.sms_window_days"])
+        self.cancellations = CancellationService(self.store, self.intakes)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's

@@ -36,6 +36,12 @@ MESSAGES: dict[str, str] = {
     "intake.reason_required": N_("Cancelling needs a reason."),
     "sms.not_found": N_("This intake has no such SMS."),
     "sms.opted_out": N_("This number has opted out of informational SMS (it replied 11)."),
+    "intake.cancel_separately": N_("An intake is cancelled with a reason, not by changing its status."),
+    "cancellation.reason": N_("Choose the reason for cancelling from the list."),
+    "cancellation.note_required": N_("Write the reason for cancelling."),
+    "cancellation.already_requested": N_("A cancellation of this intake already waits for a supervisor."),
+    "cancellation.not_found": N_("No such cancellation request."),
+    "cancellation.decided": N_("This cancellation request has already been decided."),
     "intake.power_fail": N_("Mains power has failed; new intakes wait until power returns."),
     "payment.rrn_format": N_("The terminal's reference (RRN) has %(digits)s digits."),
     "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "

@@ -13,6 +13,7 @@ import click
 
 from gateway.db import GatewayDbError
 from gateway.errors import GatewayError
+from gateway.receipts import verify_receipt
 from gateway.service import Gateway, init_home, open_gateway
 from wire.errors import ProtocolError
 
@@ -231,6 +232,24 @@ def devices(obj: GatewayOptions) -> None:
         click.echo(f"{row['device']}  tag {row['tag']}  office {row['office']}  "
                    f"held {row['held_seq']}  last seen {row['last_seen_at'] or 'never'}  "
                    f"conflicts {row['conflicts']}")
+
+
+@cli.command("verify-receipt")
+@click.argument("text")
+@global_options
+@click.pass_obj
+def verify_receipt_command(obj: GatewayOptions, text: str) -> None:
+    """Check a receipt's QR text: valid or forged, and which box and office issued it."""
+    result = verify_receipt(obj.open(), text)
+    if result["valid"]:
+        obj.say(f"valid: receipt {result['tracking_code']} for {result['fee_rials']:,} rials "
+                f"at {result['issued_at']}, issued by box {result['device']} of office "
+                f"{result['office']} ({result['office_name']})", **result)
+        return
+    if obj.as_json:
+        obj.say("", **result)
+    raise click.ClickException(f"forged: receipt {result['tracking_code']} for "
+                               f"{result['fee_rials']:,} rials: {result['reason']}")
 
 
 def main() -> None:

@@ -27,6 +27,9 @@ ACCESS = {
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN, "intakes.resend_sms": CITIZEN,
     "rating_screen.start_page": CITIZEN, "rating_screen.start": CITIZEN,
     "rating_screen.screen": SCREEN, "rating_screen.answer": SCREEN,
+    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
+    "cancellations.index": SUPERVISOR, "cancellations.approve": SUPERVISOR,
+    "cancellations.refuse": SUPERVISOR,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
@@ -36,12 +39,15 @@ ACCESS = {
     "api.list_services": API_LOGIN, "api.create_intake": API_LOGIN, "api.get_intake": API_LOGIN,
     "api.change_status": API_LOGIN, "api.search_intakes": API_LOGIN, "api.sync_state": API_LOGIN,
     "api.close_day": API_LOGIN, "api.day_report": API_LOGIN,
+    "api.cancel_intake": API_LOGIN, "api.pending_cancellations": API_LOGIN,
+    "api.approve_cancellation": API_LOGIN, "api.refuse_cancellation": API_LOGIN,
 }
 
 
 def routes(app, code: str):
     """(endpoint, method, path) of every route, with real values for its arguments."""
-    values = {"code": code, "username": "walkee", "filename": "css/portal.css", "message_id": "1"}
+    values = {"code": code, "username": "walkee", "filename": "css/portal.css", "message_id": "1",
+              "id": "1"}
     found = []
     for rule in app.url_map.iter_rules():
         path = rule.rule

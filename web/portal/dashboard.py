@@ -39,6 +39,8 @@ def day_start(moment: datetime) -> datetime:
 # SQL with parameters (peewee's query building cost more than the queries).
 _TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
            "WHERE created_at >= ? AND created_at < ? GROUP BY status")
+_REVERSED = ("SELECT COALESCE(SUM(amount_rials), 0) FROM reversal "
+             "WHERE approved_at >= ? AND approved_at < ?")
 _NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
               "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
 
@@ -48,10 +50,13 @@ def _sql(box, query: str, *params) -> list[tuple]:
 
 
 def totals(box, start: datetime, end: datetime) -> dict:
-    """Intakes from start to end: how many, per status, and the fees of those not cancelled."""
-    rows = _sql(box, _TOTALS, utc_text(start), utc_text(end))
+    """Intakes from start to end: how many, per status, and the fees: every
+    intake's fee on the day it was taken, less the reversals approved in the
+    window (a cancellation's money leaves on the day it is approved)."""
+    window = utc_text(start), utc_text(end)
+    rows = _sql(box, _TOTALS, *window)
     per_status = {status: count for status, count, _ in rows}
-    fees = sum(total for status, _, total in rows if status != "cancelled")
+    fees = sum(total for _, _, total in rows) - _sql(box, _REVERSED, *window)[0][0]
     return {"count": sum(per_status.values()), "per_status": per_status, "fees": fees}
 
 

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
+from edge.cancellation.rules import REASONS
 from edge.catalogue import services_with_fees
 from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
@@ -32,8 +33,9 @@ PER_PAGE = 20
 MAX_INPUT = 300
 NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
-           "cancelled": N_("The intake is cancelled."),
-           "reprinted": N_("The receipt is sent to the printer again."),
+           "cancelled": N_("The intake is cancelled and its fee reversed."),
+           "cancel_requested": N_("The cancellation is asked for; a supervisor decides."),
+           "reprinted": N_("The receipt is sent to the receipt printer."),
            "resent": N_("The SMS is queued to be sent again.")}
 SMS_KINDS = {"tracking_code": N_("Tracking code"), "done": N_("Request done, rating asked"),
              "cancelled": N_("Request cancelled")}
@@ -194,16 +196,19 @@ def create():
 
 # --- one intake ---------------------------------------------------------------
 
-def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
+def _render_detail(item, errors: FieldErrors | None = None, values: dict | None = None,
+                   status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    cancellations = box().cancellations
     person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
         person=person, masked=masked,
-        next_statuses=nexts,
-        can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
-        reason=reason, notice=gettext(notice) if notice else None,
+        next_statuses=nexts, can_cancel="cancelled" in TRANSITIONS.get(item.status, ()),
+        cancellation=cancellations.latest_for(item), reversal=cancellations.reversal_of(item),
+        reasons=REASONS, errors=errors or {}, values=values or {},
+        notice=gettext(notice) if notice else None,
         can_reprint=box().parts.printer is not None, texts=texts_about(item),
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
@@ -267,14 +272,18 @@ def change_status(code: str):
 @blueprint.post("/<code>/cancel")
 @roles_required(*CITIZEN_DATA_ROLES)
 def cancel(code: str):
+    """A supervisor cancels; an operator asks a supervisor to."""
     item = _get(code)
-    reason = form_value("reason")
+    values = {"reason": form_value("reason"), "note": form_value("note")}
     try:
-        box().intakes.cancel(item.tracking_code, g.user, reason)
+        outcome = box().cancellations.cancel(item.tracking_code, g.user, values["reason"],
+                                             values["note"])
     except EdgeError as error:
-        errors = FieldErrors(reason=message_for(error, gettext("Reason")))
-        return _render_detail(item, errors, reason, error.status)
-    return _changed(item, "cancelled")
+        labels = {"reason": gettext("Reason for cancelling"), "note": gettext("In words")}
+        errors = FieldErrors({error.field or "reason": message_for(error, labels.get(error.field))})
+        return _render_detail(item, errors, values, error.status)
+    done = "cancelled" if isinstance(outcome, box().store.models.Reversal) else "cancel_requested"
+    return _changed(item, done)
 
 
 def _changed(item, done: str):
@@ -288,14 +297,17 @@ def _changed(item, done: str):
 @roles_required(*CITIZEN_DATA_ROLES)
 def receipt(code: str):
     item = _get(code)
-    return render_template("receipt.html", item=item, spec_label=spec_label,
+    printer = box().parts.printer
+    printed = printer.receipts_printed(item.tracking_code) if printer is not None else 0
+    return render_template("receipt.html", item=item, spec_label=spec_label, printed=printed,
                            field_specs={spec["name"]: spec for spec in item.service.fields})
 
 
 @blueprint.post("/<code>/reprint")
 @roles_required(*CITIZEN_DATA_ROLES)
 def reprint(code: str):
-    """Sends the receipt to the box's printer, when the hardware part offers it."""
+    """The intake page's one print button: the receipt on the box's printer
+    (a copy, marked as such, after the first), when the hardware part offers it."""
     item = _get(code)
     printer = box().parts.printer
     if printer is None:
