@@ -1,4 +1,4 @@
-"""The box: its store, keys, clock, event log, intake service and parts.
+"""The box: its store, keys, clock, event log, intake service, ratings and parts.
 
 A Box is built by `appliance.assembly` (which knows every component); here it
 only holds what it is given, so a test can make as many as it likes.
@@ -10,8 +10,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from edge.cancellation.rules import CancellationService
 from edge.clock import SystemClock
 from edge.storage import DiskReserve
+from edge.confidential.fields import ConfidentialFields
+from edge.confidential.keyring import Keyring
 from edge.db import Store
 from edge.errors import EdgeError
 from edge.events import EventLog
@@ -19,6 +22,7 @@ from edge.intake import IntakeService
 from edge.keys import DeviceKeys
 from edge.outbox import Outbox, Sealer
 from edge.parts import Parts, Worker
+from edge.voice.ratings import RatingBook
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ class OfficeIdentity:
 
 class Box:
     def __init__(self, home: Path, settings, store: Store, keys: DeviceKeys, sealer: Sealer,
-                 clock=None):
+                 clock=None, keyring: Keyring | None = None):
         self.home = Path(home)
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -55,9 +59,15 @@ class Box:
         self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
+        # without a keyring (a test's bare box) confidential intakes are kept as any other
+        self.confidential = ConfidentialFields(store, keyring, self.events) if keyring else None
+        self.status_hooks: list = []
         reserve = DiskReserve(self.home, settings["storage.reserve_mb"])
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, reserve,
-                                     self.intake_hooks)
+                                     self.intake_hooks, self.confidential, self.status_hooks)
+        self.ratings = RatingBook(store, self.events, self.clock,
+                                  settings["ratings.sms_window_days"])
+        self.cancellations = CancellationService(self.store, self.intakes)
 
     def office(self) -> OfficeIdentity:
         """The office this box serves: as enrolment (and the centre) set it in
@@ -74,6 +84,7 @@ class Box:
             raise RuntimeError("this box has its parts already")
         self.parts = parts
         self.intake_hooks.extend(parts.intake_hooks)
+        self.status_hooks.extend(parts.status_hooks)
 
     @property
     def workers(self) -> list[Worker]:

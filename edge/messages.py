@@ -37,7 +37,25 @@ MESSAGES: dict[str, str] = {
     "intake.not_found": N_("No intake has this tracking code."),
     "intake.bad_transition": N_("Status '%(current)s' cannot change to '%(target)s'."),
     "intake.reason_required": N_("Cancelling needs a reason."),
+    "sms.not_found": N_("This intake has no such SMS."),
+    "sms.opted_out": N_("This number has opted out of informational SMS (it replied 11)."),
+    "intake.cancel_separately": N_("An intake is cancelled with a reason, not by changing its status."),
+    "cancellation.reason": N_("Choose the reason for cancelling from the list."),
+    "cancellation.note_required": N_("Write the reason for cancelling."),
+    "cancellation.already_requested": N_("A cancellation of this intake already waits for a supervisor."),
+    "cancellation.not_found": N_("No such cancellation request."),
+    "cancellation.decided": N_("This cancellation request has already been decided."),
     "intake.power_fail": N_("Mains power has failed; new intakes wait until power returns."),
+    "payment.rrn_format": N_("The terminal's reference (RRN) has %(digits)s digits."),
+    "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "
+                               "check the terminal's slip again."),
+    "payment.card_last4_format": N_("Write the last four digits of the card."),
+    "day.already_closed": N_("The business day %(date)s is closed already; what comes now "
+                             "counts in the next day."),
+    "idempotency.key_invalid": N_("An Idempotency-Key is 1 to %(max)s printable ASCII "
+                                  "characters."),
+    "idempotency.key_reused": N_("This Idempotency-Key was used before with another request; "
+                                 "send a new key for a new request."),
     "tracking.invalid": N_("The tracking code is not valid; please check it."),
     "auth.bad_credentials": N_("Wrong username or password."),
     "auth.required": N_("You must log in to do this."),
@@ -59,6 +77,9 @@ MESSAGES: dict[str, str] = {
     "disk.reserve": N_("The box's disk has only %(free_mb)s MB free, less than the "
                        "%(reserve_mb)s MB kept in reserve, so new intakes are refused and "
                        "nothing was saved. Ask the technician to free space."),
+    "date.jalali": N_("Write a Jalali date like 1405/09/10."),
+    "confidential.not_allowed": N_("Your role may not see this confidential service's details."),
+    "closure.exists": N_("The office is already marked closed on that day."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),
 }
 
@@ -69,6 +90,8 @@ TYPE_NAMES = {"string": N_("text"), "object": N_("an object"),
 # Intake and licence statuses, as messages name them mid-sentence (a page's
 # label capitalises them).
 STATUS_NAMES = {"received": N_("received"), "in_progress": N_("in progress"),
+                "waiting_citizen": N_("waiting on the citizen"),
+                "waiting_agency": N_("waiting on the agency"),
                 "done": N_("done"), "cancelled": N_("cancelled"), "active": N_("active"),
                 "suspended": N_("suspended"), "revoked": N_("revoked"),
                 "expired": N_("expired")}

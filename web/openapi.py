@@ -17,6 +17,7 @@ def _json(schema: dict, description: str) -> dict:
 def _errors(*statuses: int) -> dict:
     names = {400: "bad input", 401: "not logged in", 403: "role not allowed",
              404: "not found", 409: "conflicts with the current state",
+             422: "the Idempotency-Key was used before with another body",
              429: "too many failed logins: wait the seconds the message says"}
     return {str(status): _json({"$ref": "#/components/schemas/Error"}, names[status])
             for status in statuses}
@@ -42,6 +43,12 @@ def _no_content(summary: str, description: str, errors=()) -> dict:
             "responses": {"204": {"description": description}, **_errors(*errors)}}
 
 
+def _also_answers(operation: dict, status: int, schema: dict, description: str) -> dict:
+    """An operation with a second success answer."""
+    operation["responses"][str(status)] = _json(schema, description)
+    return operation
+
+
 def _query(name: str, description: str, schema: dict | None = None) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": schema or {"type": "string"}}
@@ -54,6 +61,12 @@ JALALI_DAY = {"type": "string", "pattern": "^[0-9۰-۹]{4}/[0-9۰-۹]{1,2}/[0-9�
 
 _CODE = {"name": "code", "in": "path", "required": True, "schema": TRACKING_CODE,
          "description": "tracking code, e.g. K7Q2-MX04-F7"}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False, "schema": {
+        "type": "string", "maxLength": 255},
+    "description": "one key per submission (IETF httpapi draft); kept 24 hours"}
+_REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"},
+               "description": "a cancellation request's number"}
 _INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
 
 PATHS = {
@@ -74,8 +87,11 @@ PATHS = {
             "type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}, "catalogue"),
         errors=(401, 403))},
     "/api/v1/intakes": {
-        "post": _operation("Take a service request", (201, _INTAKE_REF, "committed"),
-                           body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
+        "post": _operation(
+            "Take a service request; a retry with the same Idempotency-Key and body gets "
+            "the first answer", (201, _INTAKE_REF, "committed"),
+            body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403, 422),
+            parameters=[_IDEMPOTENCY_KEY]),
         "get": _operation(
             "Search intakes, newest first",
             (200, {"type": "object", "properties": {
@@ -97,8 +113,38 @@ PATHS = {
         "One intake with its status history", (200, _INTAKE_REF, "the intake"),
         errors=(400, 401, 403, 404), parameters=[_CODE])},
     "/api/v1/intakes/{code}/status": {"post": _operation(
-        "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
+        "Move an intake on (received, in progress, done); cancelling is /cancel",
+        (200, _INTAKE_REF, "changed"),
         body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+    "/api/v1/day-close": {"post": _operation(
+        "Close today's business day (Z) with the cash counted; once a day (supervisor)",
+        (201, {"$ref": "#/components/schemas/DayTotals"}, "closed: the day's totals"),
+        body=json_schemas.DAY_CLOSE_REQUEST, errors=(400, 401, 403, 409))},
+    "/api/v1/reports/day": {"get": _operation(
+        "A business day's totals: as closed, or running (X) while open (supervisor)",
+        (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
+        errors=(400, 401, 403),
+        parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default")])},
+    "/api/v1/intakes/{code}/cancel": {"post": _also_answers(_operation(
+        "Cancel an intake with a reason from the list: a supervisor's cancellation is done "
+        "at once (200, with its reversal); an operator's waits for a supervisor (202, with "
+        "the pending request)", (200, _INTAKE_REF, "cancelled"), body=json_schemas.CANCEL_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_CODE]),
+        202, _INTAKE_REF, "asked a supervisor")},
+    "/api/v1/cancellations": {"get": _operation(
+        "Cancellation requests waiting for a supervisor, oldest first (supervisor)",
+        (200, {"type": "object", "properties": {"cancellations": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Cancellation"}}}},
+         "pending requests"), errors=(401, 403))},
+    "/api/v1/cancellations/{id}/approve": {"post": _operation(
+        "Approve a cancellation request: the intake is cancelled and its fee reversed, "
+        "dated now (supervisor)", (200, _INTAKE_REF, "cancelled"),
+        body=json_schemas.DECISION_REQUEST, errors=(400, 401, 403, 404, 409),
+        parameters=[_REQUEST_ID])},
+    "/api/v1/cancellations/{id}/refuse": {"post": _operation(
+        "Refuse a cancellation request: the intake stays as it is (supervisor)",
+        (200, _INTAKE_REF, "refused"), body=json_schemas.DECISION_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_REQUEST_ID])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -116,6 +162,8 @@ def document(app=None) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
-                        "Service": json_schemas.SERVICE},
+                        "Service": json_schemas.SERVICE, "DayTotals": json_schemas.DAY_TOTALS,
+                        "Cancellation": json_schemas.CANCELLATION,
+                        "Reversal": json_schemas.REVERSAL},
         },
     }

@@ -1,5 +1,5 @@
 """The portal's tables: server-side login sessions of the operators' browsers,
-and the login throttle's failures."""
+and the login throttle's failures, and the citizen-facing rating screens they open."""
 
 from __future__ import annotations
 
@@ -46,16 +46,37 @@ _V1_SESSIONS = run_sql(
     "CREATE INDEX portal_session_user ON portal_session (user_id)",
 )
 
-# Version 2: a session lives only in the login epoch of its user.
-_V2_LOGIN_EPOCH = run_sql(
+
+
+class RatingScreen(BaseModel):
+    """A tablet facing the citizen, opened once by an operator (`/rate`): its
+    cookie reaches the rating screen of that operator's counter and nothing else."""
+    token_hash = CharField(unique=True)
+    user = ForeignKeyField(User)
+    created_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "rating_screen"
+
+
+_V2_RATING_SCREENS = run_sql(
+    """CREATE TABLE rating_screen (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        created_at TEXT NOT NULL)""",
+)
+
+# Version 3: a session lives only in the login epoch of its user.
+_V3_LOGIN_EPOCH = run_sql(
     "ALTER TABLE portal_session ADD COLUMN login_epoch INTEGER NOT NULL DEFAULT 0")
 
-# Version 3: the login throttle's failures, kept across restarts.
-_V3_LOGIN_FAILURES = run_sql(
+# Version 4: the login throttle's failures, kept across restarts.
+_V4_LOGIN_FAILURES = run_sql(
     """CREATE TABLE login_failure (
         key TEXT PRIMARY KEY,
         count INTEGER NOT NULL,
         last_at REAL NOT NULL)""")
 
-MIGRATIONS = [_V1_SESSIONS, _V2_LOGIN_EPOCH, _V3_LOGIN_FAILURES]
-MODELS = (PortalSession, LoginFailure)
+MIGRATIONS = [_V1_SESSIONS, _V2_RATING_SCREENS, _V3_LOGIN_EPOCH, _V4_LOGIN_FAILURES]
+MODELS = (PortalSession, RatingScreen, LoginFailure)
