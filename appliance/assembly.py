@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.daybook.schema
+import edge.idempotency.schema
 import edge.schema
 import hardware.modem.schema
 import hardware.printer.schema
@@ -30,8 +32,8 @@ from hardware.printer import settings as printer_settings
 from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
-SCHEMAS = (edge.schema, sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
-           web.session_schema)
+SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, sync_agent.schema,
+           hardware.printer.schema, hardware.modem.schema, web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
 SETTINGS = (*core_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
             *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)

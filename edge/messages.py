@@ -35,6 +35,16 @@ MESSAGES: dict[str, str] = {
     "intake.bad_transition": N_("Status '%(current)s' cannot change to '%(target)s'."),
     "intake.reason_required": N_("Cancelling needs a reason."),
     "intake.power_fail": N_("Mains power has failed; new intakes wait until power returns."),
+    "payment.rrn_format": N_("The terminal's reference (RRN) has %(digits)s digits."),
+    "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "
+                               "check the terminal's slip again."),
+    "payment.card_last4_format": N_("Write the last four digits of the card."),
+    "day.already_closed": N_("The business day %(date)s is closed already; what comes now "
+                             "counts in the next day."),
+    "idempotency.key_invalid": N_("An Idempotency-Key is 1 to %(max)s printable ASCII "
+                                  "characters."),
+    "idempotency.key_reused": N_("This Idempotency-Key was used before with another request; "
+                                 "send a new key for a new request."),
     "tracking.invalid": N_("The tracking code is not valid; please check it."),
     "auth.bad_credentials": N_("Wrong username or password."),
     "auth.required": N_("You must log in to do this."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 import unicodedata
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
 from edge.digits import is_ascii_number, to_ascii_digits
-from edge.errors import EdgeError
+from edge.errors import EdgeError, Unprocessable
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
@@ -30,6 +31,7 @@ NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
            "cancelled": N_("The intake is cancelled."),
            "reprinted": N_("The receipt is sent to the printer again.")}
+_SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
 
@@ -68,7 +70,8 @@ def field_labels(service: Service | None) -> dict[str, str]:
     labels = {"service_code": gettext("Service"), "national_code": gettext("National code"),
               "full_name": gettext("Full name"), "mobile": gettext("Mobile number"),
               "payment.method": gettext("Payment"),
-              "payment.reference": gettext("Bank reference number")}
+              "payment.reference": gettext("Bank reference number"),
+              "payment.card_last4": gettext("Card's last four digits")}
     for spec in (service.fields if service else ()):
         labels[f"fields.{spec['name']}"] = spec_label(spec)
     return labels
@@ -95,7 +98,19 @@ def new():
     service = _service(code)
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
-    return _render_form(service, {"payment.method": "cash"}, FieldErrors())
+    return _render_form(service, {"payment.method": "cash", "submission": new_submission()},
+                        FieldErrors())
+
+
+def new_submission() -> str:
+    """The one-time token of a new form: its submissions make one intake
+    (the token is the intake's idempotency key), however often it is sent."""
+    return secrets.token_urlsafe(16)
+
+
+def submission_key(values: dict) -> str | None:
+    token = values["submission"]
+    return f"form:{token}" if _SUBMISSION_TOKEN.fullmatch(token) else None
 
 
 def _render_form(service: Service, values: dict, errors: FieldErrors, status: int = 200):
@@ -128,6 +143,8 @@ def check_form(service: Service, values: dict) -> FieldErrors:
     else:
         errors.check("payment.reference", labels["payment.reference"],
                      intake_rules.clean_payment_reference, method, values["payment.reference"])
+        errors.check("payment.card_last4", labels["payment.card_last4"],
+                     intake_rules.clean_card_last4, method, values["payment.card_last4"])
     return errors
 
 
@@ -137,7 +154,8 @@ def create():
     service = _service(form_value("service_code"))
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
-    names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference"]
+    names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference",
+             "payment.card_last4", "submission"]
     names += [f"fields.{spec['name']}" for spec in service.fields]
     values = {name: form_value(name) for name in names}
     errors = check_form(service, values)
@@ -150,7 +168,16 @@ def create():
             service_code=service.code, national_code=values["national_code"],
             full_name=values["full_name"], mobile=values["mobile"], fields=fields,
             payment_method=values["payment.method"],
-            payment_reference=values["payment.reference"]), g.user)
+            payment_reference=values["payment.reference"],
+            card_last4=values["payment.card_last4"]), g.user,
+            idempotency_key=submission_key(values))
+    except Unprocessable:
+        # The form was saved, then sent again with other values (the browser's Back):
+        # say so; pressing the button again records them as a new intake.
+        values["submission"] = new_submission()
+        errors["form"] = gettext("This form was saved already, with other values. Press the "
+                                 "button again to record these as a new intake.")
+        return _render_form(service, values, errors, 422)
     except EdgeError as error:
         errors.add(error, field_labels(service))
         return _render_form(service, values, errors, error.status)
