@@ -217,14 +217,12 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     assert "The central gateway could not be reached" in english and "1 day ago" in english
 
 
-def test_hardware_page_is_persian_with_isolated_ports_and_one_printer(portal):
-    """A modem, printer, card reader and panel as they report: every label and state in
-    Persian, Jalali network time, dBm isolated with Persian digits, the printer once."""
-    import re
-
+def devices_as_they_report(box) -> Parts:
+    """The box's own printer, card reader and panel, and a ready modem on a pty as
+    the modem worker reports it."""
     from hardware import part
-    portal.box.fit(Parts(devices=SimpleNamespace(statuses=lambda: {
-        **part.build(portal.box).statuses(),
+    return Parts(devices=SimpleNamespace(statuses=lambda: {
+        **part.build(box).statuses(),
         "modem": {"device": "modem", "port": "/dev/pts/1", "state": "ready", "ok": True,
                   "words": {"en": "ready", "fa": "آماده"}, "operator": "IR-MCI",
                   "signal": {"rssi": 21, "dbm": -71, "bars": 3,
@@ -234,7 +232,15 @@ def test_hardware_page_is_persian_with_isolated_ports_and_one_printer(portal):
                   "updated_at": "2026-12-02T04:58:00+00:00", "live": True},
         "gpio": {"device": "gpio", "state": "online", "ok": True, "power": "mains",
                  "accepting_intakes": True, "shutting_down": False,
-                 "words": phrase("front panel stopped")}})))
+                 "words": phrase("front panel stopped")}}))
+
+
+def test_hardware_page_is_persian_with_isolated_ports_and_one_printer(portal):
+    """Every label and state in Persian, Jalali network time, dBm isolated with
+    Persian digits, the printer once, a marker per device."""
+    import re
+
+    portal.box.fit(devices_as_they_report(portal.box))
     html = logged_in(portal, "technician").get("/hardware").text
     page = html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
     assert '<bdi dir="ltr">/dev/pts/1</bdi>' in page \
