@@ -12,19 +12,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.confidential.schema
 import edge.daybook.schema
 import edge.idempotency.schema
 import edge.schema
+import edge.sla.schema
+import edge.voice.schema
 import hardware.modem.schema
 import hardware.printer.schema
 import sync_agent.schema
 import web.session_schema
 from edge import settings as core_settings
+from edge.confidential.keyring import KEYRING_FILE, Keyring
 from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
 from edge.keys import DeviceKeys
 from edge.parts import Parts
 from edge.settings import Settings
+from edge.sla import settings as sla_settings
+from edge.voice import settings as voice_settings
 from hardware.card import settings as card_settings
 from hardware.gpio import settings as gpio_settings
 from hardware.modem import settings as modem_settings
@@ -32,11 +38,13 @@ from hardware.printer import settings as printer_settings
 from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
-SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, sync_agent.schema,
+SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, edge.sla.schema,
+           edge.confidential.schema, edge.voice.schema, sync_agent.schema,
            hardware.printer.schema, hardware.modem.schema, web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
-SETTINGS = (*core_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
-            *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)
+SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *voice_settings.SETTINGS,
+            *sync_settings.SETTINGS, *printer_settings.SETTINGS, *modem_settings.SETTINGS,
+            *card_settings.SETTINGS, *gpio_settings.SETTINGS)
 
 
 def load_settings(home: Path | None, environ=None) -> Settings:
@@ -52,7 +60,7 @@ def assemble(home: Path, settings: Settings, clock=None, with_parts: bool = Fals
     store = Store(home / DATABASE_FILE, MODELS)
     store.migrate(SCHEMAS)
     box = Box(home, settings, store, DeviceKeys.load(home / KEYS_FOLDER), EnrolmentSealer(store),
-              clock)
+              clock, Keyring(home / KEYS_FOLDER / KEYRING_FILE))
     if with_parts:
         box.fit(build_parts(box, sync_client_factory))
     return box
@@ -74,14 +82,16 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     card_reader = card.build(box)
     front_panel = gpio.build(box)
     workers = [*sync_part.workers, *printer_part.workers]
-    hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks]
+    hooks, status_hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks], []
     if modem_part is not None:
         workers += modem_part.workers
         hooks += modem_part.intake_hooks
+        status_hooks += modem_part.status_hooks
     workers += [worker for worker in (card_reader, front_panel) if worker is not None]
     return Parts(sync=sync_part, devices=devices.build(box), printer=printer_part,
                  modem=modem_part, card_reader=card_reader, gpio=front_panel,
-                 workers=tuple(workers), intake_hooks=tuple(hooks))
+                 workers=tuple(workers), intake_hooks=tuple(hooks),
+                 status_hooks=tuple(status_hooks))
 
 
 def open_box(home: Path, settings: Settings | None = None, clock=None,

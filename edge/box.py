@@ -1,4 +1,4 @@
-"""The box: its store, keys, clock, event log, intake service and parts.
+"""The box: its store, keys, clock, event log, intake service, ratings and parts.
 
 A Box is built by `appliance.assembly` (which knows every component); here it
 only holds what it is given, so a test can make as many as it likes.
@@ -10,6 +10,8 @@ import logging
 from pathlib import Path
 
 from edge.clock import SystemClock
+from edge.confidential.fields import ConfidentialFields
+from edge.confidential.keyring import Keyring
 from edge.db import Store
 from edge.errors import EdgeError
 from edge.events import EventLog
@@ -17,6 +19,7 @@ from edge.intake import IntakeService
 from edge.keys import DeviceKeys
 from edge.outbox import Outbox, Sealer
 from edge.parts import Parts, Worker
+from edge.voice.ratings import RatingBook
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ class BoxNotReady(EdgeError):
 
 class Box:
     def __init__(self, home: Path, settings, store: Store, keys: DeviceKeys, sealer: Sealer,
-                 clock=None):
+                 clock=None, keyring: Keyring | None = None):
         self.home = Path(home)
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -47,7 +50,13 @@ class Box:
         self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
-        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
+        # without a keyring (a test's bare box) confidential intakes are kept as any other
+        self.confidential = ConfidentialFields(store, keyring, self.events) if keyring else None
+        self.status_hooks: list = []
+        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks,
+                                     self.confidential, self.status_hooks)
+        self.ratings = RatingBook(store, self.events, self.clock,
+                                  settings["ratings.sms_window_days"])
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's
@@ -56,6 +65,7 @@ class Box:
             raise RuntimeError("this box has its parts already")
         self.parts = parts
         self.intake_hooks.extend(parts.intake_hooks)
+        self.status_hooks.extend(parts.status_hooks)
 
     @property
     def workers(self) -> list[Worker]:

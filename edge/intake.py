@@ -9,12 +9,15 @@ inside that transaction too.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from edge import (daybook, device_state, idempotency, licence, nationalcode, phone, plain_sql,
                   tracking)
+from edge.confidential import fields as confidential_fields
+from edge.confidential.fields import ConfidentialFields
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -28,15 +31,19 @@ MAX_FIELD = 200
 MAX_REFERENCE = 40
 MAX_LOCATION = 100
 
-# received -> in_progress -> done; cancelled (with a reason) before done.
+# received -> in_progress -> done; cancelled (with a reason) before done; on
+# the way it may wait on the citizen or the agency, and resumes in progress.
 TRANSITIONS = {
-    "received": ("in_progress", "cancelled"),
-    "in_progress": ("done", "cancelled"),
+    "received": ("in_progress", "waiting_citizen", "waiting_agency", "cancelled"),
+    "in_progress": ("done", "waiting_citizen", "waiting_agency", "cancelled"),
+    "waiting_citizen": ("in_progress", "cancelled"),
+    "waiting_agency": ("in_progress", "cancelled"),
     "done": (),
     "cancelled": (),
 }
 
 IntakeHook = Callable[[Intake], None]
+StatusHook = Callable[[Intake, str], None]   # (the intake, the status it left)
 
 
 @dataclass
@@ -181,11 +188,15 @@ def intake_payload(intake: Intake, card_last4: str = "") -> dict:
 
 class IntakeService:
     def __init__(self, store, events: EventLog, device_tag: str,
-                 hooks: list[IntakeHook] | None = None):
+                 hooks: list[IntakeHook] | None = None,
+                 confidential: ConfidentialFields | None = None,
+                 status_hooks: list[StatusHook] | None = None):
         self.store = store
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
+        self.confidential = confidential
+        self.status_hooks = status_hooks if status_hooks is not None else []
         self.accepting = True   # cleared when the UPS reports a power failure
 
     def create(self, request: IntakeRequest, operator: User,
@@ -218,24 +229,32 @@ class IntakeService:
             daybook.refuse_a_repeated_rrn(self.store, day, clean.payment_reference)
         code = tracking.make_code(self.device_tag,
                                   device_state.next_number(self.store.db, COUNTER_KEY))
+        personal = {"national_code": clean.national_code, "full_name": clean.full_name,
+                    "mobile": clean.mobile, "fields": clean.fields}
+        sealing = clean.service.confidential and self.confidential is not None
         intake = plain_sql.create(
             self.store.db, self.store.models.Intake,
             tracking_code=code, service=clean.service, tariff=tariff,
             fee_rials=tariff.fee_rials, tariff_version=tariff.version,
-            national_code=clean.national_code, full_name=clean.full_name,
-            mobile=clean.mobile, fields=clean.fields,
+            **(confidential_fields.mask(personal) if sealing else personal),
             payment_method=clean.payment_method,
             payment_reference=clean.payment_reference, status="received",
             operator=operator, created_at=stamp.at, hlc=stamp.hlc, location=clean.location)
+        # The centre's record (sealed to its key) and the receipt and SMS get
+        # the whole intake; the row on disk holds the mask of a confidential one.
+        whole = copy.copy(intake)
+        if sealing:
+            self.confidential.seal(intake.id, code, personal)
+            whole.__data__ = {**intake.__data__, **personal}   # its own values, not the row's
         self._history(intake, None, "received", "", operator, stamp)
         daybook.enter(self.store, intake, day, clean.card_last4)
         if sent is not None:
             idempotency.remember(self.store, sent, intake, stamp.at)
         self.events.record(operator.username, "intake.created", code,
                            {"service": clean.service.code, "fee_rials": tariff.fee_rials},
-                           "intake.created", intake_payload(intake, clean.card_last4), stamp)
+                           "intake.created", intake_payload(whole, clean.card_last4), stamp)
         for hook in self.hooks:
-            hook(intake)
+            hook(whole)
         return intake
 
     def change_status(self, tracking_code: str, target: str, operator: User,
@@ -258,6 +277,8 @@ class IntakeService:
                 {"tracking_code": intake.tracking_code, "from": before, "to": target,
                  "reason": reason, "by": operator.username})
             self._history(intake, before, target, reason, operator, stamp)
+            for hook in self.status_hooks:   # e.g. the "your request is done" SMS
+                hook(intake, before)
         return intake
 
     def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:

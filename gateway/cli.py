@@ -184,6 +184,40 @@ def publish(obj: GatewayOptions, bundle: Path) -> None:
     obj.say(f"bundle version {version} published", version=version)
 
 
+@cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def import_batches(obj: GatewayOptions, folder: Path) -> None:
+    """Ingest the batches a box wrote with `edge export-outbox` (a USB stick),
+    under the same exactly-once rules as an upload."""
+    files = sorted(folder.glob("*.batch"))
+    gateway = obj.open()
+    for path in files:   # each batch stands alone: the ones before a bad file stay imported
+        try:
+            gateway.ingest(path.read_bytes())
+        except (GatewayError, ProtocolError) as error:
+            raise click.ClickException(f"{path.name}: {error}") from None
+    obj.say(f"{len(files)} batch file(s) imported from {folder}", batches=len(files))
+
+
+@cli.command("export-bundle")
+@click.argument("device")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def export_bundle(obj: GatewayOptions, device: str, target: Path) -> None:
+    """Write the newest signed bundle for DEVICE's office to TARGET (a USB
+    stick), for `edge import-bundle TARGET` on the box."""
+    envelope = obj.open().bundle_for(device)
+    if envelope is None:
+        raise click.ClickException("no bundle published yet: edge-gateway publish BUNDLE.toml")
+    # a half-written file is harmless: the box checks the centre's signature first
+    target.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
+    version = envelope["bundle"]["version"]
+    obj.say(f"bundle version {version} for {device} written to {target}", version=version)
+
+
 @cli.command()
 @global_options
 @click.pass_obj

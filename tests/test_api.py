@@ -242,3 +242,25 @@ def test_password_guessing_through_the_api_is_slowed(server, operator):
     error = assert_error(attempt("wrong guess"), 429, "auth.throttled")
     assert "ثانیه صبر کنید" in error["message"]
     assert_error(attempt("correct horse 1"), 429, "auth.throttled")   # even the right one waits
+
+
+def test_an_intake_shows_the_texts_sent_about_it(api, server):
+    from hardware.modem.citizen import OPTED_OUT
+    from tests.modem import fit_modem
+    part = fit_modem(server.box)
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    assert api.post(f"/api/v1/intakes/{code}/status", json={"status": "in_progress"}).ok
+    done = api.post(f"/api/v1/intakes/{code}/status", json={"status": "done"}).json()
+    assert [(sms["kind"], sms["state"]) for sms in done["sms"]] == [
+        ("tracking_code", "queued"), ("done", "queued")]
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
+    shown = api.get(f"/api/v1/intakes/{code}").json()["sms"]
+    assert {sms["state"] for sms in shown} == {"failed"}
+    assert shown[0]["reason"] == "شهروند با «۱۱» پیامک‌ها را لغو کرده است"
+    assert set(shown[0]) == {"kind", "state", "at", "reason"}
+
+
+def test_a_box_without_a_modem_lists_no_texts(api):
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    shown = api.get(f"/api/v1/intakes/{code}").json()
+    assert (shown["sms"], shown["rating"]) == ([], None)

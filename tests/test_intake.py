@@ -202,7 +202,8 @@ def test_search_by_each_criterion_and_jalali_day(box, clock, operator):
     first = box.intakes.create(request(), operator)
     clock.advance(days=2)
     second = box.intakes.create(request(national_code="4608968882", mobile="09351112233",
-                                        service_code="SANA-REG"), supervisor)
+                                        service_code="SMART-ID",
+                                        fields={"request_kind": "المثنی"}), supervisor)
     assert search(box.store, IntakeQuery(tracking_code=first.tracking_code))[0] == [first]
     assert search(box.store, IntakeQuery(national_code="۴۶۰۸۹۶۸۸۸۲"))[0] == [second]
     assert search(box.store, IntakeQuery(mobile="+989351112233"))[0] == [second]

@@ -13,11 +13,14 @@ from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
+from edge.i18n import Translator
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
+from edge.sla import records as service_levels
+from edge.voice.ratings import rating_json
 from web import json_schemas, openapi
-from web.errors import request_language
+from web.errors import request_language, request_translator
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -127,7 +130,19 @@ def create_intake():
 @login_required(*CITIZEN_DATA_ROLES)
 def get_intake(code: str):
     found = box().intakes.get(code)
-    return jsonify(intake_json(found, request_language(), with_history=True))
+    return jsonify({**intake_json(found, request_language(), with_history=True),
+                    **confidential_view(found)})
+
+
+def confidential_view(item: Intake) -> dict:
+    """A confidential intake's personal fields whole for a role its service
+    allows (each such view audited), else `"masked": true`; nothing for others."""
+    fields = box().confidential
+    if not item.service.confidential or fields is None:
+        return {}
+    if not fields.may_reveal(item.service, g.user.role):
+        return {"masked": True}
+    return {**fields.reveal(item, g.user), "masked": False}
 
 
 @blueprint.post("/intakes/<code>/status")
@@ -209,4 +224,34 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["sla"] = sla_json(item)
+        document["rating"] = rating_json(box().ratings.of(item))
+        translator = request_translator()
+        document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
+                            "reason": sms_reason(sms, translator)} for sms in texts_about(item)]
     return document
+
+
+def sla_json(item: Intake) -> dict | None:
+    """The intake's service level now; null for a cancelled intake."""
+    current = box()
+    level = service_levels.level_of(current.store, current.settings, item, current.clock.now())
+    if level is None:
+        return None
+    return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}
+
+
+def sms_reason(sms: dict, translator: Translator) -> str | None:
+    """Why an SMS failed, in the reader's language: the modem's own Persian
+    words where it has them, else the catalogue's."""
+    if sms["reason"] is None:
+        return None
+    if translator.lang == "fa" and sms["reason_fa"]:
+        return sms["reason_fa"]
+    return translator.gettext(sms["reason"])
+
+
+def texts_about(item: Intake) -> list[dict]:
+    """The SMS sent about the intake; none where the box has no modem."""
+    modem = box().parts.modem
+    return modem.messages_about(item.tracking_code) if modem is not None else []

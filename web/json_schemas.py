@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edge import intake
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS
+from edge.sla.rules import STATES as SLA_STATES
 
 # The statuses a request may ask for: those some transition leads to.
 TARGET_STATUSES = [status for status in INTAKE_STATUSES
@@ -107,7 +108,29 @@ INTAKE = {
         ("fee_rials", "integer"), ("tariff_version", "string"), ("national_code", "string"),
         ("full_name", "string"), ("mobile", "string"), ("fields", "object"),
         ("payment", "object"), ("status", "string"), ("created_at", "string"),
-        ("operator", "string"), ("history", "array"), ("location", "string")]},
+        ("operator", "string"), ("history", "array"), ("location", "string")]}
+    | {"sla": {"type": ["object", "null"], "description": "the service level now (detail only; "
+               "null when cancelled)", "properties": {
+                   "due_at": {"type": "string"},
+                   "state": {"enum": list(SLA_STATES)},
+                   "paused": {"type": "boolean"}}},
+       "masked": {"type": "boolean", "description": "a confidential service's intake: true "
+                  "when its personal fields are shown masked (the role may not see them)"},
+       "rating": {"type": ["object", "null"], "description": "the citizen's rating, or null",
+                  "properties": {"service": {"type": "integer", "minimum": 1, "maximum": 5},
+                                 "staff": {"type": ["integer", "null"], "minimum": 1,
+                                           "maximum": 5},
+                                 "channel": {"type": "string", "enum": ["sms", "counter"]},
+                                 "at": {"type": "string"}}},
+       "sms": {"type": "array", "description": "the texts sent to the citizen about it "
+                                               "(one intake only)",
+               "items": {"type": "object", "properties": {
+                   "kind": {"type": "string", "enum": ["tracking_code", "done", "cancelled"]},
+                   "state": {"type": "string",
+                             "enum": ["queued", "sending", "sent", "delivered", "failed"]},
+                   "at": {"type": "string", "description": "when it reached that state"},
+                   "reason": {"type": ["string", "null"],
+                              "description": "why it failed (or the last try did)"}}}}},
 }
 
 SERVICE = {

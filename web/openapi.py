@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
+from edge.models import INTAKE_STATUSES
 from web import json_schemas
 
 BEARER = [{"bearer": []}]
@@ -79,7 +80,7 @@ PATHS = {
                         _query("national_code", "exact national code"),
                         _query("mobile", "exact mobile number"),
                         _query("service_code", "service code"),
-                        _query("status", "received, in_progress, done or cancelled"),
+                        _query("status", ", ".join(INTAKE_STATUSES)),
                         _query("from", "first Jalali day, e.g. 1405/09/01"),
                         _query("to", "last Jalali day, inclusive"),
                         _query("page", "page number from 1", "integer"),

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from appliance.cli import box, console, hardware, sync, users
+from appliance.cli import box, confidential, console, hardware, sync, users
 from appliance.cli.context import CliContext, global_options
 from edge.errors import EdgeError
 from edge.settings import SettingsError
@@ -26,7 +26,8 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(CliContext)
 
 
-for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync, console.console):
+for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync,
+                sync.export_outbox, sync.import_bundle, console.console, confidential.confidential):
     cli.add_command(command)
 
 

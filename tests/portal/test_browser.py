@@ -11,33 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.system import require_binary
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 DESKTOP = {"width": 1024, "height": 768}
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = require_binary("chromium", "chromium")
-    from playwright.sync_api import sync_playwright   # a test dependency: never skipped
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Tab:
     """One browser page on the portal, recording every address it asks for."""
 
-    def __init__(self, browser, portal, viewport=DESKTOP):
+    def __init__(self, browser, portal, viewport=DESKTOP, touch: bool = False):
         self.portal = portal
-        self.context = browser.new_context(viewport=viewport, locale="fa-IR")
+        self.context = browser.new_context(viewport=viewport, locale="fa-IR", has_touch=touch)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.asked: list[str] = []
@@ -323,3 +308,41 @@ def test_hardware_page_has_no_latin_letters_outside_ports_urls_and_names(tab, po
     latin = set(re.findall(r"[A-Za-z]{2,}", shown)) - {"GSM"}    # the modem's standard
     assert not latin, latin
     tab.shot("hardware-fa")
+
+
+def test_the_citizens_rating_screen_on_a_phone_by_touch(browser, portal):
+    from tests.portal.conftest import logged_in, make_intake
+    counter = logged_in(portal, "operator")              # the operator's own screen
+    code = make_intake(counter)
+    tablet = Tab(browser, portal, viewport=PHONE, touch=True)
+    try:
+        tablet.login("operator")
+        page = tablet.go("/rate")
+        with page.expect_navigation():
+            page.tap("#start-rating-screen")
+        assert page.url.endswith("/rate/screen") and page.locator("#rate-waiting").is_visible()
+        assert page.locator("a").count() == 0             # nowhere to go from here
+        counter.post(f"/intakes/{code}/status", {"status": "in_progress"})
+        counter.post(f"/intakes/{code}/status", {"status": "done"})
+        page.wait_for_selector("#rate-question")          # the waiting page reloads itself
+        assert page.locator("#rate-question").inner_text() == "خدمتی که دریافت کردید چگونه بود؟"
+        faces = page.locator(".rate-face")
+        assert faces.count() == 5 and faces.nth(0).inner_text().endswith("خیلی بد")
+        assert all(faces.nth(i).bounding_box()["height"] >= 44 for i in range(5))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        tablet.shot("fa-phone-rating-screen")
+        with page.expect_navigation():
+            page.tap("#service-4")
+        assert page.locator("#rate-question").inner_text() == "برخورد همکاران ما با شما چگونه بود؟"
+        with page.expect_navigation():
+            page.tap("#staff-5")
+        assert page.locator("#rate-thanks").is_visible()
+        intake = portal.box.intakes.get(code)
+        rating = portal.box.ratings.of(intake)
+        assert (rating.service, rating.staff, rating.channel) == (4, 5, "counter")
+        page.wait_for_selector("#rate-waiting")           # and waits for the next citizen
+        for elsewhere in ("/", "/intakes/new", f"/intakes/{code}"):
+            tablet.go(elsewhere)
+            assert "/login" in page.url                   # the tablet is logged out
+    finally:
+        tablet.close()

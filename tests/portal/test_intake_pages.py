@@ -229,3 +229,27 @@ def test_a_form_sent_twice_makes_one_intake_and_shows_it(portal, operator_client
     pressed_again = operator_client.post("/intakes/new", {**INTAKE, "submission": fresh,
                                                           "full_name": "مریم احمدی"})
     assert pressed_again.status_code == 303 and Intake.select().count() == 2
+
+
+def test_the_intake_page_lists_its_texts_and_sends_a_failed_one_again(portal, operator_client):
+    from hardware.modem.citizen import OPTED_OUT
+    from tests.modem import fit_modem
+    part = fit_modem(portal.box)
+    code = make_intake(operator_client)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "پیامک‌ها" in page and "در صف ارسال" in page and "resend-" not in page
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
+    [failed] = part.outbox.about(code)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "ناموفق" in page and "شهروند با «۱۱» پیامک‌ها را لغو کرده است" in page
+    assert f'id="resend-{failed.id}"' in page
+    answer = operator_client.post(f"/intakes/{code}/sms/{failed.id}/resend")
+    assert answer.status_code == 303
+    assert "پیامک برای ارسال دوباره در صف قرار گرفت." in operator_client.get(answer.headers["Location"]).text
+    assert [sms.status for sms in part.outbox.about(code)] == ["failed", "queued"]
+    assert operator_client.post(f"/intakes/{code}/sms/999/resend").status_code == 404
+
+
+def test_the_intake_page_of_a_box_without_a_modem_has_no_texts(portal, operator_client):
+    code = make_intake(operator_client)
+    assert "پیامک‌ها" not in operator_client.get(f"/intakes/{code}").text

@@ -7,6 +7,7 @@ import math
 import re
 import secrets
 import unicodedata
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
+from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError, Unprocessable
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
@@ -21,7 +23,8 @@ from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
 from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
-from web.portal.i18n import N_, digits, gettext
+from web.api import sms_reason
+from web.portal.i18n import N_, digits, gettext, translator
 
 blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
 
@@ -30,7 +33,12 @@ MAX_INPUT = 300
 NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
            "cancelled": N_("The intake is cancelled."),
-           "reprinted": N_("The receipt is sent to the printer again.")}
+           "reprinted": N_("The receipt is sent to the printer again."),
+           "resent": N_("The SMS is queued to be sent again.")}
+SMS_KINDS = {"tracking_code": N_("Tracking code"), "done": N_("Request done, rating asked"),
+             "cancelled": N_("Request cancelled")}
+SMS_STATES = {"queued": N_("waiting to be sent"), "sending": N_("being sent"),
+              "sent": N_("sent"), "delivered": N_("delivered"), "failed": N_("failed")}
 _SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
@@ -189,14 +197,41 @@ def create():
 def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
+        person=person, masked=masked,
         next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
-        can_reprint=box().parts.printer is not None,
+        can_reprint=box().parts.printer is not None, texts=texts_about(item),
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
+
+
+def personal_fields(item) -> tuple[dict, bool]:
+    """(the citizen's fields as this user may see them, whether they are masked).
+    A confidential intake opens whole only for the roles its service allows,
+    each time audited."""
+    fields = box().confidential
+    if item.service.confidential and fields is not None:
+        if fields.may_reveal(item.service, g.user.role):
+            return fields.reveal(item, g.user), False
+        return {name: getattr(item, name) for name in PERSONAL}, True
+    return {name: getattr(item, name) for name in PERSONAL}, False
+
+
+def texts_about(item) -> list[dict] | None:
+    """The SMS sent about the intake, in words; None where the box has no modem."""
+    modem = box().parts.modem
+    if modem is None:
+        return None
+    reader = translator()
+    return [{"id": sms["id"], "kind": gettext(SMS_KINDS.get(sms["kind"], sms["kind"])),
+             "state": sms["state"], "state_words": gettext(SMS_STATES[sms["state"]]),
+             "at": datetime.fromisoformat(sms["at"]), "reason": sms_reason(sms, reader),
+             "can_resend": sms["state"] not in ("queued", "sending")}
+            for sms in modem.messages_about(item.tracking_code)]
 
 
 def _get(code: str):
@@ -226,7 +261,7 @@ def change_status(code: str):
         box().intakes.change_status(item.tracking_code, target, g.user)
     except EdgeError as error:
         return _render_detail(item, FieldErrors(status=message_for(error)), status=error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="status"), 303)
+    return _changed(item, "status")
 
 
 @blueprint.post("/<code>/cancel")
@@ -239,7 +274,14 @@ def cancel(code: str):
     except EdgeError as error:
         errors = FieldErrors(reason=message_for(error, gettext("Reason")))
         return _render_detail(item, errors, reason, error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+    return _changed(item, "cancelled")
+
+
+def _changed(item, done: str):
+    """Back to the work queue when the change was made there, else to the intake."""
+    if form_value("back") == "queue":
+        return redirect(url_for("dashboard.home", done=done, _anchor="queue"), 303)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done=done), 303)
 
 
 @blueprint.get("/<code>/receipt")
@@ -262,6 +304,20 @@ def reprint(code: str):
             status=409)
     printer.reprint_receipt(item.tracking_code, g.user)
     return redirect(url_for("intakes.detail", code=item.tracking_code, done="reprinted"), 303)
+
+
+@blueprint.post("/<code>/sms/<int:message_id>/resend")
+@roles_required(*CITIZEN_DATA_ROLES)
+def resend_sms(code: str, message_id: int):
+    item = _get(code)
+    modem = box().parts.modem
+    if modem is None:
+        abort(404)
+    try:
+        modem.resend(message_id, item.tracking_code)
+    except EdgeError as error:
+        return _render_detail(item, FieldErrors(sms=message_for(error)), status=error.status)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done="resent"), 303)
 
 
 # --- search -------------------------------------------------------------------
