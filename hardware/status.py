@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from edge.i18n import phrase
+from edge.i18n import N_, phrase
 
 log = logging.getLogger(__name__)
+
+# The devices' names as people read them (the portal names them the same way).
+DEVICE_NAMES = {"printer": N_("Receipt printer"), "modem": N_("GSM modem"),
+                "card": N_("Card reader"), "gpio": N_("Lights and power")}
 
 
 def device_statuses(box) -> dict[str, dict]:

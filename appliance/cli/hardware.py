@@ -9,8 +9,8 @@ import click
 from appliance.cli.card import card_group
 from appliance.cli.context import CliContext, EdgeCommandError, global_options
 from appliance.cli.modem import modem_group
-from edge.i18n import ENGLISH, is_phrase
-from hardware.status import device_statuses
+from edge.i18n import MessageCatalogue, Translator, is_phrase, phrase
+from hardware.status import DEVICE_NAMES, device_statuses
 
 
 @click.group("hw")
@@ -25,30 +25,37 @@ def status_command(obj: CliContext) -> None:
     """Each device's state in words."""
     with obj.open_box() as box:
         parts = device_statuses(box)
+        said = MessageCatalogue().translator(box.settings["language"])
     if obj.as_json:
         click.echo(json.dumps(parts, ensure_ascii=False, sort_keys=True))
         return
     for name, part in parts.items():
-        # modem, card and gpio give "state" as a code and "words" for people
-        state = _in_english(part.get("words")) or part.get("state", "unknown")
-        click.echo(f"{name}: {state}{_extra(part)}")
+        device = said.gettext(DEVICE_NAMES[name]) if name in DEVICE_NAMES else name
+        click.echo(f"{device}: {_state(part, said)}{_extra(part, said)}")
 
 
-def _in_english(words) -> str | None:
+def _state(part: dict, said: Translator) -> str:
+    """The device's state in the reader's words: the modem, card and gpio say
+    it in "words", the printer in "state_words"; "state" is the English fallback."""
+    words = part.get("words") or part.get("state_words")
     if is_phrase(words):
-        return ENGLISH.say(words)
+        return said.say(words)
     # the modem's and the device errors' {"en", "fa"}, until they move to the catalogue
-    return words.get("en") if isinstance(words, dict) else None
+    if isinstance(words, dict) and words.get(said.lang):
+        return words[said.lang]
+    return part.get("state", "unknown")
 
 
-def _extra(part: dict) -> str:
+def _extra(part: dict, said: Translator) -> str:
     bits = []
     if part.get("url"):
         bits.append(part["url"])
     queue = part.get("queue")
     if isinstance(queue, dict):
-        bits.append(f"{queue.get('queued', 0)} waiting, "
-                    f"{queue.get('failed-will-retry', 0)} failed, {queue.get('done', 0)} printed")
+        bits.append(said.say(phrase("%(queued)s waiting, %(failed)s failed, %(done)s printed",
+                                    queued=queue.get("queued", 0),
+                                    failed=queue.get("failed-will-retry", 0),
+                                    done=queue.get("done", 0))))
     return f" ({'; '.join(bits)})" if bits else ""
 
 

@@ -40,6 +40,7 @@ STATE_NAMES = {
     "printing": N_("printing"),
     "idle": N_("idle"),
     "failed": N_("receipts not printed, waiting to be tried again"),
+    "not_checked": N_("not checked yet"),
 }
 
 

@@ -61,6 +61,9 @@ def status(box, probe: bool = True) -> dict:
         last = result["last_status"]
         result["state"] = last["state"] if last else "not checked yet"
         result["state_code"] = last["state_code"] if last else "not_checked"
+    if state_phrase(result["state_code"]):    # the portal says it in the reader's language
+        result["state_words"] = state_phrase(result["state_code"])
+    result["ok"] = result["state_code"] in ("ready", "paper_near_end")
     if counts["failed-will-retry"]:
         result["state"] += f"; {counts['failed-will-retry']} receipt(s) waiting to be retried"
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -66,6 +67,22 @@ def test_hw_status_names_every_device(tmp_path):
     statuses = json.loads(result.stdout)
     assert {"modem", "card", "gpio"} <= set(statuses)
     assert all(is_phrase(statuses[name]["words"]) for name in ("modem", "card", "gpio"))
-    text = edge(tmp_path, "hw", "status")
-    assert "modem: the box is not running, modem state unknown" in text.stdout
-    assert "gpio: GPIO front panel off (gpio.enabled = false)" in text.stdout
+    text = edge(tmp_path, "hw", "status", EDGE_LANGUAGE="en")
+    assert "GSM modem: the box is not running, modem state unknown" in text.stdout
+    assert "Lights and power: GPIO front panel off (gpio.enabled = false)" in text.stdout
+
+
+def test_hw_status_in_persian(tmp_path):
+    """The language setting is `fa` by default: device names, states and counts in
+    Persian, with Persian digits; only the printer's URL stays in Latin letters."""
+    assert edge(tmp_path, "init").returncode == 0
+    text = edge(tmp_path, "hw", "status", EDGE_LANGUAGE="fa")
+    assert text.returncode == 0, text.stderr
+    lines = dict(line.split(": ", 1) for line in text.stdout.splitlines())
+    assert set(lines) == {"چاپگر رسید", "مودم GSM", "کارت‌خوان", "چراغ‌ها و برق"}
+    assert "۰ در انتظار، ۰ ناموفق، ۰ چاپ‌شده" in lines["چاپگر رسید"]
+    # the URL, the setting to change, the names GSM and GPIO stay as they are typed
+    words = text.stdout
+    for typed in ("sim://", "gpio.enabled = false", "GSM", "GPIO"):
+        words = words.replace(typed, "")
+    assert not re.findall(r"[A-Za-z]{2,}", words), text.stdout

@@ -369,6 +369,25 @@ def test_the_pages_checks_mirror_the_boxs_rules(tab):
     assert 50 < sum(js[0]) < len(codes) and 20 < sum(js[1]) < len(mobiles)
 
 
+def test_hardware_page_has_no_latin_letters_outside_ports_urls_and_names(tab, portal):
+    from tests.portal.test_users_and_status_pages import devices_as_they_report
+    portal.box.fit(devices_as_they_report(portal.box))
+    tab.login("technician")
+    page = tab.go("/hardware")
+    page.locator("details").evaluate_all("all => all.forEach(one => one.open = true)")
+    assert page.locator("text=برق شهر").is_visible()          # the details are unfolded
+    isolated = page.locator('main bdi[dir="ltr"]').all_inner_texts()
+    assert "/dev/pts/1" in isolated and "(-۷۱ dBm)" in isolated
+    shown = page.locator("main").evaluate(
+        "main => { const copy = main.cloneNode(true);"
+        " copy.querySelectorAll('bdi[dir=ltr]').forEach(one => one.remove());"
+        " document.body.appendChild(copy); const text = copy.innerText; copy.remove();"
+        " return text; }")
+    latin = set(re.findall(r"[A-Za-z]{2,}", shown)) - {"GSM"}    # the modem's standard
+    assert not latin, latin
+    tab.shot("hardware-fa")
+
+
 def test_the_citizens_rating_screen_on_a_phone_by_touch(browser, portal):
     from tests.portal.conftest import logged_in, make_intake
     counter = logged_in(portal, "operator")              # the operator's own screen

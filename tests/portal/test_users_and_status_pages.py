@@ -215,3 +215,42 @@ def test_sync_page_shows_errors_and_times_in_the_readers_language(portal):
     technician.post("/language", {"lang": "en"})
     english = technician.get("/sync").text
     assert "The central gateway could not be reached" in english and "1 day ago" in english
+
+
+def devices_as_they_report(box) -> Parts:
+    """The box's own printer, card reader and panel, and a ready modem on a pty as
+    the modem worker reports it."""
+    from hardware import part
+    return Parts(devices=SimpleNamespace(statuses=lambda: {
+        **part.build(box).statuses(),
+        "modem": {"device": "modem", "port": "/dev/pts/1", "state": "ready", "ok": True,
+                  "words": {"en": "ready", "fa": "آماده"}, "operator": "IR-MCI",
+                  "signal": {"rssi": 21, "dbm": -71, "bars": 3,
+                             "words": {"en": "good signal (-71 dBm)", "fa": "آنتن خوب (-71 dBm)"}},
+                  "network_time": "2026-12-02T04:57:46+00:00", "delivery_reports": True,
+                  "outbox": {"queued": 2, "sending": 0, "sent": 5, "delivered": 4, "failed": 0},
+                  "updated_at": "2026-12-02T04:58:00+00:00", "live": True},
+        "gpio": {"device": "gpio", "state": "online", "ok": True, "power": "mains",
+                 "accepting_intakes": True, "shutting_down": False,
+                 "words": phrase("front panel stopped")}}))
+
+
+def test_hardware_page_is_persian_with_isolated_ports_and_one_printer(portal):
+    """Every label and state in Persian, Jalali network time, dBm isolated with
+    Persian digits, the printer once, a marker per device."""
+    import re
+
+    portal.box.fit(devices_as_they_report(portal.box))
+    html = logged_in(portal, "technician").get("/hardware").text
+    page = html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    assert '<bdi dir="ltr">/dev/pts/1</bdi>' in page \
+        and f'<bdi dir="ltr">{portal.box.settings["printer.url"]}</bdi>' in page
+    assert '<bdi dir="ltr">(-۷۱ dBm)</bdi>' in page and "آنتن خوب" in page
+    assert "۱۴۰۵" in page and "2026-12-02" not in page        # network time, Jalali
+    for words in ("برق شهر", "پذیرش پرونده", "صف پیامک", "در انتظار", "ساعت شبکه"):
+        assert words in page
+    assert page.count("چاپگر رسید") == 1 and page.count("Receipt printer") == 0
+    assert page.count("device-ok") + page.count("device-problem") == 4   # a marker each
+    text = re.sub(r"<bdi dir=\"ltr\">.*?</bdi>|<[^>]+>", " ", page)
+    latin = set(re.findall(r"[A-Za-z]{2,}", text)) - {"GSM"}     # the modem's standard, a name
+    assert not latin, latin

@@ -113,9 +113,9 @@ def test_hw_status(home, simulator):
         assert status["printer"]["state"] == "ready" and status["printer"]["url"] == url
         assert status["printer"]["queue"]["queued"] == 1
         simulator.set_state(SimState(paper_out=True))
-        text = edge(home, "hw", "status", EDGE_PRINTER_URL=url)
+        text = edge(home, "hw", "status", EDGE_PRINTER_URL=url, EDGE_LANGUAGE="en")
     assert text.returncode == 0, text.stderr
-    assert text.stdout.startswith("printer: paper out (serial://")
+    assert text.stdout.startswith("Receipt printer: the printer is out of paper (serial://")
     assert "1 waiting, 0 failed, 0 printed" in text.stdout
 
 

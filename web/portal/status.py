@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from edge.i18n import is_phrase
 from edge.messages import status_name
@@ -39,7 +40,23 @@ KNOWN_KEYS = {
     "bundle_version": N_("Catalogue version from the centre"),
     "bundle_expires_at": N_("Catalogue valid until"), "bundle_error": N_("Catalogue problem"),
     "licence_status": N_("Licence, as the centre last said"),
+    # the devices' reports (hardware.status)
+    "operator": N_("Operator"), "network_time": N_("Network time"),
+    "delivery_reports": N_("Delivery reports"), "outbox": N_("SMS outbox"),
+    "updated_at": N_("Updated"), "accepting_intakes": N_("Accepting intakes"),
+    "shutting_down": N_("Shutting down"), "width_dots": N_("Paper width in dots"),
+    "last_card_at": N_("Last card"),
+    # counts of the print queue and of the SMS outbox
+    "queued": N_("Waiting"), "printing": N_("Printing"), "done": N_("Printed"),
+    "failed-will-retry": N_("Failed, to be retried"), "sending": N_("Sending"),
+    "sent": N_("Sent"), "delivered": N_("Delivered"), "failed": N_("Failed"),
 }
+
+# Values that are codes in a report and words on the page.
+VALUE_WORDS = {"power": {"mains": N_("mains power"), "battery": N_("on battery")}}
+# Values that stay in Latin letters (ports, URLs, names): isolated left to right,
+# so the Persian around them does not reorder their characters.
+LTR_KEYS = ("port", "url", "reader", "operator")
 
 # States of the sync agent (sync_agent.agent.AgentState), in words.
 AGENT_STATES = {
@@ -52,7 +69,7 @@ AGENT_STATES = {
 # Internal details a person at the counter does not need.
 HIDDEN_KEYS = ("state_code", "device", "summary", "oldest_unsent_seq", "oldest_unsent_at",
                "acked_seq", "last_success_at", "last_attempt_at", "last_error_code",
-               "clock_skew_ms")
+               "clock_skew_ms", "last_status")
 
 
 def age_words(seconds: int) -> str:
@@ -71,6 +88,8 @@ def age_words(seconds: int) -> str:
 
 def word_value(key: str, value):
     """A reported value as a person reads it."""
+    if isinstance(value, Markup):     # already in words, isolated where it must be
+        return value
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if value is None or value == "":
@@ -85,7 +104,11 @@ def word_value(key: str, value):
         return gettext(AGENT_STATES[value])
     if key == "licence_status":
         return status_name(value, translator())
-    if key.endswith("_at") and isinstance(value, str):
+    if isinstance(value, str) and value in VALUE_WORDS.get(key, {}):
+        return gettext(VALUE_WORDS[key][value])
+    if key in LTR_KEYS:
+        return left_to_right(value)
+    if key.endswith(("_at", "_time")) and isinstance(value, str):
         try:
             return jalali_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
@@ -99,6 +122,20 @@ def word_value(key: str, value):
     return str(value)
 
 
+def left_to_right(value) -> Markup:
+    return Markup('<bdi dir="ltr">%s</bdi>') % value
+
+
+def signal_words(signal: dict) -> Markup:
+    """The modem's signal in the reader's words, its dBm in the reader's digits
+    and isolated: the modem says "(-71 dBm)" in Latin digits in both languages."""
+    words = in_reader_language(signal).get("state", "")
+    if signal.get("dbm") is None:
+        return escape(words)
+    strength = words.removesuffix(f" ({signal['dbm']} dBm)")
+    return escape(strength) + " " + left_to_right(f"({digits(signal['dbm'])} dBm)")
+
+
 def label(key: str) -> str:
     known = KNOWN_KEYS.get(key)
     return gettext(known) if known else key.replace("_", " ").replace(".", " ").capitalize()
@@ -109,7 +146,11 @@ def in_reader_language(report: dict) -> dict:
     `edge.i18n.phrase`, as hardware.status gives it), or `last_error`
     (technical) and `last_error_words`: keep what the reader reads, said in
     their language; internal codes are not shown."""
-    report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS}
+    report = {key: value for key, value in report.items() if key not in HIDDEN_KEYS
+              # the printer's live answer repeats the state it reports
+              and not (key == "live" and isinstance(value, dict))}
+    if isinstance(report.get("signal"), dict):
+        report["signal"] = signal_words(report["signal"])
     for key in [key for key in report if is_phrase(report[key])]:
         said = report.pop(key)   # `words` says the state, `x_words` says x
         report[key.removesuffix("words").removesuffix("_") or "state"] = translator().say(said)
