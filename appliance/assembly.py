@@ -12,17 +12,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.confidential.schema
+import edge.daybook.schema
+import edge.idempotency.schema
 import edge.schema
+import edge.sla.schema
 import hardware.modem.schema
 import hardware.printer.schema
 import sync_agent.schema
 import web.session_schema
 from edge import settings as core_settings
+from edge.confidential.keyring import KEYRING_FILE, Keyring
 from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
 from edge.keys import DeviceKeys
 from edge.parts import Parts
 from edge.settings import Settings
+from edge.sla import settings as sla_settings
 from hardware.card import settings as card_settings
 from hardware.gpio import settings as gpio_settings
 from hardware.modem import settings as modem_settings
@@ -30,10 +36,12 @@ from hardware.printer import settings as printer_settings
 from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
-SCHEMAS = (edge.schema, sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
-           web.session_schema)
+SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, edge.sla.schema,
+           edge.confidential.schema, sync_agent.schema,
+           hardware.printer.schema, hardware.modem.schema, web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
-SETTINGS = (*core_settings.SETTINGS, *sync_settings.SETTINGS, *printer_settings.SETTINGS,
+SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *sync_settings.SETTINGS,
+            *printer_settings.SETTINGS,
             *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)
 
 
@@ -50,7 +58,7 @@ def assemble(home: Path, settings: Settings, clock=None, with_parts: bool = Fals
     store = Store(home / DATABASE_FILE, MODELS)
     store.migrate(SCHEMAS)
     box = Box(home, settings, store, DeviceKeys.load(home / KEYS_FOLDER), EnrolmentSealer(store),
-              clock)
+              clock, Keyring(home / KEYS_FOLDER / KEYRING_FILE))
     if with_parts:
         box.fit(build_parts(box, sync_client_factory))
     return box

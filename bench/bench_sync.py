@@ -106,7 +106,8 @@ class Rig:
             f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
             "09" + str(rng.randrange(10**8, 10**9)), fields(rng),
             payment_method="card" if card else "cash",
-            payment_reference=str(rng.randrange(10**11, 10**12)) if card else ""),
+            payment_reference=str(rng.randrange(10**11, 10**12)) if card else "",
+            card_last4=str(rng.randrange(1000, 10**4)) if card else ""),
             self.operator)
 
     def drain(self) -> None:

@@ -10,6 +10,8 @@ import logging
 from pathlib import Path
 
 from edge.clock import SystemClock
+from edge.confidential.fields import ConfidentialFields
+from edge.confidential.keyring import Keyring
 from edge.db import Store
 from edge.errors import EdgeError
 from edge.events import EventLog
@@ -37,7 +39,7 @@ class BoxNotReady(EdgeError):
 
 class Box:
     def __init__(self, home: Path, settings, store: Store, keys: DeviceKeys, sealer: Sealer,
-                 clock=None):
+                 clock=None, keyring: Keyring | None = None):
         self.home = Path(home)
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -47,7 +49,10 @@ class Box:
         self.events = EventLog(store, self.clock, self.outbox)
         self.parts = Parts()
         self.intake_hooks: list = []
-        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks)
+        # without a keyring (a test's bare box) confidential intakes are kept as any other
+        self.confidential = ConfidentialFields(store, keyring, self.events) if keyring else None
+        self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks,
+                                     self.confidential)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's

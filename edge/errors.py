@@ -34,6 +34,12 @@ class InvalidInput(EdgeError, ValueError):
     status = 400
 
 
+class Unprocessable(EdgeError):
+    """Well-formed, but cannot be done as asked (an idempotency key reused
+    with another request)."""
+    status = 422
+
+
 class NotFound(EdgeError, LookupError):
     status = 404
 

@@ -9,11 +9,15 @@ inside that transaction too.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
 
-from edge import device_state, licence, nationalcode, phone, plain_sql, tracking
+from edge import (daybook, device_state, idempotency, licence, nationalcode, phone, plain_sql,
+                  tracking)
+from edge.confidential import fields as confidential_fields
+from edge.confidential.fields import ConfidentialFields
 from edge.digits import to_ascii_digits
 from edge.errors import Conflict, InvalidInput, NotFound
 from edge.events import EventLog, Stamp
@@ -27,10 +31,13 @@ MAX_FIELD = 200
 MAX_REFERENCE = 40
 MAX_LOCATION = 100
 
-# received -> in_progress -> done; cancelled (with a reason) before done.
+# received -> in_progress -> done; cancelled (with a reason) before done; on
+# the way it may wait on the citizen or the agency, and resumes in progress.
 TRANSITIONS = {
-    "received": ("in_progress", "cancelled"),
-    "in_progress": ("done", "cancelled"),
+    "received": ("in_progress", "waiting_citizen", "waiting_agency", "cancelled"),
+    "in_progress": ("done", "waiting_citizen", "waiting_agency", "cancelled"),
+    "waiting_citizen": ("in_progress", "cancelled"),
+    "waiting_agency": ("in_progress", "cancelled"),
     "done": (),
     "cancelled": (),
 }
@@ -46,8 +53,9 @@ class IntakeRequest:
     mobile: str
     fields: dict = field(default_factory=dict)
     payment_method: str = "cash"
-    payment_reference: str = ""
+    payment_reference: str = ""   # a card payment's RRN
     location: str = ""
+    card_last4: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class CleanIntake:
     payment_method: str
     payment_reference: str
     location: str
+    card_last4: str
 
 
 def clean_request(store, request: IntakeRequest) -> CleanIntake:
@@ -81,6 +90,7 @@ def clean_request(store, request: IntakeRequest) -> CleanIntake:
         payment_reference=clean_payment_reference(request.payment_method,
                                                   request.payment_reference),
         location=_text(request.location, "location", MAX_LOCATION),
+        card_last4=clean_card_last4(request.payment_method, request.card_last4),
     )
 
 
@@ -127,11 +137,15 @@ def clean_payment_method(method) -> str:
 
 
 def clean_payment_reference(method, reference) -> str:
-    """The bank's reference number; a card payment must have one."""
-    reference = _text(reference, "payment.reference", MAX_REFERENCE)
-    if method == "card" and not reference:
-        raise InvalidInput("payment.reference_required", "payment.reference")
-    return reference
+    """A card payment's terminal reference (RRN); free text beside cash."""
+    if method == "card":
+        return daybook.clean_rrn(reference)
+    return _text(reference, "payment.reference", MAX_REFERENCE)
+
+
+def clean_card_last4(method, last4) -> str:
+    """The last four digits of a card payment's card; nothing beside cash."""
+    return daybook.clean_card_last4(last4) if method == "card" else ""
 
 
 def tariff_in_force(store, service: Service, at: datetime) -> Tariff:
@@ -150,8 +164,11 @@ def status_history(store, intake: Intake) -> list[IntakeStatusChange]:
                 .where(change.intake == intake.id).order_by(change.id))
 
 
-def intake_payload(intake: Intake) -> dict:
+def intake_payload(intake: Intake, card_last4: str = "") -> dict:
     """What the centre receives about a new intake."""
+    payment = {"method": intake.payment_method, "reference": intake.payment_reference}
+    if intake.payment_method == "card":
+        payment["card_last4"] = card_last4
     return {
         "tracking_code": intake.tracking_code,
         "service_code": intake.service.code,
@@ -161,7 +178,7 @@ def intake_payload(intake: Intake) -> dict:
         "full_name": intake.full_name,
         "mobile": intake.mobile,
         "fields": intake.fields,
-        "payment": {"method": intake.payment_method, "reference": intake.payment_reference},
+        "payment": payment,
         "operator": intake.operator.username,
         "created_at": utc_text(intake.created_at),
         "location": intake.location,
@@ -170,43 +187,71 @@ def intake_payload(intake: Intake) -> dict:
 
 class IntakeService:
     def __init__(self, store, events: EventLog, device_tag: str,
-                 hooks: list[IntakeHook] | None = None):
+                 hooks: list[IntakeHook] | None = None,
+                 confidential: ConfidentialFields | None = None):
         self.store = store
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
+        self.confidential = confidential
         self.accepting = True   # cleared when the UPS reports a power failure
 
-    def create(self, request: IntakeRequest, operator: User) -> Intake:
+    def create(self, request: IntakeRequest, operator: User,
+               idempotency_key: str | None = None) -> Intake:
+        """The new intake; with `idempotency_key`, the intake that key made
+        already when the same request comes again (`edge.idempotency`)."""
+        sent = idempotency.submission(operator, idempotency_key, request) \
+            if idempotency_key is not None else None
+        if sent is not None and (earlier := idempotency.earlier_intake(self.store, sent)):
+            return earlier   # a retry answers as the first did, whatever changed since
         clean = clean_request(self.store, request)
         if not self.accepting:
             raise Conflict("intake.power_fail")
         # Intakes from several counters at once share one commit (and fsync).
-        return self.store.write_together(lambda: self._write_intake(clean, operator))
+        return self.store.write_together(lambda: self._write_intake(clean, operator, sent))
 
-    def _write_intake(self, clean: CleanIntake, operator: User) -> Intake:
-        """The intake, its first status, audit entry, outbox record and the
-        hooks' rows; runs inside a write transaction."""
+    def _write_intake(self, clean: CleanIntake, operator: User,
+                      sent: idempotency.Submission | None) -> Intake:
+        """The intake, its first status, audit entry, outbox record, its key
+        and the hooks' rows; runs inside a write transaction. The key is
+        looked up again here, under the writer: a repeat that was waiting
+        for the first finds it now."""
+        if sent is not None and (earlier := idempotency.earlier_intake(self.store, sent)):
+            return earlier
         stamp = self.events.stamp()
         licence.ensure_in_force(self.store, stamp.at)
         tariff = tariff_in_force(self.store, clean.service, stamp.at)
+        day = daybook.business_day(self.store, stamp.at)
+        if clean.payment_method == "card":
+            daybook.refuse_a_repeated_rrn(self.store, day, clean.payment_reference)
         code = tracking.make_code(self.device_tag,
                                   device_state.next_number(self.store.db, COUNTER_KEY))
+        personal = {"national_code": clean.national_code, "full_name": clean.full_name,
+                    "mobile": clean.mobile, "fields": clean.fields}
+        sealing = clean.service.confidential and self.confidential is not None
         intake = plain_sql.create(
             self.store.db, self.store.models.Intake,
             tracking_code=code, service=clean.service, tariff=tariff,
             fee_rials=tariff.fee_rials, tariff_version=tariff.version,
-            national_code=clean.national_code, full_name=clean.full_name,
-            mobile=clean.mobile, fields=clean.fields,
+            **(confidential_fields.mask(personal) if sealing else personal),
             payment_method=clean.payment_method,
             payment_reference=clean.payment_reference, status="received",
             operator=operator, created_at=stamp.at, hlc=stamp.hlc, location=clean.location)
+        # The centre's record (sealed to its key) and the receipt and SMS get
+        # the whole intake; the row on disk holds the mask of a confidential one.
+        whole = copy.copy(intake)
+        if sealing:
+            self.confidential.seal(intake.id, code, personal)
+            whole.__data__ = {**intake.__data__, **personal}   # its own values, not the row's
         self._history(intake, None, "received", "", operator, stamp)
+        daybook.enter(self.store, intake, day, clean.card_last4)
+        if sent is not None:
+            idempotency.remember(self.store, sent, intake, stamp.at)
         self.events.record(operator.username, "intake.created", code,
                            {"service": clean.service.code, "fee_rials": tariff.fee_rials},
-                           "intake.created", intake_payload(intake), stamp)
+                           "intake.created", intake_payload(whole, clean.card_last4), stamp)
         for hook in self.hooks:
-            hook(intake)
+            hook(whole)
         return intake
 
     def change_status(self, tracking_code: str, target: str, operator: User,

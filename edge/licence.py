@@ -31,3 +31,25 @@ def ensure_in_force(store, at: datetime) -> None:
     status = status_at(office(store), at)
     if status != "active":
         raise Forbidden("licence.inactive", status=status)
+
+
+# Days before expiry when the dashboard warns, the nearer one more loudly.
+WARNING_DAYS = (30, 7)
+
+
+def days_left(office_row, at: datetime) -> int | None:
+    """Whole days until the licence's end (0 on its last day, below 0 after),
+    or None when it has no end date."""
+    if office_row is None or office_row.licence_expires is None:
+        return None
+    return (office_row.licence_expires - at).days
+
+
+def warning_days(office_row, at: datetime) -> int | None:
+    """The nearest threshold of WARNING_DAYS the licence's end lies within, or
+    None (no end date, far enough away, or already not in force)."""
+    left = days_left(office_row, at)
+    if left is None or status_at(office_row, at) != "active":
+        return None
+    within = [days for days in WARNING_DAYS if left < days]
+    return min(within) if within else None

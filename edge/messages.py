@@ -35,6 +35,16 @@ MESSAGES: dict[str, str] = {
     "intake.bad_transition": N_("Status '%(current)s' cannot change to '%(target)s'."),
     "intake.reason_required": N_("Cancelling needs a reason."),
     "intake.power_fail": N_("Mains power has failed; new intakes wait until power returns."),
+    "payment.rrn_format": N_("The terminal's reference (RRN) has %(digits)s digits."),
+    "payment.rrn_repeated": N_("This reference was recorded today for intake %(tracking_code)s; "
+                               "check the terminal's slip again."),
+    "payment.card_last4_format": N_("Write the last four digits of the card."),
+    "day.already_closed": N_("The business day %(date)s is closed already; what comes now "
+                             "counts in the next day."),
+    "idempotency.key_invalid": N_("An Idempotency-Key is 1 to %(max)s printable ASCII "
+                                  "characters."),
+    "idempotency.key_reused": N_("This Idempotency-Key was used before with another request; "
+                                 "send a new key for a new request."),
     "tracking.invalid": N_("The tracking code is not valid; please check it."),
     "auth.bad_credentials": N_("Wrong username or password."),
     "auth.required": N_("You must log in to do this."),
@@ -50,6 +60,9 @@ MESSAGES: dict[str, str] = {
     "card.not_supervisor": N_("Only a supervisor can give a card to a user."),
     "card.unknown_user": N_("No such user."),
     "card.taken": N_("This card already belongs to another user."),
+    "date.jalali": N_("Write a Jalali date like 1405/09/10."),
+    "confidential.not_allowed": N_("Your role may not see this confidential service's details."),
+    "closure.exists": N_("The office is already marked closed on that day."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),
 }
 
@@ -60,6 +73,8 @@ TYPE_NAMES = {"string": N_("text"), "object": N_("an object"),
 # Intake and licence statuses, as messages name them mid-sentence (a page's
 # label capitalises them).
 STATUS_NAMES = {"received": N_("received"), "in_progress": N_("in progress"),
+                "waiting_citizen": N_("waiting on the citizen"),
+                "waiting_agency": N_("waiting on the agency"),
                 "done": N_("done"), "cancelled": N_("cancelled"), "active": N_("active"),
                 "suspended": N_("suspended"), "revoked": N_("revoked"),
                 "expired": N_("expired")}

@@ -10,7 +10,10 @@ from peewee import (BlobField, BooleanField, CharField, ForeignKeyField, Integer
 
 from edge.fields import JsonField, UtcDateTimeField
 
-INTAKE_STATUSES = ("received", "in_progress", "done", "cancelled")
+# waiting_*: the intake waits on the citizen (a missing paper) or the agency;
+# the service-level clock stops meanwhile (setting sla.pause_statuses).
+INTAKE_STATUSES = ("received", "in_progress", "waiting_citizen", "waiting_agency", "done",
+                   "cancelled")
 PAYMENT_METHODS = ("cash", "card")
 
 

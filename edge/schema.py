@@ -111,4 +111,23 @@ _V2_LOCATION_CARDS_TOKENS = run_sql(
         expires_at TEXT NOT NULL)""",
 )
 
-MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS]
+
+
+def _v3_waiting_statuses(db) -> None:
+    """Intakes may wait on the citizen or the agency. SQLite cannot alter a
+    CHECK, and rebuilding the table needs foreign keys off, which cannot be
+    done inside the migration's transaction; a wider CHECK leaves every
+    stored row valid, the case SQLite documents editing the schema text for
+    (https://www.sqlite.org/lang_altertable.html#otheralter)."""
+    old = "CHECK (status IN ('received', 'in_progress', 'done', 'cancelled'))"
+    new = ("CHECK (status IN ('received', 'in_progress', 'waiting_citizen', 'waiting_agency',"
+           " 'done', 'cancelled'))")
+    version = db.execute_sql("PRAGMA schema_version").fetchone()[0]
+    db.execute_sql("PRAGMA writable_schema = ON")
+    db.execute_sql("UPDATE sqlite_master SET sql = replace(sql, ?, ?) "
+                   "WHERE type = 'table' AND name = 'intake'", (old, new))
+    db.execute_sql(f"PRAGMA schema_version = {version + 1}")   # other connections reload it
+    db.execute_sql("PRAGMA writable_schema = OFF")
+
+
+MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS, _v3_waiting_statuses]

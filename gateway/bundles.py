@@ -94,6 +94,8 @@ class BundlePublisher(GatewayJob):
             "services": document["services"], "tariffs": document["tariffs"],
             "suppliers": document["suppliers"],
         }
+        if "holidays" in document:    # older bundles go out as they were signed before
+            bundle["holidays"] = document["holidays"]
         return sign_bundle(self.keys.centre, bundle)
 
 

@@ -12,7 +12,9 @@ import json
 import logging
 from datetime import datetime, timezone
 
+from edge.confidential.fields import install_reveal_roles
 from edge.fields import utc_text
+from edge.sla import records as service_levels
 from sync_agent import state
 from wire.bundle import bundle_digest, verify_bundle
 from wire.encoding import load_ed25519_public
@@ -93,7 +95,8 @@ def check(store, envelope, centre_key: bytes, now: datetime) -> dict | None:
 
 
 def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
-    """Catalogue, tariffs, licence and assigned services; inside a write transaction."""
+    """Catalogue, tariffs, licence, assigned services, holidays and service-level
+    targets; inside a write transaction."""
     models = box.store.models
     Service, Tariff, Office = models.Service, models.Tariff, models.Office   # this box's own
     office_part = bundle["office"]
@@ -136,6 +139,8 @@ def apply(box, bundle: dict, envelope: dict, now: datetime) -> None:
         Office.create(code=office_part["code"], **values)
     else:
         Office.update(**values).where(Office.id == office.id).execute()
+    service_levels.install_from_bundle(box.store, bundle)
+    install_reveal_roles(box.store, bundle["services"])
     models.SyncBundle.insert(id=1, version=bundle["version"], digest=bundle_digest(bundle),
                       issued_at=bundle["issued_at"], expires_at=bundle["expires_at"],
                       envelope=json.dumps(envelope, ensure_ascii=False),

@@ -71,6 +71,19 @@ def test_intake_round_trip(api):
     assert_error(again, 409, "intake.bad_transition")
 
 
+def test_a_card_payment_reconciles_by_its_rrn(api):
+    card = {"method": "card", "reference": "۱۲۳۴۵۶۷۸۹۰۱۲", "card_last4": "۶۰۳۷"}
+    made = api.post("/api/v1/intakes", json=intake_body(payment=card))
+    assert made.status_code == 201, made.text
+    assert made.json()["payment"] == {"method": "card", "reference": "123456789012",
+                                      "card_last4": "6037"}
+    fetched = api.get(f"/api/v1/intakes/{made.json()['tracking_code']}").json()
+    assert fetched["payment"]["card_last4"] == "6037"
+    again = api.post("/api/v1/intakes", json=intake_body(payment=card))
+    error = assert_error(again, 400, "payment.rrn_repeated", "payment.reference")
+    assert made.json()["tracking_code"] in error["message"]
+
+
 @pytest.mark.parametrize("body, status, code, field", [
     (intake_body(fee_rials=1), 400, "field.unknown", "fee_rials"),
     (intake_body(national_code="0013542418"), 400, "national_code.checksum", "national_code"),
@@ -81,6 +94,10 @@ def test_intake_round_trip(api):
     (intake_body(payment={"method": "cheque"}), 400, "field.choice", "payment.method"),
     (intake_body(payment={"method": "card"}), 400, "payment.reference_required",
      "payment.reference"),
+    (intake_body(payment={"method": "card", "reference": "RRN-5521", "card_last4": "6037"}),
+     400, "payment.rrn_format", "payment.reference"),
+    (intake_body(payment={"method": "card", "reference": "123456789012"}), 400,
+     "payment.card_last4_format", "payment.card_last4"),
     ({k: v for k, v in intake_body().items() if k != "mobile"}, 400, "field.required", "mobile"),
     ([intake_body()], 400, "body.not_object", None),
 ])

@@ -50,6 +50,7 @@ CASES = {
     ("enroll",): Case(("--gateway", "http://127.0.0.1:9", "--token", "t"), exit_status=1),
     ("sync", "now"): Case(exit_status=1),                         # not enrolled
     ("sync", "status"): Case(),
+    ("confidential", "rotate-key"): Case(reads=False),
     ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }
 

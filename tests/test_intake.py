@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from edge import audit
+from edge import audit, daybook
 from edge.errors import Conflict, Forbidden, InvalidInput
 from edge.i18n import MessageCatalogue
 from edge.intake import IntakeQuery, IntakeRequest, search
@@ -88,12 +88,47 @@ def test_service_digit_fields_accept_persian_digits(box, operator):
     assert intake.fields == {"postcode": "1234567890", "weight_grams": "500"}
 
 
-def test_card_payment_needs_reference(box, operator):
+@pytest.mark.parametrize("reference, last4, code, field", [
+    ("", "6037", "payment.reference_required", "payment.reference"),
+    ("12345678901", "6037", "payment.rrn_format", "payment.reference"),
+    ("1234567890123", "6037", "payment.rrn_format", "payment.reference"),
+    ("12345678901x", "6037", "payment.rrn_format", "payment.reference"),
+    ("123456789012", "", "payment.card_last4_format", "payment.card_last4"),
+    ("123456789012", "603", "payment.card_last4_format", "payment.card_last4"),
+    ("123456789012", "۶۰۳a", "payment.card_last4_format", "payment.card_last4"),
+])
+def test_a_card_payment_needs_its_rrn_and_the_cards_last_four_digits(box, operator, reference,
+                                                                     last4, code, field):
+    before = counts(box)
     with pytest.raises(InvalidInput) as caught:
-        box.intakes.create(request(payment_method="card"), operator)
-    assert caught.value.field == "payment.reference"
-    paid = box.intakes.create(request(payment_method="card", payment_reference="123456"), operator)
-    assert paid.payment_reference == "123456"
+        box.intakes.create(request(payment_method="card", payment_reference=reference,
+                                   card_last4=last4), operator)
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert counts(box) == before
+
+
+def test_a_card_payment_is_kept_with_its_rrn_in_ascii_digits(box, operator):
+    paid = box.intakes.create(request(payment_method="card", payment_reference="۱۲۳۴ ۵۶۷۸ ۹۰۱۲",
+                                      card_last4="٦٠٣٧"), operator)
+    assert paid.payment_reference == "123456789012"
+    assert daybook.card_last4(box.store, paid) == "6037"
+    cash = box.intakes.create(request(card_last4="6037"), operator)   # beside cash: not kept
+    assert daybook.card_last4(box.store, cash) == ""
+
+
+def test_one_rrn_is_taken_once_per_business_day(box, operator, clock):
+    card = dict(payment_method="card", payment_reference="123456789012", card_last4="6037")
+    first = box.intakes.create(request(**card), operator)
+    before = counts(box)
+    with pytest.raises(InvalidInput) as caught:
+        box.intakes.create(request(**card, service_code="POST-PARCEL",
+                                   fields={"postcode": "1234567890", "weight_grams": "500"}),
+                           operator)
+    assert (caught.value.code, caught.value.field) == ("payment.rrn_repeated", "payment.reference")
+    assert first.tracking_code in caught.value.message(PERSIAN)
+    assert counts(box) == before
+    clock.advance(days=1)                     # terminals reuse references across days
+    assert box.intakes.create(request(**card), operator).payment_reference == "123456789012"
 
 
 def test_a_failing_hook_leaves_nothing_half_written(box, operator):
@@ -167,7 +202,8 @@ def test_search_by_each_criterion_and_jalali_day(box, clock, operator):
     first = box.intakes.create(request(), operator)
     clock.advance(days=2)
     second = box.intakes.create(request(national_code="4608968882", mobile="09351112233",
-                                        service_code="SANA-REG"), supervisor)
+                                        service_code="SMART-ID",
+                                        fields={"request_kind": "المثنی"}), supervisor)
     assert search(box.store, IntakeQuery(tracking_code=first.tracking_code))[0] == [first]
     assert search(box.store, IntakeQuery(national_code="۴۶۰۸۹۶۸۸۸۲"))[0] == [second]
     assert search(box.store, IntakeQuery(mobile="+989351112233"))[0] == [second]

@@ -7,14 +7,16 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from edge import catalogue, jalali, users
+from edge import catalogue, daybook, jalali, users
+from edge.daybook import closing
 from edge import intake as intake_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
-from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES
+from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
+from edge.sla import records as service_levels
 from web import json_schemas, openapi
 from web.errors import request_language
 from web.validation import validate
@@ -117,7 +119,8 @@ def create_intake():
         service_code=body["service_code"], national_code=body["national_code"],
         full_name=body["full_name"], mobile=body["mobile"], fields=body.get("fields", {}),
         payment_method=payment["method"], payment_reference=payment.get("reference", ""),
-        location=body.get("location", "")), g.user)
+        card_last4=payment.get("card_last4", ""), location=body.get("location", "")), g.user,
+        idempotency_key=request.headers.get("Idempotency-Key"))
     return jsonify(intake_json(made, request_language())), 201
 
 
@@ -125,7 +128,19 @@ def create_intake():
 @login_required(*CITIZEN_DATA_ROLES)
 def get_intake(code: str):
     found = box().intakes.get(code)
-    return jsonify(intake_json(found, request_language(), with_history=True))
+    return jsonify({**intake_json(found, request_language(), with_history=True),
+                    **confidential_view(found)})
+
+
+def confidential_view(item: Intake) -> dict:
+    """A confidential intake's personal fields whole for a role its service
+    allows (each such view audited), else `"masked": true`; nothing for others."""
+    fields = box().confidential
+    if not item.service.confidential or fields is None:
+        return {}
+    if not fields.may_reveal(item.service, g.user.role):
+        return {"masked": True}
+    return {**fields.reveal(item, g.user), "masked": False}
 
 
 @blueprint.post("/intakes/<code>/status")
@@ -171,6 +186,22 @@ def _jalali_arg(name: str):
         raise InvalidInput("field.type", name, field=name, type="string") from None
 
 
+@blueprint.post("/day-close")
+@login_required(*SUPERVISOR_ROLES)
+def close_day():
+    body = json_body(json_schemas.DAY_CLOSE_REQUEST)
+    totals = closing.close_day(box().store, box().events, g.user, body["cash_counted_rials"])
+    return jsonify(totals), 201
+
+
+@blueprint.get("/reports/day")
+@login_required(*SUPERVISOR_ROLES)
+def day_report():
+    """One business day's totals (today's by default), closed or running."""
+    day = _jalali_arg("date") or daybook.business_day(box().store, box().clock.now())
+    return jsonify(closing.report(box().store, day))
+
+
 @blueprint.get("/sync")
 @login_required(*ALL_ROLES)
 def sync_state():
@@ -183,7 +214,7 @@ def sync_state():
 
 
 def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
-    document = intake_rules.intake_payload(item)
+    document = intake_rules.intake_payload(item, daybook.card_last4(box().store, item))
     document.update(service_name=item.service.name(lang), status=item.status,
                     created_at_jalali=jalali.format_datetime(item.created_at, lang))
     if with_history:
@@ -191,4 +222,14 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
             {"from": change.from_status, "to": change.to_status, "reason": change.reason,
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
+        document["sla"] = sla_json(item)
     return document
+
+
+def sla_json(item: Intake) -> dict | None:
+    """The intake's service level now; null for a cancelled intake."""
+    current = box()
+    level = service_levels.level_of(current.store, current.settings, item, current.clock.now())
+    if level is None:
+        return None
+    return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}

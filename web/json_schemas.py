@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from edge import intake
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS
+from edge.sla.rules import STATES as SLA_STATES
 
 # The statuses a request may ask for: those some transition leads to.
 TARGET_STATUSES = [status for status in INTAKE_STATUSES
@@ -39,7 +40,11 @@ INTAKE_REQUEST = {
             "additionalProperties": False,
             "properties": {
                 "method": {"type": "string", "enum": list(PAYMENT_METHODS)},
-                "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE},
+                "reference": {"type": "string", "maxLength": intake.MAX_REFERENCE,
+                              "description": "card: the terminal's RRN, 12 digits (Persian "
+                                             "digits accepted), once per business day"},
+                "card_last4": {"type": "string", "maxLength": 8,
+                               "description": "card: the card's last four digits"},
             },
         },
         "location": {"type": "string", "maxLength": intake.MAX_LOCATION},
@@ -53,6 +58,35 @@ STATUS_REQUEST = {
     "properties": {
         "status": {"type": "string", "enum": TARGET_STATUSES},
         "reason": {"type": "string", "maxLength": intake.MAX_FIELD},
+    },
+}
+
+DAY_CLOSE_REQUEST = {
+    "type": "object",
+    "required": ["cash_counted_rials"],
+    "additionalProperties": False,
+    "properties": {
+        "cash_counted_rials": {"type": "integer", "minimum": 0,
+                               "description": "the cash counted in the drawer, in rials"},
+    },
+}
+
+_RIALS = {"type": "integer"}
+DAY_TOTALS = {
+    "type": "object",
+    "description": "a business day's totals; amounts in integer rials",
+    "properties": {
+        "date": {"type": "string", "description": "Jalali, e.g. 1405/09/11"},
+        "closed": {"type": "boolean"},
+        "intakes": {"type": "integer"}, "fees_rials": _RIALS,
+        "services": {"type": "array", "description": "intakes and fees per service"},
+        "payments": {"type": "object", "description": "cash and card; every card payment "
+                                                      "with its RRN and the card's last four"},
+        "operators": {"type": "array", "description": "per operator"},
+        "reversals": {"type": "object", "description": "approved cancellations' fees"},
+        "cash_expected_rials": _RIALS, "card_net_rials": _RIALS,
+        "cash_counted_rials": _RIALS, "difference_rials": _RIALS,
+        "closed_at": {"type": "string"}, "closed_by": {"type": "string"},
     },
 }
 
@@ -74,7 +108,14 @@ INTAKE = {
         ("fee_rials", "integer"), ("tariff_version", "string"), ("national_code", "string"),
         ("full_name", "string"), ("mobile", "string"), ("fields", "object"),
         ("payment", "object"), ("status", "string"), ("created_at", "string"),
-        ("operator", "string"), ("history", "array"), ("location", "string")]},
+        ("operator", "string"), ("history", "array"), ("location", "string")]}
+    | {"sla": {"type": ["object", "null"], "description": "the service level now (detail only; "
+               "null when cancelled)", "properties": {
+                   "due_at": {"type": "string"},
+                   "state": {"enum": list(SLA_STATES)},
+                   "paused": {"type": "boolean"}}},
+       "masked": {"type": "boolean", "description": "a confidential service's intake: true "
+                  "when its personal fields are shown masked (the role may not see them)"}},
 }
 
 SERVICE = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from edge import __version__
+from edge.models import INTAKE_STATUSES
 from web import json_schemas
 
 BEARER = [{"bearer": []}]
@@ -15,6 +16,7 @@ def _json(schema: dict, description: str) -> dict:
 def _errors(*statuses: int) -> dict:
     names = {400: "bad input", 401: "not logged in", 403: "role not allowed",
              404: "not found", 409: "conflicts with the current state",
+             422: "the Idempotency-Key was used before with another body",
              429: "too many failed logins: wait the seconds the message says"}
     return {str(status): _json({"$ref": "#/components/schemas/Error"}, names[status])
             for status in statuses}
@@ -42,6 +44,10 @@ def _query(name: str, description: str, kind: str = "string") -> dict:
 
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
          "description": "tracking code, e.g. K7Q2-MX04-F7"}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False, "schema": {
+        "type": "string", "maxLength": 255},
+    "description": "one key per submission (IETF httpapi draft); kept 24 hours"}
 _INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
 
 PATHS = {
@@ -60,8 +66,11 @@ PATHS = {
             "type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}, "catalogue"),
         errors=(401, 403))},
     "/api/v1/intakes": {
-        "post": _operation("Take a service request", (201, _INTAKE_REF, "committed"),
-                           body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403)),
+        "post": _operation(
+            "Take a service request; a retry with the same Idempotency-Key and body gets "
+            "the first answer", (201, _INTAKE_REF, "committed"),
+            body=json_schemas.INTAKE_REQUEST, errors=(400, 401, 403, 422),
+            parameters=[_IDEMPOTENCY_KEY]),
         "get": _operation(
             "Search intakes, newest first",
             (200, {"type": "object", "properties": {
@@ -71,7 +80,7 @@ PATHS = {
                         _query("national_code", "exact national code"),
                         _query("mobile", "exact mobile number"),
                         _query("service_code", "service code"),
-                        _query("status", "received, in_progress, done or cancelled"),
+                        _query("status", ", ".join(INTAKE_STATUSES)),
                         _query("from", "first Jalali day, e.g. 1405/09/01"),
                         _query("to", "last Jalali day, inclusive"),
                         _query("page", "page number from 1", "integer"),
@@ -82,6 +91,15 @@ PATHS = {
     "/api/v1/intakes/{code}/status": {"post": _operation(
         "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
         body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
+    "/api/v1/day-close": {"post": _operation(
+        "Close today's business day (Z) with the cash counted; once a day (supervisor)",
+        (201, {"$ref": "#/components/schemas/DayTotals"}, "closed: the day's totals"),
+        body=json_schemas.DAY_CLOSE_REQUEST, errors=(400, 401, 403, 409))},
+    "/api/v1/reports/day": {"get": _operation(
+        "A business day's totals: as closed, or running (X) while open (supervisor)",
+        (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
+        errors=(400, 401, 403),
+        parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default")])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -99,6 +117,6 @@ def document(app=None) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
-                        "Service": json_schemas.SERVICE},
+                        "Service": json_schemas.SERVICE, "DayTotals": json_schemas.DAY_TOTALS},
         },
     }

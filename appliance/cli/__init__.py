@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from appliance.cli import box, card, console, hardware, modem, sync, users
+from appliance.cli import box, card, confidential, console, hardware, modem, sync, users
 from appliance.cli.context import CliContext, global_options
 from edge.errors import EdgeError
 from edge.settings import SettingsError
@@ -26,7 +26,8 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(CliContext)
 
 
-for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync, console.console):
+for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync, console.console,
+                confidential.confidential):
     cli.add_command(command)
 for command in (modem.modem_group, card.card_group):
     hardware.hw.add_command(command)

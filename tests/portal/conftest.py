@@ -12,6 +12,25 @@ import requests
 from edge.clock import FakeClock
 from appliance.demo import prepare_demo_box
 from appliance.server import BoxServer
+from tests.system import require_binary
+
+# One browser for every browser test of the portal (a second Playwright in one
+# process fails), so the fixture lives here rather than in one test module.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_binary("chromium", "chromium")
+    from playwright.sync_api import sync_playwright   # a test dependency: never skipped
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

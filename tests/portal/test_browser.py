@@ -6,29 +6,15 @@ Screenshots of the main pages go to tests/screenshots/ (not committed)."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.system import require_binary
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 DESKTOP = {"width": 1024, "height": 768}
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = require_binary("chromium", "chromium")
-    from playwright.sync_api import sync_playwright   # a test dependency: never skipped
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Tab:
@@ -149,6 +135,45 @@ def test_checks_as_the_operator_types(tab):
     assert page.evaluate("document.activeElement.id") == "f-payment.reference"
     assert page.locator("#f-national_code").input_value() == "٠٠١٣٥٤٢٤١٩"
     tab.shot("fa-desktop-intake-form-errors")
+
+
+def test_a_double_click_on_record_makes_one_intake(tab, portal):
+    page = tab.login("operator")
+    tab.go("/intakes/new?service=HEALTH-INS")
+    page.fill("#f-national_code", "۰۰۱۳۵۴۲۴۱۹")
+    page.fill("#f-full_name", "زهرا احمدی")
+    page.fill("#f-mobile", "۰۹۱۲۱۲۳۴۵۶۷")
+    posted = lambda request: request.method == "POST"                       # noqa: E731
+    button = page.locator("#submit-intake").bounding_box()
+    # The writer is kept busy, so the second click comes while the first is on its way
+    # (the mouse itself: Playwright's click would wait for the first page to load).
+    with portal.box.store.write():
+        for _ in range(2):
+            with page.expect_request(posted):
+                page.mouse.click(button["x"] + 5, button["y"] + 5)
+    page.wait_for_url(re.compile(r".*/intakes/[0-9A-Z-]+\?done=saved"))
+    assert tab.asked.count(portal.url + "/intakes/new") == 2   # the browser sent it twice
+    Intake = portal.box.store.models.Intake
+    deadline = time.monotonic() + 1.0        # the other submission may still be on its way
+    while time.monotonic() < deadline:
+        assert Intake.select().count() == 1
+        time.sleep(0.05)
+    assert page.locator("#tracking-code").inner_text().strip() == Intake.get().tracking_code
+
+
+def test_the_supervisor_closes_the_day_in_the_browser(tab, portal):
+    _make_some_intakes(portal)
+    page = tab.login("supervisor")
+    tab.submit("text=بستن روز >> nth=0")
+    assert page.locator("#day-state").inner_text() == "باز: جمع‌های جاری (X)"
+    assert page.locator("#day-cash-expected").inner_text() == "۱٬۲۸۰٬۰۰۰ ریال"
+    page.fill("#f-cash_counted", "۱٬۲۸۰٬۰۰۰")
+    with page.expect_navigation():
+        page.press("#f-cash_counted", "Enter")
+    assert page.locator("#day-state").inner_text() == "بسته‌شده (Z)"
+    assert page.locator("#day-difference").inner_text() == "۰ ریال"
+    assert page.locator("#close-form").count() == 0
+    tab.shot("fa-desktop-day-closed")
 
 
 def test_wrong_password_shows_the_error(tab):

@@ -59,12 +59,23 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
     missing = operator_client.post("/intakes/new", {
         **INTAKE, "service_code": "DRIVING-RENEW", "fields.licence_number": ""})
     assert field_error(missing.text, "fields.licence_number") == "فیلد «شمارهٔ گواهینامه» لازم است."
+    card = {"payment.method": "card", "payment.reference": "۱۲۳۴۵۶۷۸۹۰۱۲",
+            "payment.card_last4": "۶۰۳۷"}
     code = make_intake(operator_client, service_code="DRIVING-RENEW",
-                       **{"fields.licence_number": "٩٨٧٦٥٤", "payment.method": "card",
-                          "payment.reference": "RRN-5521"})
+                       **{"fields.licence_number": "٩٨٧٦٥٤", **card})
     intake = Intake.get(Intake.tracking_code == code)
-    assert intake.payment_method == "card" and intake.payment_reference == "RRN-5521"
+    assert intake.payment_method == "card" and intake.payment_reference == "123456789012"
     assert intake.fields == {"licence_number": "987654"}
+    repeated = operator_client.post("/intakes/new", {**INTAKE, **card})
+    assert repeated.status_code == 400
+    assert field_error(repeated.text, "payment.reference") == (
+        f"این شمارهٔ مرجع امروز برای درخواست {code} ثبت شده است؛ رسید پایانه را دوباره بررسی کنید.")
+    short = operator_client.post("/intakes/new", {**INTAKE, **card, "payment.reference": "۱۲۳",
+                                                  "payment.card_last4": ""})
+    assert field_error(short.text, "payment.reference") == (
+        "شمارهٔ مرجع پایانه (RRN) باید ۱۲ رقم باشد.")
+    assert field_error(short.text, "payment.card_last4") == "چهار رقم آخر کارت را بنویسید."
+    assert Intake.select().count() == 1
 
 
 def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):
@@ -193,3 +204,28 @@ def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
     audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (audit.action, audit.subject) == ("receipt.reprinted", code)
     assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
+
+
+def test_a_form_sent_twice_makes_one_intake_and_shows_it(portal, operator_client):
+    Intake = portal.box.store.models.Intake
+    form = operator_client.get("/intakes/new?service=POST-PARCEL").text
+    token = input_value(form, "submission")
+    assert token and token != input_value(
+        operator_client.get("/intakes/new?service=POST-PARCEL").text, "submission")
+    wrong = operator_client.post("/intakes/new", {**INTAKE, "submission": token,
+                                                  "mobile": "۰۲۱"})
+    assert wrong.status_code == 400 and input_value(wrong.text, "submission") == token
+    first = operator_client.post("/intakes/new", {**INTAKE, "submission": token})
+    again = operator_client.post("/intakes/new", {**INTAKE, "submission": token})
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert Intake.select().count() == 1
+    changed = operator_client.post("/intakes/new", {**INTAKE, "submission": token,
+                                                    "full_name": "مریم احمدی"})
+    assert changed.status_code == 422 and "پیش‌تر با مقادیر دیگری ثبت شده" in changed.text
+    assert input_value(changed.text, "full_name") == "مریم احمدی"
+    fresh = input_value(changed.text, "submission")
+    assert fresh != token
+    pressed_again = operator_client.post("/intakes/new", {**INTAKE, "submission": fresh,
+                                                          "full_name": "مریم احمدی"})
+    assert pressed_again.status_code == 303 and Intake.select().count() == 2

@@ -20,15 +20,19 @@ ACCESS = {
     "auth.login": PUBLIC, "auth.login_post": PUBLIC, "auth.logout": PUBLIC,
     "auth.language": PUBLIC,
     "dashboard.home": EVERYONE, "dashboard.reports": SUPERVISOR,
+    "day.show": SUPERVISOR, "day.close": SUPERVISOR,
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
+    "office.calendar": SUPERVISOR, "office.add_closure": SUPERVISOR,
+    "office.licence_page": EVERYONE, "office.suppliers": EVERYONE,
     "api.health": API_PUBLIC, "api.openapi_document": API_PUBLIC, "api.create_token": API_PUBLIC,
     "api.list_services": API_LOGIN, "api.create_intake": API_LOGIN, "api.get_intake": API_LOGIN,
     "api.change_status": API_LOGIN, "api.search_intakes": API_LOGIN, "api.sync_state": API_LOGIN,
+    "api.close_day": API_LOGIN, "api.day_report": API_LOGIN,
 }
 
 

@@ -132,7 +132,7 @@ def test_old_queue_and_inactive_licence_are_alerts_on_the_dashboard(portal, oper
     from datetime import timedelta
     now = portal.clock.now()
     Office.update(licence_status="active", licence_expires=now + timedelta(days=10)).execute()
-    assert "پروانهٔ دفتر در ۲۰ آذر ۱۴۰۵ به پایان می‌رسد." in operator_client.get("/").text
+    assert "پروانهٔ دفتر در ۲۰ آذر ۱۴۰۵ پایان می‌یابد (۱۰ روز مانده)" in operator_client.get("/").text
     Office.update(licence_expires=now - timedelta(hours=1)).execute()
     assert "پروانهٔ این دفتر منقضی است" in operator_client.get("/").text
 

@@ -136,3 +136,38 @@ def test_tariff_for_unknown_service_refuses_whole_bundle(gateway, enrolled_box, 
                               "effective_from": "2026-12-01"})
     assert "unknown service" in refusal(gateway, enrolled_box, resigned(gateway, bundle))
     assert not Service.select().where(Service.code == "NEW").exists()   # one transaction
+
+
+SERVICE_LEVELS = BUNDLE.replace('name_en = "Passport"\n', 'name_en = "Passport"\n'
+                                'sla_hours = 40\nsla_first_action_hours = 2\n') + """
+[[holidays]]
+date = "1405/01/01"
+name = "نوروز"
+[[holidays]]
+date = "1405/01/02"
+name = "نوروز"
+"""
+
+
+def test_bundle_brings_holidays_and_first_action_targets(gateway, enrolled_box, tmp_path):
+    models = enrolled_box.box.store.models
+    agent = enrolled_box.agent()
+    publish(gateway, tmp_path, SERVICE_LEVELS)
+    assert agent.sync_once().bundle == "bundle version 1 applied"
+    assert {(str(row.day), row.name) for row in models.Holiday.select()} == {
+        ("2026-03-21", "نوروز"), ("2026-03-22", "نوروز")}
+    passport = models.Service.get(models.Service.code == "PASSPORT")
+    assert (passport.sla_hours, models.FirstActionTarget.get().hours) == (40, 2)
+    # a bundle without the new keys keeps the holidays and drops the first-action target
+    publish(gateway, tmp_path, BUNDLE)
+    enrolled_box.intake("PASSPORT")
+    assert agent.sync_once().bundle == "bundle version 2 applied"
+    assert models.Holiday.select().count() == 2
+    assert not models.FirstActionTarget.select().exists()
+
+
+def test_bundle_with_a_bad_holiday_is_refused(gateway, enrolled_box, tmp_path):
+    publish(gateway, tmp_path, SERVICE_LEVELS.replace('"1405/01/02"', '"Nowruz"'))
+    outcome = enrolled_box.agent().sync_once().bundle
+    assert outcome.startswith("bundle refused") and "Jalali" in outcome, outcome
+    assert not enrolled_box.box.store.models.Holiday.select().exists()

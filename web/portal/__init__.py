@@ -98,13 +98,13 @@ def template_helpers() -> dict:
 
 
 def init_app(app: Flask, box) -> None:
-    from web.portal import auth, dashboard, intakes, status, users
+    from web.portal import auth, dashboard, day, intakes, office, status, users
 
     i18n.init_app(app)
     security.init_app(app, box)
     app.before_request(before_portal_request)
     app.context_processor(template_context)
     app.jinja_env.globals.update(template_helpers())
-    for blueprint in (auth.blueprint, dashboard.blueprint, intakes.blueprint,
-                      users.blueprint, status.blueprint):
+    for blueprint in (auth.blueprint, dashboard.blueprint, day.blueprint, intakes.blueprint,
+                      users.blueprint, status.blueprint, office.blueprint):
         app.register_blueprint(blueprint)

@@ -1,5 +1,6 @@
-"""`/`: today at the counter — intakes and fees, the link and the queue, the
-devices and anything that needs the operator's attention. `/reports` sums a
+"""`/`: today at the counter — the work queue (every open intake, the one due
+first at the top, its next status a click away), the day's totals, the link,
+the devices and anything that needs the operator's attention. `/reports` sums a
 date range per service for supervisors."""
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from peewee import fn
 from edge import jalali, licence
 from edge.fields import utc_text
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
-from web.portal import status
+from edge.sla.work_queue import OPEN_STATES, Work, open_work
+from web.portal import intakes, status
 from web.portal.forms import say
 from web.portal.access import roles_required
-from web.portal.i18n import digits, gettext
+from web.portal.i18n import N_, digits, gettext
 
 blueprint = Blueprint("dashboard", __name__)
 
 OLD_QUEUE_SECONDS = 24 * 3600
-LICENCE_WARNING_DAYS = 30
-RECENT = 10
+QUEUE_STATE_NAMES = {"on_time": N_("On time"), "due_soon": N_("Due soon"),
+                     "overdue": N_("Overdue")}
 
 
 def day_start(moment: datetime) -> datetime:
@@ -33,9 +35,6 @@ def day_start(moment: datetime) -> datetime:
 # SQL with parameters (peewee's query building cost more than the queries).
 _TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
            "WHERE created_at >= ? AND created_at < ? GROUP BY status")
-_RECENT = ("SELECT i.tracking_code, i.full_name, i.fee_rials, i.status, s.name_fa, s.name_en "
-           "FROM intake i JOIN service s ON s.id = i.service_id WHERE i.created_at >= ? "
-           "ORDER BY i.id DESC LIMIT ?")
 _NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
               "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
 
@@ -52,11 +51,41 @@ def totals(box, start: datetime, end: datetime) -> dict:
     return {"count": sum(per_status.values()), "per_status": per_status, "fees": fees}
 
 
-def recent_intakes(box, start: datetime) -> list[dict]:
-    return [{"tracking_code": code, "full_name": name, "fee_rials": fee, "status": status,
-             "service_name": name_fa if g.lang == "fa" else name_en}
-            for code, name, fee, status, name_fa, name_en
-            in _sql(box, _RECENT, utc_text(start), RECENT)]
+def time_left(work: Work) -> str:
+    """Office time left (or past due) in words, in the page's language."""
+    minutes = round(abs(work.office_seconds_left) / 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        span = gettext("%(hours)s h %(minutes)s min", hours=digits(hours), minutes=digits(minutes))
+    elif hours:
+        span = gettext("%(hours)s h", hours=digits(hours))
+    else:
+        span = gettext("%(minutes)s min", minutes=digits(minutes))
+    if work.level.state == "overdue":
+        return gettext("%(span)s of office time overdue", span=span)
+    if work.level.paused:
+        return gettext("Waiting: %(span)s of office time left when it resumes", span=span)
+    return gettext("%(span)s of office time left", span=span)
+
+
+def queue_filters(box) -> dict:
+    """The queue's filters from the address, unknown values ignored."""
+    service = request.args.get("service", "")
+    codes = {row.code for row in box.store.models.Service.select(box.store.models.Service.code)}
+    state = request.args.get("state", "")
+    return {"service": service if service in codes else "",
+            "state": state if state in OPEN_STATES else ""}
+
+
+def licence_warning(office, now: datetime) -> str:
+    """Said 30 days before the licence ends, and more urgently in the last 7."""
+    params = {"day": jalali.format_date(office.licence_expires, g.lang),
+              "days": digits(max(licence.days_left(office, now), 0))}
+    if licence.warning_days(office, now) == min(licence.WARNING_DAYS):
+        return gettext("Only %(days)s days are left: the office's licence ends on %(day)s and "
+                       "new intakes stop then. Renew it now.", **params)
+    return gettext("The office's licence ends on %(day)s (%(days)s days left); new intakes "
+                   "stop when it lapses.", **params)
 
 
 def alerts(box, sync: dict) -> list[str]:
@@ -66,10 +95,8 @@ def alerts(box, sync: dict) -> list[str]:
     status_now = licence.status_at(office, now)
     if status_now != "active":
         found.append(say("licence.inactive", status=status_now))
-    elif office is not None and office.licence_expires and \
-            office.licence_expires < now + timedelta(days=LICENCE_WARNING_DAYS):
-        found.append(gettext("The office's licence ends on %(day)s.",
-                             day=jalali.format_date(office.licence_expires, g.lang)))
+    elif licence.warning_days(office, now) is not None:
+        found.append(licence_warning(office, now))
     if not box.intakes.accepting:
         found.append(gettext("Mains power has failed: new intakes are paused."))
     if (sync.get("oldest_unsent_age_seconds") or 0) > OLD_QUEUE_SECONDS:
@@ -89,14 +116,25 @@ def home():
     box = current_app.config["BOX"]
     start = day_start(box.clock.now())
     today = totals(box, start, start + timedelta(days=1))
-    recent = recent_intakes(box, start) if g.user.role in CITIZEN_DATA_ROLES else []
+    filters = queue_filters(box)
+    queue = open_work(box.store, box.settings, box.clock.now(), filters["service"],
+                      filters["state"]) if g.user.role in CITIZEN_DATA_ROLES else []
     hardware_configured, hardware = status.hardware_report(box)
     sync = status.sync_report(box)
+    today_text = jalali.numeric_date(start, "en")   # for the search links: ASCII in addresses
     return render_template(
-        "dashboard.html", today=today, recent=recent, today_label=jalali.format_date(
-            box.clock.now(), g.lang),
+        "dashboard.html", today=today, queue=queue, filters=filters, time_left=time_left,
+        state_names=QUEUE_STATE_NAMES, today_text=today_text,
+        services=box.store.models.Service.select().order_by(box.store.models.Service.id),
+        today_label=jalali.format_date(box.clock.now(), g.lang),
+        notice=_notice(request.args.get("done", "")),
         link=status.link_summary(*sync), hardware_configured=hardware_configured,
         hardware_rows=status.device_summary(hardware), alerts=alerts(box, sync[1]))
+
+
+def _notice(done: str) -> str | None:
+    """What a change made from the queue did, said back on its return."""
+    return gettext(intakes.NOTICES[done]) if done in intakes.NOTICES else None
 
 
 @blueprint.get("/reports")

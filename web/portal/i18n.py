@@ -3,16 +3,17 @@ translator for this request, and the template filters that use it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from flask import Flask, current_app, g
 from markupsafe import Markup
 
+from edge import jalali
 from edge.i18n import DIRECTIONS, LANGUAGES, N_, MessageCatalogue, Translator
 from edge.phone import local_form
 
 __all__ = ["DIRECTIONS", "LANGUAGES", "N_", "current_lang", "translator", "gettext",
-           "ngettext", "digits", "rials", "jalali_datetime", "mobile", "ltr",
+           "ngettext", "digits", "rials", "jalali_datetime", "jalali_day", "mobile", "ltr",
            "init_app"]
 
 
@@ -49,6 +50,11 @@ def jalali_datetime(moment: datetime | None) -> str:
     return translator().date_and_time(moment)
 
 
+def jalali_day(day: date) -> str:
+    """A calendar day (an Iran-time date) in Jalali: '۱ فروردین ۱۴۰۵'."""
+    return jalali.format_date(datetime.combine(day, time(12), jalali.IRAN), current_lang())
+
+
 def mobile(e164: str) -> str:
     return digits(local_form(e164))
 
@@ -70,4 +76,5 @@ def init_app(app: Flask) -> None:
             singular, plural, count),
         newstyle=True)
     app.jinja_env.filters.update(digits=digits, rials=rials, jalali_datetime=jalali_datetime,
+                                 jalali_day=jalali_day,
                                  mobile=mobile, ltr=ltr)

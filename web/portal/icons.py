@@ -23,6 +23,8 @@ PATHS = {
     'check': '<circle cx="12" cy="12" r="9"/><path d="M8 12l3 3 5-6"/>',
     'x': '<circle cx="12" cy="12" r="9"/><path d="M9 9l6 6M15 9l-6 6"/>',
     'receipt': '<path d="M6 2h12v20l-3-2-3 2-3-2-3 2z"/><path d="M9 7h6M9 11h6M9 15h4"/>',
+    'calendar': '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>',
+    'licence': '<rect x="3" y="4" width="18" height="14" rx="2"/><circle cx="9" cy="11" r="2.5"/><path d="M14 9h4M14 13h4M8 21l1-3M16 21l-1-3"/>',
     'lock': '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 018 0v4"/>',
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 import unicodedata
 from urllib.parse import urlencode
 
@@ -13,8 +14,9 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
 from edge.catalogue import services_with_fees
+from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
-from edge.errors import EdgeError
+from edge.errors import EdgeError, Unprocessable
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
@@ -30,6 +32,7 @@ NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
            "cancelled": N_("The intake is cancelled."),
            "reprinted": N_("The receipt is sent to the printer again.")}
+_SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
 
@@ -68,7 +71,8 @@ def field_labels(service: Service | None) -> dict[str, str]:
     labels = {"service_code": gettext("Service"), "national_code": gettext("National code"),
               "full_name": gettext("Full name"), "mobile": gettext("Mobile number"),
               "payment.method": gettext("Payment"),
-              "payment.reference": gettext("Bank reference number")}
+              "payment.reference": gettext("Bank reference number"),
+              "payment.card_last4": gettext("Card's last four digits")}
     for spec in (service.fields if service else ()):
         labels[f"fields.{spec['name']}"] = spec_label(spec)
     return labels
@@ -95,7 +99,19 @@ def new():
     service = _service(code)
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
-    return _render_form(service, {"payment.method": "cash"}, FieldErrors())
+    return _render_form(service, {"payment.method": "cash", "submission": new_submission()},
+                        FieldErrors())
+
+
+def new_submission() -> str:
+    """The one-time token of a new form: its submissions make one intake
+    (the token is the intake's idempotency key), however often it is sent."""
+    return secrets.token_urlsafe(16)
+
+
+def submission_key(values: dict) -> str | None:
+    token = values["submission"]
+    return f"form:{token}" if _SUBMISSION_TOKEN.fullmatch(token) else None
 
 
 def _render_form(service: Service, values: dict, errors: FieldErrors, status: int = 200):
@@ -128,6 +144,8 @@ def check_form(service: Service, values: dict) -> FieldErrors:
     else:
         errors.check("payment.reference", labels["payment.reference"],
                      intake_rules.clean_payment_reference, method, values["payment.reference"])
+        errors.check("payment.card_last4", labels["payment.card_last4"],
+                     intake_rules.clean_card_last4, method, values["payment.card_last4"])
     return errors
 
 
@@ -137,7 +155,8 @@ def create():
     service = _service(form_value("service_code"))
     if service is None or not service.offered:
         return redirect(url_for("intakes.new"), 303)
-    names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference"]
+    names = ["national_code", "full_name", "mobile", "payment.method", "payment.reference",
+             "payment.card_last4", "submission"]
     names += [f"fields.{spec['name']}" for spec in service.fields]
     values = {name: form_value(name) for name in names}
     errors = check_form(service, values)
@@ -150,7 +169,16 @@ def create():
             service_code=service.code, national_code=values["national_code"],
             full_name=values["full_name"], mobile=values["mobile"], fields=fields,
             payment_method=values["payment.method"],
-            payment_reference=values["payment.reference"]), g.user)
+            payment_reference=values["payment.reference"],
+            card_last4=values["payment.card_last4"]), g.user,
+            idempotency_key=submission_key(values))
+    except Unprocessable:
+        # The form was saved, then sent again with other values (the browser's Back):
+        # say so; pressing the button again records them as a new intake.
+        values["submission"] = new_submission()
+        errors["form"] = gettext("This form was saved already, with other values. Press the "
+                                 "button again to record these as a new intake.")
+        return _render_form(service, values, errors, 422)
     except EdgeError as error:
         errors.add(error, field_labels(service))
         return _render_form(service, values, errors, error.status)
@@ -162,14 +190,28 @@ def create():
 def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
+        person=person, masked=masked,
         next_statuses=nexts,
         can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
         reason=reason, notice=gettext(notice) if notice else None,
         can_reprint=box().parts.printer is not None,
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
+
+
+def personal_fields(item) -> tuple[dict, bool]:
+    """(the citizen's fields as this user may see them, whether they are masked).
+    A confidential intake opens whole only for the roles its service allows,
+    each time audited."""
+    fields = box().confidential
+    if item.service.confidential and fields is not None:
+        if fields.may_reveal(item.service, g.user.role):
+            return fields.reveal(item, g.user), False
+        return {name: getattr(item, name) for name in PERSONAL}, True
+    return {name: getattr(item, name) for name in PERSONAL}, False
 
 
 def _get(code: str):
@@ -199,7 +241,7 @@ def change_status(code: str):
         box().intakes.change_status(item.tracking_code, target, g.user)
     except EdgeError as error:
         return _render_detail(item, FieldErrors(status=message_for(error)), status=error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="status"), 303)
+    return _changed(item, "status")
 
 
 @blueprint.post("/<code>/cancel")
@@ -212,7 +254,14 @@ def cancel(code: str):
     except EdgeError as error:
         errors = FieldErrors(reason=message_for(error, gettext("Reason")))
         return _render_detail(item, errors, reason, error.status)
-    return redirect(url_for("intakes.detail", code=item.tracking_code, done="cancelled"), 303)
+    return _changed(item, "cancelled")
+
+
+def _changed(item, done: str):
+    """Back to the work queue when the change was made there, else to the intake."""
+    if form_value("back") == "queue":
+        return redirect(url_for("dashboard.home", done=done, _anchor="queue"), 303)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done=done), 303)
 
 
 @blueprint.get("/<code>/receipt")
