@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import edge.cancellation.schema
 import edge.confidential.schema
 import edge.daybook.schema
 import edge.idempotency.schema
 import edge.schema
 import edge.sla.schema
+import edge.voice.schema
 import hardware.modem.schema
 import hardware.printer.schema
 import sync_agent.schema
@@ -29,6 +31,7 @@ from edge.keys import DeviceKeys
 from edge.parts import Parts
 from edge.settings import Settings
 from edge.sla import settings as sla_settings
+from edge.voice import settings as voice_settings
 from hardware.card import settings as card_settings
 from hardware.gpio import settings as gpio_settings
 from hardware.modem import settings as modem_settings
@@ -37,12 +40,13 @@ from sync_agent import settings as sync_settings
 from sync_agent.sealing import EnrolmentSealer
 
 SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, edge.sla.schema,
-           edge.confidential.schema, sync_agent.schema,
-           hardware.printer.schema, hardware.modem.schema, web.session_schema)
+           edge.confidential.schema, edge.voice.schema, edge.cancellation.schema,
+           sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
+           web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
-SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *sync_settings.SETTINGS,
-            *printer_settings.SETTINGS,
-            *modem_settings.SETTINGS, *card_settings.SETTINGS, *gpio_settings.SETTINGS)
+SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *voice_settings.SETTINGS,
+            *sync_settings.SETTINGS, *printer_settings.SETTINGS, *modem_settings.SETTINGS,
+            *card_settings.SETTINGS, *gpio_settings.SETTINGS)
 
 
 def load_settings(home: Path | None, environ=None) -> Settings:
@@ -80,14 +84,16 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     card_reader = card.build(box)
     front_panel = gpio.build(box)
     workers = [*sync_part.workers, *printer_part.workers]
-    hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks]
+    hooks, status_hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks], []
     if modem_part is not None:
         workers += modem_part.workers
         hooks += modem_part.intake_hooks
+        status_hooks += modem_part.status_hooks
     workers += [worker for worker in (card_reader, front_panel) if worker is not None]
     return Parts(sync=sync_part, devices=devices.build(box), printer=printer_part,
                  modem=modem_part, card_reader=card_reader, gpio=front_panel,
-                 workers=tuple(workers), intake_hooks=tuple(hooks))
+                 workers=tuple(workers), intake_hooks=tuple(hooks),
+                 status_hooks=tuple(status_hooks))
 
 
 def open_box(home: Path, settings: Settings | None = None, clock=None,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from typing import Callable
 
 from waitress.server import create_server
 
+from appliance.service_manager import ServiceManagerNotifier
 from web import create_app
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ class BoxServer:
         except OSError:   # the socket closed under us at shutdown
             pass
 
+    def serving(self) -> bool:
+        """The server's thread is alive (it ends only if waitress died)."""
+        return self._thread.is_alive()
+
     def start(self) -> None:
         self._thread.start()
         self.box.start_workers()
@@ -55,8 +61,14 @@ class BoxServer:
         self._thread.join(timeout=5)
 
 
-def run_until_signalled(servers: list, on_ready=None) -> None:
-    """Start everything, wait for Ctrl-C or SIGTERM, stop everything cleanly."""
+def run_until_signalled(servers: list, on_ready=None,
+                        notifier: ServiceManagerNotifier | None = None,
+                        healthy: Callable[[], bool] = lambda: True) -> None:
+    """Start everything, tell the service manager it is ready, wait for Ctrl-C
+    or SIGTERM, stop everything cleanly. While waiting, this loop feeds the
+    service manager's watchdog, but only while `healthy()`: a stalled loop or
+    a dead server sends no pings, and systemd restarts the service."""
+    notifier = notifier or ServiceManagerNotifier()
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
@@ -64,6 +76,12 @@ def run_until_signalled(servers: list, on_ready=None) -> None:
         server.start()
     if on_ready:
         on_ready()
-    stopping.wait()
+    notifier.ready()
+    while not stopping.wait(notifier.ping_interval):
+        if healthy():
+            notifier.watchdog()
+        else:
+            log.error("the portal's server thread has stopped: no more watchdog pings")
+    notifier.stopping()
     for server in reversed(servers):
         server.stop()

@@ -1,4 +1,4 @@
-"""The box: its store, keys, clock, event log, intake service and parts.
+"""The box: its store, keys, clock, event log, intake service, ratings and parts.
 
 A Box is built by `appliance.assembly` (which knows every component); here it
 only holds what it is given, so a test can make as many as it likes.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from edge.cancellation.rules import CancellationService
 from edge.clock import SystemClock
 from edge.confidential.fields import ConfidentialFields
 from edge.confidential.keyring import Keyring
@@ -19,6 +20,7 @@ from edge.intake import IntakeService
 from edge.keys import DeviceKeys
 from edge.outbox import Outbox, Sealer
 from edge.parts import Parts, Worker
+from edge.voice.ratings import RatingBook
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,12 @@ class Box:
         self.intake_hooks: list = []
         # without a keyring (a test's bare box) confidential intakes are kept as any other
         self.confidential = ConfidentialFields(store, keyring, self.events) if keyring else None
+        self.status_hooks: list = []
         self.intakes = IntakeService(self.store, self.events, self.keys.tag, self.intake_hooks,
-                                     self.confidential)
+                                     self.confidential, self.status_hooks)
+        self.ratings = RatingBook(store, self.events, self.clock,
+                                  settings["ratings.sms_window_days"])
+        self.cancellations = CancellationService(self.store, self.intakes)
 
     def fit(self, parts: Parts) -> None:
         """Give the box its parts, once: the parts are built from the box's
@@ -61,6 +67,7 @@ class Box:
             raise RuntimeError("this box has its parts already")
         self.parts = parts
         self.intake_hooks.extend(parts.intake_hooks)
+        self.status_hooks.extend(parts.status_hooks)
 
     @property
     def workers(self) -> list[Worker]:

@@ -31,8 +31,9 @@ MAX_FIELD = 200
 MAX_REFERENCE = 40
 MAX_LOCATION = 100
 
-# received -> in_progress -> done; cancelled (with a reason) before done; on
-# the way it may wait on the citizen or the agency, and resumes in progress.
+# received -> in_progress -> done; cancelled before done, only through
+# edge.cancellation (a supervisor's decision, with a reason); on the way it may
+# wait on the citizen or the agency, and resumes in progress.
 TRANSITIONS = {
     "received": ("in_progress", "waiting_citizen", "waiting_agency", "cancelled"),
     "in_progress": ("done", "waiting_citizen", "waiting_agency", "cancelled"),
@@ -43,6 +44,7 @@ TRANSITIONS = {
 }
 
 IntakeHook = Callable[[Intake], None]
+StatusHook = Callable[[Intake, str], None]   # (the intake, the status it left)
 
 
 @dataclass
@@ -83,13 +85,13 @@ def clean_request(store, request: IntakeRequest) -> CleanIntake:
     return CleanIntake(
         service=service,
         national_code=nationalcode.validate(request.national_code),
-        full_name=_text(request.full_name, "full_name", MAX_NAME, required=True),
+        full_name=clean_text(request.full_name, "full_name", MAX_NAME, required=True),
         mobile=phone.normalize_mobile(request.mobile),
         fields=clean_service_fields(service, request.fields),
         payment_method=clean_payment_method(request.payment_method),
         payment_reference=clean_payment_reference(request.payment_method,
                                                   request.payment_reference),
-        location=_text(request.location, "location", MAX_LOCATION),
+        location=clean_text(request.location, "location", MAX_LOCATION),
         card_last4=clean_card_last4(request.payment_method, request.card_last4),
     )
 
@@ -103,7 +105,7 @@ def clean_service_fields(service: Service, values: dict) -> dict:
     cleaned = {}
     for name, spec in specs.items():
         label = f"fields.{name}"
-        value = _text(values.get(name, ""), label, spec.get("max_length", MAX_FIELD),
+        value = clean_text(values.get(name, ""), label, spec.get("max_length", MAX_FIELD),
                       required=spec.get("required", False))
         if value and spec.get("digits"):
             value = _digits_only(value, label)
@@ -112,7 +114,7 @@ def clean_service_fields(service: Service, values: dict) -> dict:
     return cleaned
 
 
-def _text(value, field_name: str, max_length: int, required: bool = False) -> str:
+def clean_text(value, field_name: str, max_length: int, required: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidInput("field.type", field_name, field=field_name, type="string")
     value = " ".join(value.split())
@@ -140,7 +142,7 @@ def clean_payment_reference(method, reference) -> str:
     """A card payment's terminal reference (RRN); free text beside cash."""
     if method == "card":
         return daybook.clean_rrn(reference)
-    return _text(reference, "payment.reference", MAX_REFERENCE)
+    return clean_text(reference, "payment.reference", MAX_REFERENCE)
 
 
 def clean_card_last4(method, last4) -> str:
@@ -188,12 +190,14 @@ def intake_payload(intake: Intake, card_last4: str = "") -> dict:
 class IntakeService:
     def __init__(self, store, events: EventLog, device_tag: str,
                  hooks: list[IntakeHook] | None = None,
-                 confidential: ConfidentialFields | None = None):
+                 confidential: ConfidentialFields | None = None,
+                 status_hooks: list[StatusHook] | None = None):
         self.store = store
         self.events = events
         self.device_tag = device_tag
         self.hooks = hooks if hooks is not None else []
         self.confidential = confidential
+        self.status_hooks = status_hooks if status_hooks is not None else []
         self.accepting = True   # cleared when the UPS reports a power failure
 
     def create(self, request: IntakeRequest, operator: User,
@@ -254,30 +258,35 @@ class IntakeService:
             hook(whole)
         return intake
 
-    def change_status(self, tracking_code: str, target: str, operator: User,
-                      reason: str = "") -> Intake:
-        reason = _text(reason, "reason", MAX_FIELD)
-        if target == "cancelled" and not reason:
-            raise InvalidInput("intake.reason_required", "reason")
+    def change_status(self, tracking_code: str, target: str, operator: User) -> Intake:
+        """Moves an intake on (received -> in_progress -> done). Cancelling is
+        not a status change here: it goes through `edge.cancellation`."""
+        if target == "cancelled":
+            raise InvalidInput("intake.cancel_separately", "status")
         with self.store.write():
             intake = self.get(tracking_code)
-            if target not in TRANSITIONS.get(intake.status, ()):
-                raise Conflict("intake.bad_transition", "status",
-                               current=intake.status, target=target)
-            before = intake.status
-            intake.status = target
-            intake.save()
-            stamp = self.events.record(
-                operator.username, "intake.status_changed", intake.tracking_code,
-                {"from": before, "to": target, "reason": reason},
-                "intake.status_changed",
-                {"tracking_code": intake.tracking_code, "from": before, "to": target,
-                 "reason": reason, "by": operator.username})
-            self._history(intake, before, target, reason, operator, stamp)
+            self.move(intake, target, operator)
         return intake
 
-    def cancel(self, tracking_code: str, operator: User, reason: str) -> Intake:
-        return self.change_status(tracking_code, "cancelled", operator, reason)
+    def move(self, intake: Intake, target: str, operator: User, reason: str = "") -> Stamp:
+        """The status change, its audit entry, outbox record and history row;
+        call inside a write transaction."""
+        if target not in TRANSITIONS.get(intake.status, ()):
+            raise Conflict("intake.bad_transition", "status",
+                           current=intake.status, target=target)
+        before = intake.status
+        intake.status = target
+        intake.save()
+        stamp = self.events.record(
+            operator.username, "intake.status_changed", intake.tracking_code,
+            {"from": before, "to": target, "reason": reason},
+            "intake.status_changed",
+            {"tracking_code": intake.tracking_code, "from": before, "to": target,
+             "reason": reason, "by": operator.username})
+        self._history(intake, before, target, reason, operator, stamp)
+        for hook in self.status_hooks:   # e.g. the "your request is done" SMS
+            hook(intake, before)
+        return stamp
 
     def get(self, tracking_code: str) -> Intake:
         code = tracking.normalize(tracking_code)

@@ -21,6 +21,9 @@ class Worker(Protocol):
 IntakeHook = Callable[[Any], None]
 """Runs inside an intake's write transaction: what it writes commits with the intake."""
 
+StatusHook = Callable[[Any, str], None]
+"""(intake, the status it left): runs inside the status change's write transaction."""
+
 
 class SyncLink(Protocol):
     """The sync agent: its report and the portal's "send now" button."""
@@ -37,6 +40,7 @@ class DeviceReport(Protocol):
 
 class ReceiptPrinter(Protocol):
     def reprint_receipt(self, tracking_code: str, user) -> dict: ...
+    def receipts_printed(self, tracking_code: str) -> int: ...
     def wake(self) -> None: ...
 
 
@@ -50,11 +54,20 @@ class SmsModem(Device, Protocol):
     def wake(self) -> None:
         """Send what is waiting now (the front panel's button)."""
 
+    def messages_about(self, reference: str) -> list[dict]:
+        """The SMS sent about one intake, oldest first: {"id", "kind", "state",
+        "at", "reason", "reason_fa"}; `reason` is English (a catalogue msgid, or
+        the modem's words with their Persian in `reason_fa`), None when none."""
+
+    def resend(self, message_id: int, reference: str) -> None:
+        """Queue that SMS again (edge.errors.NotFound / Conflict when it cannot be)."""
+
 
 @dataclass(frozen=True)
 class Parts:
     """What the settings asked for beside the core. `workers` run with the
-    box (`edge run`); `intake_hooks` run in every intake's transaction."""
+    box (`edge run`); `intake_hooks` run in every intake's transaction,
+    `status_hooks` in every status change's."""
 
     sync: SyncLink | None = None
     devices: DeviceReport | None = None
@@ -64,3 +77,4 @@ class Parts:
     gpio: Device | None = None
     workers: tuple[Worker, ...] = field(default=())
     intake_hooks: tuple[IntakeHook, ...] = field(default=())
+    status_hooks: tuple[StatusHook, ...] = field(default=())

@@ -13,6 +13,7 @@ import click
 
 from gateway.db import GatewayDbError
 from gateway.errors import GatewayError
+from gateway.receipts import verify_receipt
 from gateway.service import Gateway, init_home, open_gateway
 from wire.errors import ProtocolError
 
@@ -184,6 +185,40 @@ def publish(obj: GatewayOptions, bundle: Path) -> None:
     obj.say(f"bundle version {version} published", version=version)
 
 
+@cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def import_batches(obj: GatewayOptions, folder: Path) -> None:
+    """Ingest the batches a box wrote with `edge export-outbox` (a USB stick),
+    under the same exactly-once rules as an upload."""
+    files = sorted(folder.glob("*.batch"))
+    gateway = obj.open()
+    for path in files:   # each batch stands alone: the ones before a bad file stay imported
+        try:
+            gateway.ingest(path.read_bytes())
+        except (GatewayError, ProtocolError) as error:
+            raise click.ClickException(f"{path.name}: {error}") from None
+    obj.say(f"{len(files)} batch file(s) imported from {folder}", batches=len(files))
+
+
+@cli.command("export-bundle")
+@click.argument("device")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@global_options
+@click.pass_obj
+def export_bundle(obj: GatewayOptions, device: str, target: Path) -> None:
+    """Write the newest signed bundle for DEVICE's office to TARGET (a USB
+    stick), for `edge import-bundle TARGET` on the box."""
+    envelope = obj.open().bundle_for(device)
+    if envelope is None:
+        raise click.ClickException("no bundle published yet: edge-gateway publish BUNDLE.toml")
+    # a half-written file is harmless: the box checks the centre's signature first
+    target.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
+    version = envelope["bundle"]["version"]
+    obj.say(f"bundle version {version} for {device} written to {target}", version=version)
+
+
 @cli.command()
 @global_options
 @click.pass_obj
@@ -197,6 +232,24 @@ def devices(obj: GatewayOptions) -> None:
         click.echo(f"{row['device']}  tag {row['tag']}  office {row['office']}  "
                    f"held {row['held_seq']}  last seen {row['last_seen_at'] or 'never'}  "
                    f"conflicts {row['conflicts']}")
+
+
+@cli.command("verify-receipt")
+@click.argument("text")
+@global_options
+@click.pass_obj
+def verify_receipt_command(obj: GatewayOptions, text: str) -> None:
+    """Check a receipt's QR text: valid or forged, and which box and office issued it."""
+    result = verify_receipt(obj.open(), text)
+    if result["valid"]:
+        obj.say(f"valid: receipt {result['tracking_code']} for {result['fee_rials']:,} rials "
+                f"at {result['issued_at']}, issued by box {result['device']} of office "
+                f"{result['office']} ({result['office_name']})", **result)
+        return
+    if obj.as_json:
+        obj.say("", **result)
+    raise click.ClickException(f"forged: receipt {result['tracking_code']} for "
+                               f"{result['fee_rials']:,} rials: {result['reason']}")
 
 
 def main() -> None:

@@ -28,6 +28,21 @@ install -m 0644 provisioning/systemd/pishkhan-edge-console.service /etc/systemd/
 # the console's reboot and set-clock steps, and nothing else, as root
 install -m 0440 provisioning/sudoers.d/pishkhan-edge-console /etc/sudoers.d/
 visudo -cf /etc/sudoers.d/pishkhan-edge-console >/dev/null
+
+# years on an SD card: a bounded journal written in batches
+install -d /etc/systemd/journald.conf.d /etc/systemd/system.conf.d
+install -m 0644 provisioning/journald.conf.d/pishkhan-edge.conf /etc/systemd/journald.conf.d/
+systemctl restart systemd-journald
+# a hung system resets the board: the Pi's hardware watchdog, fed by systemd
+# (RuntimeWatchdogSec=14, inside the timer's ~15 s); the dtparam takes effect at the next boot
+install -m 0644 provisioning/system.conf.d/pishkhan-edge-watchdog.conf /etc/systemd/system.conf.d/
+for config in /boot/firmware/config.txt /boot/config.txt; do
+    if [ -f "$config" ]; then
+        grep -qx 'dtparam=watchdog=on' "$config" || echo 'dtparam=watchdog=on' >> "$config"
+        break
+    fi
+done
+systemctl daemon-reexec
 systemctl daemon-reload
 systemctl enable --now pishkhan-edge pishkhan-edge-console
 echo "install: done. Add accounts with:"

@@ -164,7 +164,7 @@ class SyncAgent(Worker):
                 self.state = AgentState.NOT_ENROLLED
                 return SyncResult(ok=False, error="this box is not enrolled with a gateway",
                                   error_code="not_enrolled")
-            self._seal_stragglers(enrolment)
+            seal_stragglers(self.box.store, enrolment)
             client = self._client_for(enrolment.gateway_url)
             result = SyncResult(ok=True)
             try:
@@ -180,13 +180,11 @@ class SyncAgent(Worker):
             size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
                     or self.settings["sync.batch_min"])
             size = max(1, min(size, self.settings["sync.batch_max"]))
-            records = self._read(lambda: _consecutive(self._pending(size)))
+            records = self._read(lambda: consecutive(self._pending(size)))
             if not records:
                 return
             self.state = AgentState.SENDING
-            wire = encode_batch(self.box.keys.signing_key, enrolment.device_id,
-                                         _ms(self.box.clock.now()), records[0].seq,
-                                         [bytes(r.body) for r in records])
+            wire = signed_batch(self.box, enrolment, records)
             before = self.box.clock.now()
             result.talked = True
             try:
@@ -273,13 +271,6 @@ class SyncAgent(Worker):
     def _pending(self, limit: int) -> list:
         return list(self.box.outbox.pending().limit(limit))
 
-    def _seal_stragglers(self, enrolment) -> None:
-        """A record appended by a process that had not installed the sealer."""
-        sealer = sealing.HpkeSealer.for_enrolment(enrolment)
-        stragglers = self._read(lambda: sealing.plain_records(self.box.store).exists())
-        if stragglers:
-            self._write(lambda: sealing.reseal_plain_records(self.box.store, sealer))
-
     def _ack_key(self, enrolment) -> bytes:
         return ack_key(self.box.keys.exchange_key, bytes(enrolment.exchange_key))
 
@@ -309,7 +300,22 @@ def _code(error: SyncError) -> str:
     return "refused"
 
 
-def _consecutive(records: list) -> list:
+def seal_stragglers(store, enrolment) -> None:
+    """A record appended by a process that had not installed the sealer."""
+    if sealing.plain_records(store).exists():
+        sealer = sealing.HpkeSealer.for_enrolment(enrolment)
+        with store.write():
+            sealing.reseal_plain_records(store, sealer)
+
+
+def signed_batch(box, enrolment, records: list) -> bytes:
+    """The wire batch of `records` (consecutive, sealed), signed with the
+    device key: what the link carries and what a USB stick carries."""
+    return encode_batch(box.keys.signing_key, enrolment.device_id, _ms(box.clock.now()),
+                        records[0].seq, [bytes(r.body) for r in records])
+
+
+def consecutive(records: list) -> list:
     """The leading run of consecutive sequence numbers (compaction keeps it so)."""
     run = records[:1]
     for record in records[1:]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 
@@ -51,7 +52,7 @@ def test_catalogue_has_fees_in_force(api):
     assert services["POST-PARCEL"]["fields"][0]["name"] == "postcode"
 
 
-def test_intake_round_trip(api):
+def test_intake_round_trip(api, server, box):
     made = api.post("/api/v1/intakes", json=intake_body(mobile="۰۹۱۲۱۲۳۴۵۶۷"))
     assert made.status_code == 201, made.text
     intake = made.json()
@@ -62,10 +63,11 @@ def test_intake_round_trip(api):
     assert api.get("/api/v1/intakes", params={"national_code": "0013542419"}).json()["total"] == 1
     progressed = api.post(f"/api/v1/intakes/{code}/status", json={"status": "in_progress"})
     assert progressed.json()["status"] == "in_progress"
-    no_reason = api.post(f"/api/v1/intakes/{code}/status", json={"status": "cancelled"})
-    assert_error(no_reason, 400, "intake.reason_required", "reason")
-    cancelled = api.post(f"/api/v1/intakes/{code}/status",
-                         json={"status": "cancelled", "reason": "شهروند منصرف شد"})
+    no_cancelling = api.post(f"/api/v1/intakes/{code}/status", json={"status": "cancelled"})
+    assert_error(no_cancelling, 400, "field.choice", "status")
+    make_user(box, "maryam", "supervisor")
+    cancelled = login(server.url, "maryam").post(f"/api/v1/intakes/{code}/cancel",
+                                                 json={"reason": "citizen_withdrew"})
     assert [h["to"] for h in cancelled.json()["history"]] == ["received", "in_progress", "cancelled"]
     again = api.post(f"/api/v1/intakes/{code}/status", json={"status": "done"})
     assert_error(again, 409, "intake.bad_transition")
@@ -149,7 +151,7 @@ def test_roles_and_login_are_enforced(server, box):
 def test_openapi_describes_every_route(server):
     document = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
-    routes = {(rule.rule.replace("<code>", "{code}"), method.lower())
+    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
               for rule in server.app.url_map.iter_rules() if rule.rule.startswith("/api/")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
@@ -242,3 +244,75 @@ def test_password_guessing_through_the_api_is_slowed(server, operator):
     error = assert_error(attempt("wrong guess"), 429, "auth.throttled")
     assert "ثانیه صبر کنید" in error["message"]
     assert_error(attempt("correct horse 1"), 429, "auth.throttled")   # even the right one waits
+
+
+def test_an_intake_shows_the_texts_sent_about_it(api, server):
+    from hardware.modem.citizen import OPTED_OUT
+    from tests.modem import fit_modem
+    part = fit_modem(server.box)
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    assert api.post(f"/api/v1/intakes/{code}/status", json={"status": "in_progress"}).ok
+    done = api.post(f"/api/v1/intakes/{code}/status", json={"status": "done"}).json()
+    assert [(sms["kind"], sms["state"]) for sms in done["sms"]] == [
+        ("tracking_code", "queued"), ("done", "queued")]
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
+    shown = api.get(f"/api/v1/intakes/{code}").json()["sms"]
+    assert {sms["state"] for sms in shown} == {"failed"}
+    assert shown[0]["reason"] == "شهروند با «۱۱» پیامک‌ها را لغو کرده است"
+    assert set(shown[0]) == {"kind", "state", "at", "reason"}
+
+
+def test_a_box_without_a_modem_lists_no_texts(api):
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    shown = api.get(f"/api/v1/intakes/{code}").json()
+    assert (shown["sms"], shown["rating"]) == ([], None)
+
+
+def test_an_operators_cancellation_waits_for_a_supervisors_approval(api, server, box):
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    wrong = api.post(f"/api/v1/intakes/{code}/cancel", json={"reason": "bored"})
+    assert_error(wrong, 400, "field.choice", "reason")
+    wordless = api.post(f"/api/v1/intakes/{code}/cancel", json={"reason": "other"})
+    assert_error(wordless, 400, "cancellation.note_required", "note")
+    asked = api.post(f"/api/v1/intakes/{code}/cancel",
+                     json={"reason": "other", "note": "مدارک ناقص"})
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["status"] == "received" and asked.json()["reversal"] is None
+    request = asked.json()["cancellation"]
+    assert (request["state"], request["reason"], request["requested_by"]) == \
+        ("pending", "other", "ali")
+    again = api.post(f"/api/v1/intakes/{code}/cancel", json={"reason": "duplicate"})
+    assert_error(again, 409, "cancellation.already_requested")
+    assert api.get("/api/v1/cancellations").status_code == 403
+    assert api.post(f"/api/v1/cancellations/{request['id']}/approve", json={}).status_code == 403
+
+    make_user(box, "maryam", "supervisor")
+    supervisor = login(server.url, "maryam")
+    waiting = supervisor.get("/api/v1/cancellations").json()["cancellations"]
+    assert [item["tracking_code"] for item in waiting] == [code]
+    approved = supervisor.post(f"/api/v1/cancellations/{request['id']}/approve",
+                               json={"note": "تأیید"})
+    assert approved.status_code == 200, approved.text
+    body = approved.json()
+    assert body["status"] == "cancelled" and body["cancellation"]["state"] == "approved"
+    assert body["reversal"]["amount_rials"] == 450_000
+    assert body["reversal"]["approved_by"] == "maryam"
+    decided = supervisor.post(f"/api/v1/cancellations/{request['id']}/refuse", json={})
+    assert_error(decided, 409, "cancellation.decided")
+    assert_error(supervisor.post("/api/v1/cancellations/999/refuse", json={}), 404,
+                 "cancellation.not_found", "id")
+    assert supervisor.get("/api/v1/cancellations").json()["cancellations"] == []
+
+
+def test_a_refused_cancellation_leaves_the_intake_as_it_was(api, server, box):
+    code = api.post("/api/v1/intakes", json=intake_body()).json()["tracking_code"]
+    request = api.post(f"/api/v1/intakes/{code}/cancel",
+                       json={"reason": "duplicate"}).json()["cancellation"]
+    make_user(box, "maryam", "supervisor")
+    refused = login(server.url, "maryam", lang="en").post(
+        f"/api/v1/cancellations/{request['id']}/refuse", json={"note": "not a duplicate"})
+    assert refused.status_code == 200
+    body = refused.json()
+    assert body["status"] == "received" and body["reversal"] is None
+    assert (body["cancellation"]["state"], body["cancellation"]["decision_note"]) == \
+        ("refused", "not a duplicate")

@@ -50,6 +50,8 @@ CASES = {
     ("enroll",): Case(("--gateway", "http://127.0.0.1:9", "--token", "t"), exit_status=1),
     ("sync", "now"): Case(exit_status=1),                         # not enrolled
     ("sync", "status"): Case(),
+    ("export-outbox",): Case(("stick",), exit_status=1),                # not enrolled
+    ("import-bundle",): Case((__file__,), exit_status=1),               # not enrolled
     ("confidential", "rotate-key"): Case(reads=False),
     ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }

@@ -10,15 +10,18 @@ from flask import Blueprint, current_app, g, jsonify, request
 from edge import catalogue, daybook, jalali, users
 from edge.daybook import closing
 from edge import intake as intake_rules
+from edge.cancellation import rules as cancellation_rules
 from edge.digits import is_ascii_number
 from edge.errors import Forbidden, InvalidInput, Throttled, Unauthorized
 from edge.fields import utc_text
+from edge.i18n import Translator
 from edge.intake import IntakeQuery, IntakeRequest
 from edge.models import Intake
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from edge.sla import records as service_levels
+from edge.voice.ratings import rating_json
 from web import json_schemas, openapi
-from web.errors import request_language
+from web.errors import request_language, request_translator
 from web.validation import validate
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -147,8 +150,44 @@ def confidential_view(item: Intake) -> dict:
 @login_required(*CITIZEN_DATA_ROLES)
 def change_status(code: str):
     body = json_body(json_schemas.STATUS_REQUEST)
-    changed = box().intakes.change_status(code, body["status"], g.user, body.get("reason", ""))
+    changed = box().intakes.change_status(code, body["status"], g.user)
     return jsonify(intake_json(changed, request_language(), with_history=True))
+
+
+@blueprint.post("/intakes/<code>/cancel")
+@login_required(*CITIZEN_DATA_ROLES)
+def cancel_intake(code: str):
+    """A supervisor's cancellation is done (200); an operator's waits for a
+    supervisor (202)."""
+    body = json_body(json_schemas.CANCEL_REQUEST)
+    outcome = box().cancellations.cancel(code, g.user, body["reason"], body.get("note", ""))
+    status = 202 if isinstance(outcome, box().store.models.CancellationRequest) else 200
+    return jsonify(intake_json(outcome.intake, request_language(), with_history=True)), status
+
+
+@blueprint.get("/cancellations")
+@login_required(*SUPERVISOR_ROLES)
+def pending_cancellations():
+    return jsonify(cancellations=[cancellation_rules.request_payload(request)
+                                  for request in box().cancellations.pending()])
+
+
+@blueprint.post("/cancellations/<int:id>/approve")
+@login_required(*SUPERVISOR_ROLES)
+def approve_cancellation(id: int):
+    return _decide_cancellation(box().cancellations.approve, id)
+
+
+@blueprint.post("/cancellations/<int:id>/refuse")
+@login_required(*SUPERVISOR_ROLES)
+def refuse_cancellation(id: int):
+    return _decide_cancellation(box().cancellations.refuse, id)
+
+
+def _decide_cancellation(decide, request_id: int):
+    body = json_body(json_schemas.DECISION_REQUEST)
+    decided = decide(request_id, g.user, body.get("note", ""))
+    return jsonify(intake_json(decided.intake, request_language(), with_history=True))
 
 
 @blueprint.get("/intakes")
@@ -223,6 +262,15 @@ def intake_json(item: Intake, lang: str, with_history: bool = False) -> dict:
              "by": change.user.username, "at": utc_text(change.at)}
             for change in intake_rules.status_history(box().store, item)]
         document["sla"] = sla_json(item)
+        document["rating"] = rating_json(box().ratings.of(item))
+        translator = request_translator()
+        document["sms"] = [{"kind": sms["kind"], "state": sms["state"], "at": sms["at"],
+                            "reason": sms_reason(sms, translator)} for sms in texts_about(item)]
+        request, reversal = (box().cancellations.latest_for(item),
+                             box().cancellations.reversal_of(item))
+        document["cancellation"] = cancellation_rules.request_payload(request) \
+            if request else None
+        document["reversal"] = cancellation_rules.reversal_payload(reversal) if reversal else None
     return document
 
 
@@ -233,3 +281,19 @@ def sla_json(item: Intake) -> dict | None:
     if level is None:
         return None
     return {"due_at": utc_text(level.due_at), "state": level.state, "paused": level.paused}
+
+
+def sms_reason(sms: dict, translator: Translator) -> str | None:
+    """Why an SMS failed, in the reader's language: the modem's own Persian
+    words where it has them, else the catalogue's."""
+    if sms["reason"] is None:
+        return None
+    if translator.lang == "fa" and sms["reason_fa"]:
+        return sms["reason_fa"]
+    return translator.gettext(sms["reason"])
+
+
+def texts_about(item: Intake) -> list[dict]:
+    """The SMS sent about the intake; none where the box has no modem."""
+    modem = box().parts.modem
+    return modem.messages_about(item.tracking_code) if modem is not None else []

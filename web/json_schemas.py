@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from edge import intake
+from edge.cancellation.rules import REASONS
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS
 from edge.sla.rules import STATES as SLA_STATES
 
-# The statuses a request may ask for: those some transition leads to.
-TARGET_STATUSES = [status for status in INTAKE_STATUSES
-                   if any(status in targets for targets in intake.TRANSITIONS.values())]
+# The statuses a request may ask for: those some transition leads to, but
+# `cancelled`, which is asked for at /cancel with a reason.
+TARGET_STATUSES = [status for status in INTAKE_STATUSES if status != "cancelled"
+                   and any(status in targets for targets in intake.TRANSITIONS.values())]
 
 TOKEN_REQUEST = {
     "type": "object",
@@ -57,7 +59,46 @@ STATUS_REQUEST = {
     "additionalProperties": False,
     "properties": {
         "status": {"type": "string", "enum": TARGET_STATUSES},
-        "reason": {"type": "string", "maxLength": intake.MAX_FIELD},
+    },
+}
+
+CANCEL_REQUEST = {
+    "type": "object",
+    "required": ["reason"],
+    "additionalProperties": False,
+    "properties": {
+        "reason": {"type": "string", "enum": list(REASONS)},
+        "note": {"type": "string", "maxLength": intake.MAX_FIELD,
+                 "description": "the reason in words; required with reason 'other'"},
+    },
+}
+
+DECISION_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"note": {"type": "string", "maxLength": intake.MAX_FIELD}},
+}
+
+CANCELLATION = {
+    "type": "object",
+    "description": "an operator's request to cancel, and its decision",
+    "properties": {
+        "id": {"type": "integer"}, "tracking_code": {"type": "string"},
+        "reason": {"type": "string", "enum": list(REASONS)}, "note": {"type": "string"},
+        "state": {"type": "string", "enum": ["pending", "approved", "refused"]},
+        "requested_by": {"type": "string"}, "requested_at": {"type": "string"},
+        "decided_by": {"type": ["string", "null"]}, "decided_at": {"type": ["string", "null"]},
+        "decision_note": {"type": "string"},
+    },
+}
+
+REVERSAL = {
+    "type": "object",
+    "description": "an approved cancellation: the fee given back, dated when approved",
+    "properties": {
+        "tracking_code": {"type": "string"}, "amount_rials": {"type": "integer"},
+        "payment": {"type": "object"}, "reason": {"type": "string"}, "note": {"type": "string"},
+        "approved_by": {"type": "string"}, "approved_at": {"type": "string"},
     },
 }
 
@@ -115,7 +156,27 @@ INTAKE = {
                    "state": {"enum": list(SLA_STATES)},
                    "paused": {"type": "boolean"}}},
        "masked": {"type": "boolean", "description": "a confidential service's intake: true "
-                  "when its personal fields are shown masked (the role may not see them)"}},
+                  "when its personal fields are shown masked (the role may not see them)"},
+       "rating": {"type": ["object", "null"], "description": "the citizen's rating, or null",
+                  "properties": {"service": {"type": "integer", "minimum": 1, "maximum": 5},
+                                 "staff": {"type": ["integer", "null"], "minimum": 1,
+                                           "maximum": 5},
+                                 "channel": {"type": "string", "enum": ["sms", "counter"]},
+                                 "at": {"type": "string"}}},
+       "sms": {"type": "array", "description": "the texts sent to the citizen about it "
+                                               "(one intake only)",
+               "items": {"type": "object", "properties": {
+                   "kind": {"type": "string", "enum": ["tracking_code", "done", "cancelled"]},
+                   "state": {"type": "string",
+                             "enum": ["queued", "sending", "sent", "delivered", "failed"]},
+                   "at": {"type": "string", "description": "when it reached that state"},
+                   "reason": {"type": ["string", "null"],
+                              "description": "why it failed (or the last try did)"}}}},
+        "cancellation": {"description": "the latest cancellation request (with the history)",
+                         "oneOf": [{"$ref": "#/components/schemas/Cancellation"},
+                                   {"type": "null"}]},
+        "reversal": {"description": "the reversal, once cancelled (with the history)",
+                     "oneOf": [{"$ref": "#/components/schemas/Reversal"}, {"type": "null"}]}},
 }
 
 SERVICE = {

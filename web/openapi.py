@@ -37,6 +37,12 @@ def _operation(summary: str, ok: tuple[int, dict, str], body: dict | None = None
     return operation
 
 
+def _also_answers(operation: dict, status: int, schema: dict, description: str) -> dict:
+    """An operation with a second success answer."""
+    operation["responses"][str(status)] = _json(schema, description)
+    return operation
+
+
 def _query(name: str, description: str, kind: str = "string") -> dict:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": kind}}
@@ -48,6 +54,8 @@ _IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False, "schema": {
         "type": "string", "maxLength": 255},
     "description": "one key per submission (IETF httpapi draft); kept 24 hours"}
+_REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"},
+               "description": "a cancellation request's number"}
 _INTAKE_REF = {"$ref": "#/components/schemas/Intake"}
 
 PATHS = {
@@ -89,7 +97,8 @@ PATHS = {
         "One intake with its status history", (200, _INTAKE_REF, "the intake"),
         errors=(400, 401, 403, 404), parameters=[_CODE])},
     "/api/v1/intakes/{code}/status": {"post": _operation(
-        "Change an intake's status (cancelling needs a reason)", (200, _INTAKE_REF, "changed"),
+        "Move an intake on (received, in progress, done); cancelling is /cancel",
+        (200, _INTAKE_REF, "changed"),
         body=json_schemas.STATUS_REQUEST, errors=(400, 401, 403, 404, 409), parameters=[_CODE])},
     "/api/v1/day-close": {"post": _operation(
         "Close today's business day (Z) with the cash counted; once a day (supervisor)",
@@ -100,6 +109,26 @@ PATHS = {
         (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
         errors=(400, 401, 403),
         parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default")])},
+    "/api/v1/intakes/{code}/cancel": {"post": _also_answers(_operation(
+        "Cancel an intake with a reason from the list: a supervisor's cancellation is done "
+        "at once (200, with its reversal); an operator's waits for a supervisor (202, with "
+        "the pending request)", (200, _INTAKE_REF, "cancelled"), body=json_schemas.CANCEL_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_CODE]),
+        202, _INTAKE_REF, "asked a supervisor")},
+    "/api/v1/cancellations": {"get": _operation(
+        "Cancellation requests waiting for a supervisor, oldest first (supervisor)",
+        (200, {"type": "object", "properties": {"cancellations": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Cancellation"}}}},
+         "pending requests"), errors=(401, 403))},
+    "/api/v1/cancellations/{id}/approve": {"post": _operation(
+        "Approve a cancellation request: the intake is cancelled and its fee reversed, "
+        "dated now (supervisor)", (200, _INTAKE_REF, "cancelled"),
+        body=json_schemas.DECISION_REQUEST, errors=(400, 401, 403, 404, 409),
+        parameters=[_REQUEST_ID])},
+    "/api/v1/cancellations/{id}/refuse": {"post": _operation(
+        "Refuse a cancellation request: the intake stays as it is (supervisor)",
+        (200, _INTAKE_REF, "refused"), body=json_schemas.DECISION_REQUEST,
+        errors=(400, 401, 403, 404, 409), parameters=[_REQUEST_ID])},
     "/api/v1/sync": {"get": _operation(
         "Queue depth, oldest unsent age, last success", (200, {"type": "object"}, "sync state"),
         errors=(401, 403))},
@@ -117,6 +146,8 @@ def document(app=None) -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": json_schemas.ERROR, "Intake": json_schemas.INTAKE,
-                        "Service": json_schemas.SERVICE, "DayTotals": json_schemas.DAY_TOTALS},
+                        "Service": json_schemas.SERVICE, "DayTotals": json_schemas.DAY_TOTALS,
+                        "Cancellation": json_schemas.CANCELLATION,
+                        "Reversal": json_schemas.REVERSAL},
         },
     }

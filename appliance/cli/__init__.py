@@ -26,8 +26,8 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(CliContext)
 
 
-for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync, console.console,
-                confidential.confidential):
+for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync,
+                sync.export_outbox, sync.import_bundle, console.console, confidential.confidential):
     cli.add_command(command)
 for command in (modem.modem_group, card.card_group):
     hardware.hw.add_command(command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -33,12 +34,15 @@ def init(obj: CliContext) -> None:
 def run(obj: CliContext, host: str | None, port: int | None) -> None:
     """Serve the portal and API, with the sync agent and hardware workers."""
     from appliance.server import run_until_signalled
+    from appliance.service_manager import ServiceManagerNotifier
+    notifier = ServiceManagerNotifier.from_environment(os.environ, os.getpid())
     with obj.open_box(with_parts=True) as box:
         settings = box.settings
         logging.getLogger().setLevel(settings["log.level"])
         server = _listen(box, host or settings["http.host"], port or settings["http.port"],
                          settings["http.threads"])
-        run_until_signalled([server], on_ready=lambda: click.echo(f"serving on {server.url}"))
+        run_until_signalled([server], on_ready=lambda: click.echo(f"serving on {server.url}"),
+                            notifier=notifier, healthy=server.serving)
 
 
 def _listen(box, host: str, port: int, threads: int):

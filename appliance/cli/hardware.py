@@ -104,13 +104,13 @@ def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
     """Print (again) the receipt of an intake. The print is a queued job: if it
     fails here, the box's print worker retries it."""
     from hardware.printer.part import make_worker
-    from hardware.printer.receipt import receipt_for_intake
     url = _printer_url(obj, url)
     with obj.open_box() as box:
         intake = _intake(box, tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
-            job = worker.queue.enqueue(receipt_for_intake(intake, box.settings))
+            job = worker.queue.enqueue_intake_receipt(intake, box.settings,
+                                                      box.keys.signing_key.sign)
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
             reason = worker.queue.get(job.id).last_error

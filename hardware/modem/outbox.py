@@ -175,6 +175,23 @@ class SmsOutbox:
                         self._messages.id == message.id).execute()
             return self._messages.get_by_id(message.id)
 
+    def withdraw(self, recipient: str, reason: str) -> int:
+        """Every SMS still queued for `recipient` is `failed` with `reason` (a
+        catalogue msgid: the citizen opted out); returns how many."""
+        messages = self._messages
+        with self.store.write():
+            return (messages.update(status="failed", last_error=reason, last_error_fa=None)
+                    .where((messages.recipient == recipient) & (messages.status == "queued"))
+                    .execute())
+
+    def about(self, reference: str) -> list[SmsMessage]:
+        """The SMS sent about one thing (an intake's tracking code), oldest first."""
+        messages = self._messages
+        return list(messages.select().where(messages.reference == reference).order_by(messages.id))
+
+    def find(self, message_id: int) -> SmsMessage | None:
+        return self._messages.get_or_none(self._messages.id == message_id)
+
     def counts(self) -> dict[str, int]:
         found = {status: 0 for status in STATUSES}
         for row in self._messages.select(self._messages.status).tuples():

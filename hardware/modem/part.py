@@ -1,4 +1,4 @@
-"""The modem as a part of the box: the SMS outbox, the worker, the intake's SMS."""
+"""The modem as a part of the box: the SMS outbox, the worker, the citizen's texts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from hardware.modem import simulator
+from hardware.modem.citizen import CitizenSms, OptOuts
 from hardware.modem.driver import Modem
-from hardware.modem.outbox import RecipientError, SmsOutbox
-from hardware.modem.pdu import PduError
-from hardware.modem.settings import DEFAULT_INTAKE_SMS
+from hardware.modem.outbox import SmsOutbox
 from hardware.modem.worker import ModemWorker
 
 log = logging.getLogger(__name__)
@@ -24,11 +23,12 @@ def status_path(home: Path) -> Path:
 @dataclass(frozen=True)
 class ModemPart:
     """`box.parts.modem`: the worker that sends (and its simulator, for a
-    `sim://` port), the SMS outbox and the hook that texts each intake's code."""
+    `sim://` port), the SMS outbox and the citizen's texts (tracking code,
+    done, cancelled; 11 and 12 in reply)."""
 
     worker: ModemWorker
     outbox: SmsOutbox
-    intake_sms: Callable
+    citizen: CitizenSms
     simulator: object | None = None
 
     def status(self) -> dict:
@@ -43,7 +43,17 @@ class ModemPart:
 
     @property
     def intake_hooks(self) -> tuple:
-        return (self.intake_sms,)
+        return (self.citizen.on_intake,)
+
+    @property
+    def status_hooks(self) -> tuple:
+        return (self.citizen.on_status,)
+
+    def messages_about(self, reference: str) -> list[dict]:
+        return self.citizen.messages_about(reference)
+
+    def resend(self, message_id: int, reference: str) -> None:
+        self.citizen.resend(message_id, reference)
 
 
 def build(box) -> ModemPart | None:
@@ -70,42 +80,13 @@ def build(box) -> ModemPart | None:
     worker = ModemWorker(modem, outbox, box.clock, on_network_time=clock_offer(box.clock),
                          status_file=status_path(box.home), openers=tuple(openers),
                          closers=tuple(closers))
+    citizen = CitizenSms(outbox, OptOuts(box.store, box.clock), box.ratings, settings, worker.wake)
+    worker.on_received = citizen.on_received
     if not settings["modem.delivery_reports"]:
         modem.info.delivery_reports = False
-    return ModemPart(worker, outbox, intake_sms_hook(outbox, settings, worker.wake), sim)
+    return ModemPart(worker, outbox, citizen, sim)
 
 
 def clock_offer(clock) -> Callable | None:
     """The clock's way to take a time from outside, if it has one."""
     return getattr(clock, "offer_network_time", None) or getattr(clock, "offer", None)
-
-
-def intake_sms_hook(outbox: SmsOutbox, settings, wake: Callable[[], None]) -> Callable:
-    template = settings["modem.intake_sms"]
-
-    def queue_tracking_sms(intake) -> None:
-        """Runs inside the intake's transaction: the SMS row commits with it."""
-        mobile = getattr(intake, "mobile", None)
-        if not mobile or not template:
-            return
-        text = intake_text(template, intake, settings)
-        try:
-            outbox.queue(mobile, text, purpose="intake.tracking_code", reference=intake.tracking_code)
-        except (RecipientError, PduError) as error:
-            # The intake stands; a citizen without a usable number gets the paper receipt only.
-            log.warning("no SMS for intake %s: %s", intake.tracking_code, error)
-            return
-        wake()
-
-    return queue_tracking_sms
-
-
-def intake_text(template: str, intake, settings) -> str:
-    service = getattr(intake, "service", None)
-    values = {"tracking_code": intake.tracking_code, "office": settings["office.name"],
-              "service": getattr(service, "name_fa", "") or ""}
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        log.warning("modem.intake_sms has an unknown {placeholder}; using the default text")
-        return DEFAULT_INTAKE_SMS.format(**values)

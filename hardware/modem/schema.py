@@ -55,6 +55,16 @@ MIGRATIONS = [
             received_at TEXT NOT NULL,
             UNIQUE (sender, concat_reference, total, sequence))""",
     ),
+    # A citizen's "11" (stop) and "12" (resume), newest last; the latest row per number rules.
+    run_sql(
+        """CREATE TABLE sms_opt_out (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL,
+            opted_out INTEGER NOT NULL CHECK (opted_out IN (0, 1)),
+            inbox_id INTEGER REFERENCES sms_inbox (id),
+            at TEXT NOT NULL)""",
+        "CREATE INDEX sms_opt_out_number ON sms_opt_out (number, id)",
+    ),
 ]
 
 
@@ -113,4 +123,14 @@ class SmsReceivedPart(Model):
         table_name = "sms_inbox_part"
 
 
-MODELS = [SmsMessage, SmsPart, SmsReceived, SmsReceivedPart]
+class SmsOptOut(Model):
+    number = TextField()
+    opted_out = IntegerField()
+    inbox = ForeignKeyField(SmsReceived, null=True, column_name="inbox_id")
+    at = TextField()
+
+    class Meta:
+        table_name = "sms_opt_out"
+
+
+MODELS = [SmsMessage, SmsPart, SmsReceived, SmsReceivedPart, SmsOptOut]

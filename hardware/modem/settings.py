@@ -2,7 +2,13 @@
 
 from edge.settings import Setting, parse_bool, parse_float, parse_int, parse_str
 
-DEFAULT_INTAKE_SMS = "{office}: درخواست شما ثبت شد. کد رهگیری: {tracking_code}"
+# Informational SMS must end with the opt-out line (Iranian rules); a reply of 11 stops them.
+OPT_OUT_LINE = "لغو ۱۱"
+DEFAULT_INTAKE_SMS = "{office}: درخواست شما ثبت شد. کد رهگیری: {tracking_code}\n" + OPT_OUT_LINE
+DEFAULT_DONE_SMS = ("{office}: درخواست شما ({service}) انجام شد. کد رهگیری: {tracking_code}\n"
+                    "لطفاً با پاسخ یک رقم از ۱ تا ۵ به خدمت ما نمره دهید.\n" + OPT_OUT_LINE)
+DEFAULT_CANCELLED_SMS = ("{office}: درخواست شما ({service}) با کد رهگیری {tracking_code} "
+                         "لغو شد.\n" + OPT_OUT_LINE)
 
 SETTINGS = (
     Setting("modem.port", "sim://",
@@ -23,4 +29,11 @@ SETTINGS = (
     Setting("modem.intake_sms", DEFAULT_INTAKE_SMS,
             "Text sent to the citizen after an intake; {tracking_code}, {office} and {service} "
             "are filled in. Empty: send none.", parse_str),
+    Setting("modem.done_sms", DEFAULT_DONE_SMS,
+            "Text sent when an intake is done; asks for a rating (a reply of one digit, 1 to 5). "
+            "Same placeholders; the opt-out line is added if missing. Empty: send none.",
+            parse_str),
+    Setting("modem.cancelled_sms", DEFAULT_CANCELLED_SMS,
+            "Text sent when an intake is cancelled. Same placeholders; the opt-out line is "
+            "added if missing. Empty: send none.", parse_str),
 )

@@ -231,9 +231,11 @@ class ModemWorker(Worker):
     def _take_stored(self, index: int) -> None:
         message = self.modem.read_message(index)
         if isinstance(message, pdu.Deliver):
-            received = self.outbox.store_received(message)   # committed before the delete below
-            if received is not None and self.on_received is not None:
-                self.on_received(received)
+            # Stored and handled in one transaction, committed before the delete below.
+            with self.outbox.store.write():
+                received = self.outbox.store_received(message)
+                if received is not None and self.on_received is not None:
+                    self.on_received(received)
         elif isinstance(message, pdu.StatusReport):
             self.outbox.apply_report(message)
         try:

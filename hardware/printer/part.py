@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from hardware.printer.service import reprint_intake
 from hardware.printer.queue import PrintQueue
-from hardware.printer.receipt import receipt_for_intake
 from hardware.printer.transport import open_printer, sim_dir
 from hardware.printer.worker import PrintWorker
 
@@ -35,7 +34,8 @@ class PrinterPart:
         # Inside the intake's write transaction: the job commits with the
         # intake or not at all. The worker's claim waits for the writer lock,
         # so waking it now is safe.
-        self.worker.queue.enqueue(receipt_for_intake(intake, self.box.settings))
+        self.worker.queue.enqueue_intake_receipt(intake, self.box.settings,
+                                                 self.box.keys.signing_key.sign)
         self.worker.wake()
 
     def reprint_receipt(self, tracking_code: str, user) -> dict:
@@ -45,6 +45,9 @@ class PrinterPart:
             self.box.events.record(user.username, "receipt.reprinted", tracking_code,
                                    {"print_job": job["id"]})
         return job
+
+    def receipts_printed(self, tracking_code: str) -> int:
+        return self.worker.queue.receipts_issued(tracking_code)
 
     def wake(self) -> None:
         self.worker.wake()

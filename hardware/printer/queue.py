@@ -18,7 +18,7 @@ from typing import Callable
 from peewee import fn
 
 from edge.i18n import N_, phrase
-from hardware.printer.receipt import Receipt
+from hardware.printer.receipt import Receipt, receipt_for_intake
 from hardware.printer.schema import DONE, FAILED, PRINTING, QUEUED, PrintJob
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,21 @@ class PrintQueue:
                                   updated_at=now, next_attempt_at=now, reprint_of=reprint_of)
         log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
         return job
+
+    def enqueue_intake_receipt(self, intake, settings, sign: Callable[[bytes], bytes]) -> PrintJob:
+        """The intake's receipt, its QR signed with `sign`: the first is the
+        original, each later one a copy numbered by how many receipts of the
+        intake were queued before."""
+        jobs = self._jobs
+        before = jobs.select().where((jobs.tracking_code == intake.tracking_code) &
+                                     (jobs.kind == "receipt")).count()
+        return self.enqueue(receipt_for_intake(intake, settings, copy=before, sign=sign))
+
+    def receipts_issued(self, tracking_code: str) -> int:
+        """How many receipts of the intake were printed."""
+        jobs = self._jobs
+        return jobs.select().where((jobs.tracking_code == tracking_code) &
+                                   (jobs.kind == "receipt") & (jobs.state == DONE)).count()
 
     def claim(self, job_id: int | None = None) -> PrintJob | None:
         """The oldest job due now (or job `job_id` if waiting), moved to

@@ -9,22 +9,25 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from edge import jalali
 from edge.digits import group_thousands, to_persian_digits
 from hardware.printer import escpos
 from hardware.printer.raster import Line, render_lines, to_raster
+from wire import receipt_proof
 
 WIDTHS = (384, 576)   # 58 mm and 80 mm paper at 203 dpi
 
 LABELS = {
     "fa": {"service": "خدمت", "fee": "مبلغ", "currency": "ریال", "date": "تاریخ",
            "time": "ساعت", "tracking": "کد رهگیری", "operator": "متصدی",
-           "footer": "این رسید را تا پایان کار نگه دارید"},
+           "footer": "این رسید را تا پایان کار نگه دارید", "void": "باطل شد",
+           "copy": "المثنی"},
     "en": {"service": "Service", "fee": "Fee", "currency": "rials", "date": "Date",
            "time": "Time", "tracking": "Tracking code", "operator": "Operator",
-           "footer": "Keep this receipt until your request is done"},
+           "footer": "Keep this receipt until your request is done", "void": "VOID",
+           "copy": "COPY"},
 }
 
 
@@ -42,6 +45,9 @@ class Receipt:
     operator_name: str
     lang: str = "fa"
     width_dots: int = 576
+    void: bool = False            # the intake is cancelled: the receipt proves nothing
+    copy: int = 0                 # 0: the original; n: the n-th copy printed after it
+    proof: str = ""               # the signed QR text (wire.receipt_proof); else the code
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -54,6 +60,8 @@ class Receipt:
             raise ReceiptError("a fee cannot be negative")
         if not self.tracking_code:
             raise ReceiptError("a receipt needs a tracking code")
+        if self.copy < 0:
+            raise ReceiptError("a copy number cannot be negative")
 
     def to_json(self) -> str:
         fields = asdict(self)
@@ -98,7 +106,7 @@ def receipt_lines(receipt: Receipt) -> tuple[list[Line], list[Line]]:
     def body(text: str, **kw: Any) -> Line:
         return Line(text, size=size["body"], direction=direction, **kw)
 
-    above = [
+    above = [*marks(receipt),
         Line(receipt.office_name, size=size["title"], bold=True, align="center",
              direction=direction, space_after=12),
         body(f"{labels['service']}: {receipt.service_name}"),
@@ -116,6 +124,22 @@ def receipt_lines(receipt: Receipt) -> tuple[list[Line], list[Line]]:
     return above, below
 
 
+def marks(receipt: Receipt) -> list[Line]:
+    """What a reader must see first: a cancelled intake's void mark, and a
+    copy's «المثنی» with its number."""
+    labels, size = LABELS[receipt.lang], _sizes(receipt.width_dots)
+    direction = "rtl" if receipt.lang == "fa" else "ltr"
+    found = []
+    if receipt.void:
+        found.append(Line(f"*** {labels['void']} ***", size=size["code"], bold=True,
+                          align="center", direction=direction, space_after=8))
+    if receipt.copy:
+        number = to_persian_digits(str(receipt.copy)) if receipt.lang == "fa" else receipt.copy
+        found.append(Line(f"{labels['copy']} {number}", size=size["title"], bold=True,
+                          align="center", direction=direction, space_after=8))
+    return found
+
+
 def _raster(lines: list[Line], width: int) -> bytes:
     return escpos.raster_skipping_blank(*to_raster(render_lines(lines, width)))
 
@@ -128,7 +152,7 @@ def encode(receipt: Receipt) -> bytes:
         escpos.INIT,
         escpos.align(escpos.ALIGN_CENTER),
         _raster(above, receipt.width_dots),
-        escpos.qr_code(receipt.tracking_code.encode("ascii", "replace"),
+        escpos.qr_code((receipt.proof or receipt.tracking_code).encode("ascii", "replace"),
                        module_size=size["qr"], error_level="M"),
         escpos.LINE_FEED,
         _raster(below, receipt.width_dots),
@@ -154,8 +178,10 @@ def sample_receipt(width_dots: int = 576, lang: str = "fa", now: datetime | None
         lang=lang, width_dots=width_dots)
 
 
-def receipt_for_intake(intake: Any, settings: Mapping[str, Any]) -> Receipt:
-    """The receipt of an `edge.models.Intake`."""
+def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0,
+                       sign: Callable[[bytes], bytes] | None = None) -> Receipt:
+    """The receipt of an `edge.models.Intake`, void once it is cancelled; with
+    `sign` (the device key's), its QR code proves who issued it for what fee."""
     lang = settings.get("language", "fa")
     service = intake.service
     name = service.name(lang) if callable(getattr(service, "name", None)) else (
@@ -168,4 +194,7 @@ def receipt_for_intake(intake: Any, settings: Mapping[str, Any]) -> Receipt:
         tracking_code=intake.tracking_code,
         operator_name=intake.operator.full_name,
         lang=lang,
-        width_dots=int(settings.get("printer.width_dots", 576)))
+        width_dots=int(settings.get("printer.width_dots", 576)),
+        void=intake.status == "cancelled", copy=copy,
+        proof=receipt_proof.make(sign, intake.tracking_code, int(intake.fee_rials),
+                                 int(intake.created_at.timestamp())) if sign else "")

@@ -111,9 +111,9 @@ def reprint(box, job_id: int) -> dict:
 def reprint_intake(box, tracking_code: str) -> dict:
     """Queue the receipt of an intake again (the intake page's button)."""
     from hardware.printer.queue import PrintQueue, job_dict
-    from hardware.printer.receipt import receipt_for_intake
     intake = box.intakes.get(tracking_code)            # NotFound for an unknown code
-    job = PrintQueue.for_box(box).enqueue(receipt_for_intake(intake, box.settings))
+    job = PrintQueue.for_box(box).enqueue_intake_receipt(intake, box.settings,
+                                                         box.keys.signing_key.sign)
     _wake(box)
     return job_dict(job)
 

@@ -20,9 +20,9 @@ PHONE = {"width": 360, "height": 740}
 class Tab:
     """One browser page on the portal, recording every address it asks for."""
 
-    def __init__(self, browser, portal, viewport=DESKTOP):
+    def __init__(self, browser, portal, viewport=DESKTOP, touch: bool = False):
         self.portal = portal
-        self.context = browser.new_context(viewport=viewport, locale="fa-IR")
+        self.context = browser.new_context(viewport=viewport, locale="fa-IR", has_touch=touch)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.asked: list[str] = []
@@ -102,16 +102,46 @@ def test_operators_day_in_persian_with_the_keyboard(tab, portal):
     assert page.locator("#receipt-date").inner_text() == "۱۰ آذر ۱۴۰۵، ۱۱:۳۰"
     tab.shot("fa-desktop-receipt")
     page.go_back()
+    tab.submit("#cancel-intake")                      # an operator asks a supervisor
+    assert page.locator("#e-reason").inner_text() == "دلیل لغو را از فهرست انتخاب کنید."
+    page.select_option("#f-reason", "citizen_withdrew")
     tab.submit("#cancel-intake")
-    assert page.locator("#e-reason").inner_text() == "برای لغو درخواست، دلیل آن را بنویسید."
-    page.fill("#f-reason", "متقاضی منصرف شد")
-    tab.submit("#cancel-intake")
-    assert page.url.endswith("done=cancelled")
-    assert "لغوشده" in page.locator(".page-head").inner_text()
+    assert page.url.endswith("done=cancel_requested")
+    assert "متقاضی منصرف شد" in page.locator("#cancel-pending").inner_text()
+    assert "دریافت‌شده" in page.locator(".page-head").inner_text()
     tab.submit("#logout")
     assert page.url == portal.url + "/login"
     page.goto(portal.url + "/")
     assert page.url.startswith(portal.url + "/login")
+
+
+def test_an_operators_cancellation_is_approved_by_the_supervisor(tab, portal):
+    page = tab.login("operator")
+    tab.go("/intakes/new?service=HEALTH-INS")
+    for selector, text in (("#f-national_code", "0013542419"), ("#f-full_name", "زهرا احمدی"),
+                           ("#f-mobile", "09121234567")):
+        page.fill(selector, text)
+    tab.submit("#submit-intake")
+    code = page.locator("#tracking-code").inner_text().strip()
+    page.select_option("#f-reason", "other")
+    page.fill("#f-note", "مدارک همراه نبود")
+    tab.submit("#cancel-intake")
+    assert "مدارک همراه نبود" in page.locator("#cancel-pending").inner_text()
+    tab.submit("#logout")
+
+    tab.login("supervisor")
+    tab.submit("nav >> text=لغوها")
+    row = page.locator("#pending-cancellations tr", has_text=code)
+    assert "مدارک همراه نبود" in row.inner_text() and "۴۵۰٬۰۰۰ ریال" in row.inner_text()
+    tab.shot("fa-desktop-cancellations")
+    row.locator("input[name=note]").fill("تأیید شد")
+    with page.expect_navigation(wait_until="load"):
+        row.locator("button", has_text="تأیید و لغو").click()
+    assert page.url.endswith("done=approved")
+    assert page.locator("#none-pending").is_visible()
+    tab.go(f"/intakes/{code}")
+    assert "لغوشده" in page.locator(".page-head").inner_text()
+    assert "کارمزد برگشت خورد: ۴۵۰٬۰۰۰ ریال" in page.locator("#reversal").inner_text()
 
 
 def test_checks_as_the_operator_types(tab):
@@ -247,6 +277,54 @@ def test_main_pages_look_right(browser, portal, lang, screen):
         tab.close()
 
 
+# 80 mm paper at 96 CSS px to the inch, less the printer's margins (72 mm printable)
+RECEIPT_PAPER = {"width": 272, "height": 900}
+
+# Each line of the receipt: the label's and the value's widths, and how many
+# lines the fee's text takes.
+_RECEIPT_LAYOUT = """() => {
+    const list = document.querySelector('.receipt dl');
+    const fee = document.createRange();
+    fee.selectNodeContents(document.querySelector('#receipt-fee'));
+    return {list: list.getBoundingClientRect().width,
+            values: [...list.querySelectorAll('dd')].map(dd => dd.getBoundingClientRect().width),
+            feeLines: new Set([...fee.getClientRects()].map(r => Math.round(r.top))).size,
+            scroll: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("paper", ["phone", "80mm-print"])
+def test_the_browser_receipt_fits_a_phone_and_80mm_paper(browser, portal, paper):
+    service = portal.box.store.models.Service
+    long_label = "شمارهٔ گواهینامهٔ رانندگی پیشین یا شمارهٔ پروندهٔ راهنمایی و رانندگی"
+    service.update(fields=[{"name": "licence_number", "label_fa": long_label,
+                            "label_en": "Licence number", "digits": True}]) \
+        .where(service.code == "DRIVING-RENEW").execute()
+    tab = Tab(browser, portal, PHONE if paper == "phone" else RECEIPT_PAPER)
+    try:
+        page = tab.login("operator")
+        tab.go("/intakes/new?service=DRIVING-RENEW")
+        for selector, text in (("#f-national_code", "0013542419"),
+                               ("#f-full_name", "غلامحسین عبدالرحیم‌زاده اصفهانی"),
+                               ("#f-mobile", "09121234567"),
+                               ('[name="fields.licence_number"]', "9876543210")):
+            page.fill(selector, text)
+        page.check("#pay-card")
+        page.fill('[name="payment.reference"]', "123456789012")
+        tab.submit("#submit-intake")
+        tab.submit("#receipt-link")
+        if paper != "phone":
+            page.emulate_media(media="print")
+        layout = page.evaluate(_RECEIPT_LAYOUT)
+        width = page.viewport_size["width"]
+        assert layout["scroll"] <= width, f"the receipt scrolls sideways at {width}px"
+        assert min(layout["values"]) >= 0.45 * layout["list"], layout   # no squeezed values
+        assert layout["feeLines"] == 1, "the amount broke across lines"
+        tab.shot(f"fa-{paper}-receipt-fit")
+    finally:
+        tab.close()
+
+
 def test_the_pages_checks_mirror_the_boxs_rules(tab):
     """The same answers as edge.nationalcode and edge.phone, for many inputs."""
     import random
@@ -289,3 +367,41 @@ def test_the_pages_checks_mirror_the_boxs_rules(tab):
     assert js[0] == [box_says(nationalcode.validate, code) for code in codes]
     assert js[1] == [box_says(phone.normalize_mobile, number) for number in mobiles]
     assert 50 < sum(js[0]) < len(codes) and 20 < sum(js[1]) < len(mobiles)
+
+
+def test_the_citizens_rating_screen_on_a_phone_by_touch(browser, portal):
+    from tests.portal.conftest import logged_in, make_intake
+    counter = logged_in(portal, "operator")              # the operator's own screen
+    code = make_intake(counter)
+    tablet = Tab(browser, portal, viewport=PHONE, touch=True)
+    try:
+        tablet.login("operator")
+        page = tablet.go("/rate")
+        with page.expect_navigation():
+            page.tap("#start-rating-screen")
+        assert page.url.endswith("/rate/screen") and page.locator("#rate-waiting").is_visible()
+        assert page.locator("a").count() == 0             # nowhere to go from here
+        counter.post(f"/intakes/{code}/status", {"status": "in_progress"})
+        counter.post(f"/intakes/{code}/status", {"status": "done"})
+        page.wait_for_selector("#rate-question")          # the waiting page reloads itself
+        assert page.locator("#rate-question").inner_text() == "خدمتی که دریافت کردید چگونه بود؟"
+        faces = page.locator(".rate-face")
+        assert faces.count() == 5 and faces.nth(0).inner_text().endswith("خیلی بد")
+        assert all(faces.nth(i).bounding_box()["height"] >= 44 for i in range(5))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        tablet.shot("fa-phone-rating-screen")
+        with page.expect_navigation():
+            page.tap("#service-4")
+        assert page.locator("#rate-question").inner_text() == "برخورد همکاران ما با شما چگونه بود؟"
+        with page.expect_navigation():
+            page.tap("#staff-5")
+        assert page.locator("#rate-thanks").is_visible()
+        intake = portal.box.intakes.get(code)
+        rating = portal.box.ratings.of(intake)
+        assert (rating.service, rating.staff, rating.channel) == (4, 5, "counter")
+        page.wait_for_selector("#rate-waiting")           # and waits for the next citizen
+        for elsewhere in ("/", "/intakes/new", f"/intakes/{code}"):
+            tablet.go(elsewhere)
+            assert "/login" in page.url                   # the tablet is logged out
+    finally:
+        tablet.close()

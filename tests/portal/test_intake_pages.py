@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from edge.digits import to_persian_digits
 from edge.parts import Parts
+from hardware.printer.receipt import Receipt
 from tests.portal.conftest import INTAKE, field_error, input_value, logged_in, make_intake
 
 
@@ -78,26 +79,63 @@ def test_required_service_field_and_card_payment_with_reference(portal, operator
     assert Intake.select().count() == 1
 
 
-def test_status_changes_and_cancellation_needs_a_reason(portal, operator_client):
+def test_status_changes_and_an_operators_cancellation_waits_for_a_supervisor(
+        portal, operator_client, supervisor_client):
     Intake = portal.box.store.models.Intake
     IntakeStatusChange = portal.box.store.models.IntakeStatusChange
     code = make_intake(operator_client)
     detail = operator_client.get(f"/intakes/{code}").text
-    assert 'id="to-in_progress"' in detail and 'id="cancel-intake"' in detail
+    assert 'id="to-in_progress"' in detail and "درخواست لغو از سرپرست" in detail
     assert operator_client.post(f"/intakes/{code}/status",
                                 {"status": "in_progress"}).status_code == 303
     assert Intake.get(Intake.tracking_code == code).status == "in_progress"
-    refused = operator_client.post(f"/intakes/{code}/cancel", {"reason": "  "})
-    assert refused.status_code == 400
-    assert field_error(refused.text, "reason") == "برای لغو درخواست، دلیل آن را بنویسید."
-    assert operator_client.post(f"/intakes/{code}/cancel",
-                                {"reason": "متقاضی منصرف شد"}).status_code == 303
+    no_reason = operator_client.post(f"/intakes/{code}/cancel", {"reason": "", "note": "x"})
+    assert no_reason.status_code == 400
+    assert field_error(no_reason.text, "reason") == "دلیل لغو را از فهرست انتخاب کنید."
+    wordless = operator_client.post(f"/intakes/{code}/cancel", {"reason": "other"})
+    assert field_error(wordless.text, "note") == "دلیل لغو را بنویسید."
+    assert 'value="other" selected' in wordless.text
+    asked = operator_client.post(f"/intakes/{code}/cancel",
+                                 {"reason": "other", "note": "مدارک همراه نبود"})
+    assert asked.status_code == 303 and asked.headers["Location"].endswith("done=cancel_requested")
+    page = operator_client.get(f"/intakes/{code}?done=cancel_requested").text
+    assert "درخواست لغو ثبت شد؛ سرپرست تصمیم می‌گیرد." in page
+    assert 'id="cancel-pending"' in page and "مدارک همراه نبود" in page
+    assert 'id="cancel-intake"' not in page and "در حال انجام" in page
+
+    waiting = supervisor_client.get("/cancellations").text
+    assert code in waiting and "مدارک همراه نبود" in waiting
+    request_id = portal.box.cancellations.pending()[0].id
+    approved = supervisor_client.post(f"/cancellations/{request_id}/approve", {"note": ""})
+    assert approved.status_code == 303
+    assert "هیچ درخواست لغوی در انتظار تصمیم نیست." in supervisor_client.get(
+        "/cancellations?done=approved").text
     page = operator_client.get(f"/intakes/{code}").text
-    assert "لغوشده" in page and "متقاضی منصرف شد" in page and 'id="cancel-intake"' not in page
+    assert "لغوشده" in page and 'id="reversal"' in page and "کارمزد برگشت خورد" in page
     late = operator_client.post(f"/intakes/{code}/status", {"status": "done"})
     assert late.status_code == 409 and "را نمی‌توان به" in late.text
+    again = supervisor_client.post(f"/cancellations/{request_id}/refuse", {})
+    assert again.status_code == 409
+    assert "برای این درخواست لغو پیش‌تر تصمیم گرفته شده است." in again.text
     reasons = [c.reason for c in IntakeStatusChange.select().order_by(IntakeStatusChange.id)]
-    assert reasons == ["", "", "متقاضی منصرف شد"]
+    assert reasons == ["", "", "مدارک همراه نبود"]
+
+
+def test_a_supervisor_cancels_at_once_and_a_refusal_keeps_the_intake(
+        portal, operator_client, supervisor_client):
+    first, second = make_intake(operator_client), make_intake(operator_client)
+    assert "لغو این درخواست" in supervisor_client.get(f"/intakes/{first}").text
+    done = supervisor_client.post(f"/intakes/{first}/cancel", {"reason": "duplicate"})
+    assert done.headers["Location"].endswith("done=cancelled")
+    assert portal.box.cancellations.reversal_of(portal.box.intakes.get(first)) is not None
+    operator_client.get(f"/intakes/{second}")
+    operator_client.post(f"/intakes/{second}/cancel", {"reason": "wrong_service"})
+    supervisor_client.get("/cancellations")
+    request_id = portal.box.cancellations.pending()[0].id
+    supervisor_client.post(f"/cancellations/{request_id}/refuse", {"note": "خدمت درست است"})
+    page = operator_client.get(f"/intakes/{second}").text
+    assert 'id="cancel-refused"' in page and "خدمت درست است" in page
+    assert 'id="cancel-intake"' in page and "دریافت‌شده" in page
 
 
 def test_receipt_can_be_shown_again_with_the_jalali_date(portal, operator_client):
@@ -166,10 +204,15 @@ def test_search_by_each_criterion_and_pages(portal, operator_client):
 def test_dashboard_counts_todays_intakes_and_fees(portal, operator_client):
     make_intake(operator_client)
     cancelled = make_intake(operator_client, service_code="HEALTH-INS")
-    operator_client.post(f"/intakes/{cancelled}/cancel", {"reason": "اشتباه"})
+    operator_client.post(f"/intakes/{cancelled}/cancel", {"reason": "duplicate"})
     html = operator_client.get("/").text
     assert 'id="today-count">۲<' in html
-    assert 'id="today-fees">۷۸۰٬۰۰۰ ریال<' in html        # the cancelled one is not counted
+    assert 'id="today-fees">۱٬۲۳۰٬۰۰۰ ریال<' in html      # asked, not approved: it counts
+    request_id = portal.box.cancellations.pending()[0].id
+    portal.box.cancellations.approve(request_id, portal.box.store.models.User.get(
+        portal.box.store.models.User.role == "supervisor"))
+    html = operator_client.get("/").text
+    assert 'id="today-fees">۷۸۰٬۰۰۰ ریال<' in html        # the reversal leaves today
     assert "عامل همگام‌سازی هنوز روی این جعبه پیکربندی نشده است" in html
     assert "۲ رویداد در صف ارسال" not in html and "رویداد در صف ارسال به مرکز است" in html
     portal.clock.advance(days=1)
@@ -180,7 +223,7 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
     make_intake(supervisor_client)
     make_intake(supervisor_client)
     cancelled = make_intake(supervisor_client, service_code="HEALTH-INS")
-    supervisor_client.post(f"/intakes/{cancelled}/cancel", {"reason": "اشتباه"})
+    supervisor_client.post(f"/intakes/{cancelled}/cancel", {"reason": "wrong_details"})
     html = supervisor_client.get("/reports?from=۱۴۰۵/۰۹/۱۰&to=1405/09/10").text
     assert "ارسال مرسولهٔ پستی" in html and "۱٬۵۶۰٬۰۰۰ ریال" in html
     assert "ثبت‌نام بیمهٔ سلامت" not in html                # cancelled: not a fee taken
@@ -190,20 +233,50 @@ def test_supervisor_reports_sum_fees_per_service_over_jalali_days(portal, superv
     assert "تاریخ شمسی" in field_error(bad, "from")
 
 
-def test_reprint_through_the_receipt_printers_queue(portal, operator_client):
-    """The printer part offers reprints; each is audited with who asked."""
+def test_one_print_button_prints_on_the_receipt_printer_and_copies_say_so(
+        portal, operator_client, supervisor_client):
+    """The printer part prints; each print is audited with who asked; every
+    print after the first is a numbered copy, and a cancelled intake's is void."""
     AuditEntry = portal.box.store.models.AuditEntry
     PrintJob = portal.box.store.models.PrintJob
     from hardware.printer import part
-    code = make_intake(operator_client)
-    portal.box.fit(Parts(printer=part.build(portal.box)))
-    assert 'action="/intakes/' + code + '/reprint"' in operator_client.get(f"/intakes/{code}").text
+    printer = part.build(portal.box)
+    portal.box.fit(Parts(printer=printer, intake_hooks=printer.intake_hooks))
+    code = make_intake(operator_client)                 # the original, queued with the intake
+    detail = operator_client.get(f"/intakes/{code}").text
+    assert detail.count('action="/intakes/' + code + '/reprint"') == 1
+    assert 'id="print-receipt"' in detail and 'id="receipt-link"' in detail
     response = operator_client.post(f"/intakes/{code}/reprint")
     assert response.status_code == 303 and response.headers["Location"].endswith("done=reprinted")
-    assert PrintJob.select().count() == 1
     audit = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert (audit.action, audit.subject) == ("receipt.reprinted", code)
-    assert "رسید دوباره به چاپگر فرستاده شد" in operator_client.get(response.headers["Location"]).text
+    assert "رسید به چاپگر رسید فرستاده شد." in operator_client.get(response.headers["Location"]).text
+    supervisor_client.get(f"/intakes/{code}")
+    supervisor_client.post(f"/intakes/{code}/cancel", {"reason": "duplicate"})
+    supervisor_client.post(f"/intakes/{code}/reprint")
+    printed = [Receipt.from_json(job.receipt) for job in
+               PrintJob.select().where(PrintJob.tracking_code == code).order_by(PrintJob.id)]
+    assert [(receipt.copy, receipt.void) for receipt in printed] == \
+        [(0, False), (1, False), (2, True)]
+
+
+def test_the_browser_receipt_is_marked_as_a_copy_of_the_printed_one_and_void_once_cancelled(
+        portal, operator_client, supervisor_client):
+    from hardware.printer import part
+    code = make_intake(operator_client)
+    plain = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-copy"' not in plain and 'id="receipt-void"' not in plain
+    printer = part.build(portal.box)
+    portal.box.fit(Parts(printer=printer))
+    printer.reprint_receipt(code, portal.box.intakes.get(code).operator)
+    queue = printer.worker.queue
+    queue.mark_done(queue.claim())                      # the printer printed it
+    copy = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-copy">المثنی ۱<' in copy and 'id="receipt-void"' not in copy
+    supervisor_client.get(f"/intakes/{code}")
+    supervisor_client.post(f"/intakes/{code}/cancel", {"reason": "wrong_details"})
+    void = operator_client.get(f"/intakes/{code}/receipt").text
+    assert 'id="receipt-void">باطل شد<' in void and 'class="receipt void"' in void
 
 
 def test_a_form_sent_twice_makes_one_intake_and_shows_it(portal, operator_client):
@@ -229,3 +302,27 @@ def test_a_form_sent_twice_makes_one_intake_and_shows_it(portal, operator_client
     pressed_again = operator_client.post("/intakes/new", {**INTAKE, "submission": fresh,
                                                           "full_name": "مریم احمدی"})
     assert pressed_again.status_code == 303 and Intake.select().count() == 2
+
+
+def test_the_intake_page_lists_its_texts_and_sends_a_failed_one_again(portal, operator_client):
+    from hardware.modem.citizen import OPTED_OUT
+    from tests.modem import fit_modem
+    part = fit_modem(portal.box)
+    code = make_intake(operator_client)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "پیامک‌ها" in page and "در صف ارسال" in page and "resend-" not in page
+    part.outbox.withdraw("+989121234567", OPTED_OUT)
+    [failed] = part.outbox.about(code)
+    page = operator_client.get(f"/intakes/{code}").text
+    assert "ناموفق" in page and "شهروند با «۱۱» پیامک‌ها را لغو کرده است" in page
+    assert f'id="resend-{failed.id}"' in page
+    answer = operator_client.post(f"/intakes/{code}/sms/{failed.id}/resend")
+    assert answer.status_code == 303
+    assert "پیامک برای ارسال دوباره در صف قرار گرفت." in operator_client.get(answer.headers["Location"]).text
+    assert [sms.status for sms in part.outbox.about(code)] == ["failed", "queued"]
+    assert operator_client.post(f"/intakes/{code}/sms/999/resend").status_code == 404
+
+
+def test_the_intake_page_of_a_box_without_a_modem_has_no_texts(portal, operator_client):
+    code = make_intake(operator_client)
+    assert "پیامک‌ها" not in operator_client.get(f"/intakes/{code}").text

@@ -11,6 +11,7 @@ from edge import users
 from tests.portal.conftest import Browserish, logged_in, make_intake
 
 PUBLIC, API_PUBLIC, API_LOGIN = "public", "api-public", "api-login"
+SCREEN = "rating-screen"   # its own cookie, not a login: without one, a 403 page saying so
 CITIZEN = {"operator", "supervisor"}
 SUPERVISOR = {"supervisor"}
 EVERYONE = {"operator", "supervisor", "technician"}
@@ -23,7 +24,12 @@ ACCESS = {
     "day.show": SUPERVISOR, "day.close": SUPERVISOR,
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
+    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN, "intakes.resend_sms": CITIZEN,
+    "rating_screen.start_page": CITIZEN, "rating_screen.start": CITIZEN,
+    "rating_screen.screen": SCREEN, "rating_screen.answer": SCREEN,
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
+    "cancellations.index": SUPERVISOR, "cancellations.approve": SUPERVISOR,
+    "cancellations.refuse": SUPERVISOR,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,
     "users.activate": SUPERVISOR, "users.password": SUPERVISOR, "users.card": SUPERVISOR,
     "status.sync": EVERYONE, "status.sync_now": EVERYONE, "status.hardware": EVERYONE,
@@ -33,22 +39,28 @@ ACCESS = {
     "api.list_services": API_LOGIN, "api.create_intake": API_LOGIN, "api.get_intake": API_LOGIN,
     "api.change_status": API_LOGIN, "api.search_intakes": API_LOGIN, "api.sync_state": API_LOGIN,
     "api.close_day": API_LOGIN, "api.day_report": API_LOGIN,
+    "api.cancel_intake": API_LOGIN, "api.pending_cancellations": API_LOGIN,
+    "api.approve_cancellation": API_LOGIN, "api.refuse_cancellation": API_LOGIN,
 }
 
 
 def routes(app, code: str):
     """(endpoint, method, path) of every route, with real values for its arguments."""
-    values = {"code": code, "username": "walkee", "filename": "css/portal.css"}
+    values = {"code": code, "username": "walkee", "filename": "css/portal.css", "message_id": "1",
+              "id": "1"}
     found = []
     for rule in app.url_map.iter_rules():
         path = rule.rule
         for argument in rule.arguments:
             path = path.replace(f"<{argument}>", values[argument])
             path = path.replace(f"<path:{argument}>", values[argument])
+            path = path.replace(f"<int:{argument}>", values[argument])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
-    # logging out last, so the walk keeps its login to the end
-    return sorted(found, key=lambda route: route[0] == "auth.logout")
+    # logging out (and opening a rating screen, which logs out) last, so the
+    # walk keeps its login to the end
+    last = {"rating_screen.start": 1, "auth.logout": 2}
+    return sorted(found, key=lambda route: last.get(route[0], 0))
 
 
 def test_every_endpoint_has_a_declared_access(portal):
@@ -98,6 +110,8 @@ def test_walk_every_route(portal, role):
             ok = status in (200, 201, 400, 401)
         elif access == API_LOGIN:
             ok = status == 401          # the portal's cookie is not an API login
+        elif access == SCREEN:
+            ok = status in (303, 403)   # no screen cookie: the closed page (POST: its CSRF check)
         elif role is None:
             ok = to_login
         elif role in access:

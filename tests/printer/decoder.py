@@ -115,3 +115,10 @@ def runs(positions: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((p, p))
     return out
+
+
+def tracking_code_in(qr_payload: bytes) -> str:
+    """The tracking code an intake receipt's signed QR text names, as shown."""
+    from edge.tracking import present
+    from wire import receipt_proof
+    return present(receipt_proof.read(qr_payload.decode("ascii")).tracking_code)

@@ -119,3 +119,22 @@ def test_sample_receipt_prints_in_both_languages():
     for lang in ("fa", "en"):
         decoded = decode(encode(sample_receipt(576, lang, MOMENT)))
         assert decoded.qr_payloads == [b"TEST-PRNT-00"]
+
+
+def test_a_void_copy_says_so_first_in_big_letters():
+    above, _ = receipt_lines(receipt(void=True, copy=2))
+    assert [line.text for line in above[:2]] == ["*** باطل شد ***", "المثنی ۲"]
+    assert above[0].bold and above[0].size == max(line.size for line in above)
+    english, _ = receipt_lines(receipt(lang="en", void=True, copy=1))
+    assert [line.text for line in english[:2]] == ["*** VOID ***", "COPY 1"]
+    original, _ = receipt_lines(receipt())
+    assert original[0].text == "دفتر پیشخوان روستای کندوان"     # no mark on the original
+    marked = stack(decode(encode(receipt(void=True, copy=2))).rasters)
+    plain = stack(decode(encode(receipt())).rasters)
+    assert len(ink_rows(marked)) > len(ink_rows(plain)) + 40   # two more lines of ink
+
+
+def test_a_receipt_stored_before_the_marks_reads_as_an_original():
+    stored = receipt().to_json().replace(', "void": false', "").replace('"copy": 0, ', "")
+    assert "void" not in stored and "copy" not in stored
+    assert Receipt.from_json(stored) == receipt()

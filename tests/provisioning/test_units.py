@@ -1,4 +1,4 @@
-"""The console's systemd unit agrees with the code, and systemd accepts it."""
+"""The systemd units and drop-ins agree with the code, and systemd accepts the units."""
 
 from __future__ import annotations
 
@@ -33,6 +33,29 @@ def test_the_console_unit_runs_edge_console_as_the_service_user_on_the_service_f
     assert "dialout" in service["SupplementaryGroups"] and service["Restart"] == "always"
 
 
+def test_the_service_unit_waits_for_ready_and_restarts_a_box_whose_loop_stalls():
+    service = read_unit("pishkhan-edge.service")["Service"]
+
+    assert service["Type"] == "notify" and service["NotifyAccess"] == "main"
+    assert int(service["WatchdogSec"]) > 0 and service["Restart"] == "on-failure"
+
+
+def test_the_journal_is_bounded_and_the_hardware_watchdog_fits_the_pis_timer():
+    def read_conf(path: str) -> configparser.ConfigParser:
+        conf = configparser.ConfigParser(strict=False, interpolation=None)
+        conf.optionxform = str
+        conf.read(SYSTEMD.parent / path)
+        return conf
+
+    journal = read_conf("journald.conf.d/pishkhan-edge.conf")["Journal"]
+    manager = read_conf("system.conf.d/pishkhan-edge-watchdog.conf")["Manager"]
+    script = (SYSTEMD.parent / "install.sh").read_text(encoding="utf-8")
+
+    assert journal["SystemMaxUse"] and journal["RuntimeMaxUse"] and journal["SyncIntervalSec"]
+    assert 0 < int(manager["RuntimeWatchdogSec"]) < 15
+    assert "dtparam=watchdog=on" in script
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_accepts_both_units(tmp_path):
     for name in UNITS:   # pointed at this checkout's `edge`, as install.sh points them at /opt
@@ -56,7 +79,9 @@ def test_the_install_script_is_valid_bash_and_installs_files_that_exist():
 
     assert syntax.returncode == 0, syntax.stderr
     assert {"provisioning/systemd/pishkhan-edge-console.service",
-            "provisioning/sudoers.d/pishkhan-edge-console"} <= set(installed)
+            "provisioning/sudoers.d/pishkhan-edge-console",
+            "provisioning/journald.conf.d/pishkhan-edge.conf",
+            "provisioning/system.conf.d/pishkhan-edge-watchdog.conf"} <= set(installed)
     assert all((SYSTEMD.parents[1] / path).is_file() for path in installed)
 
 

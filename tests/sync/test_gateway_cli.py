@@ -75,6 +75,11 @@ def test_every_command_takes_home_db_and_json_before_or_after_it(tmp_path, place
     assert run_json("apikey", "issue", "central")["key"].startswith("pk_")
     assert run_json("publish", str(bundle)) == {"version": 1}
     assert run_json("devices") == {"devices": []}
+    (tmp_path / "stick").mkdir()
+    assert run_json("import", str(tmp_path / "stick")) == {"batches": 0}
+    exported = subprocess.run(placed(placement, global_args, ["export-bundle", "no-such-device", "b.json"]),
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert exported.returncode == 1 and "not enrolled" in exported.stderr
     with subprocess.Popen(placed(placement, global_args, ["serve", "--port", "0"]),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                           cwd=REPO) as serving:

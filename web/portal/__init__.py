@@ -98,7 +98,8 @@ def template_helpers() -> dict:
 
 
 def init_app(app: Flask, box) -> None:
-    from web.portal import auth, dashboard, day, intakes, office, status, users
+    from web.portal import (auth, cancellations, dashboard, day, intakes, office, rating_screen,
+                            status, users)
 
     i18n.init_app(app)
     security.init_app(app, box)
@@ -106,5 +107,6 @@ def init_app(app: Flask, box) -> None:
     app.context_processor(template_context)
     app.jinja_env.globals.update(template_helpers())
     for blueprint in (auth.blueprint, dashboard.blueprint, day.blueprint, intakes.blueprint,
-                      users.blueprint, status.blueprint, office.blueprint):
+                      cancellations.blueprint, users.blueprint, status.blueprint,
+                      office.blueprint, rating_screen.blueprint):
         app.register_blueprint(blueprint)

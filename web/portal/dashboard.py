@@ -24,6 +24,10 @@ blueprint = Blueprint("dashboard", __name__)
 OLD_QUEUE_SECONDS = 24 * 3600
 QUEUE_STATE_NAMES = {"on_time": N_("On time"), "due_soon": N_("Due soon"),
                      "overdue": N_("Overdue")}
+REPLIES_SHOWN = 50
+# What became of a citizen's SMS reply that rated nothing (edge.voice.ratings).
+REPLY_OUTCOMES = {"late": N_("too late to count"), "unmatched": N_("no request of this number asked"),
+                  "duplicate": N_("already rated"), "unreadable": N_("not a rating")}
 
 
 def day_start(moment: datetime) -> datetime:
@@ -35,6 +39,8 @@ def day_start(moment: datetime) -> datetime:
 # SQL with parameters (peewee's query building cost more than the queries).
 _TOTALS = ("SELECT status, COUNT(*), COALESCE(SUM(fee_rials), 0) FROM intake "
            "WHERE created_at >= ? AND created_at < ? GROUP BY status")
+_REVERSED = ("SELECT COALESCE(SUM(amount_rials), 0) FROM reversal "
+             "WHERE approved_at >= ? AND approved_at < ?")
 _NO_TARIFF = ("SELECT name_fa, name_en FROM service s WHERE s.offered = 1 AND NOT EXISTS "
               "(SELECT 1 FROM tariff t WHERE t.service_id = s.id AND t.effective_from <= ?)")
 
@@ -44,10 +50,13 @@ def _sql(box, query: str, *params) -> list[tuple]:
 
 
 def totals(box, start: datetime, end: datetime) -> dict:
-    """Intakes from start to end: how many, per status, and the fees of those not cancelled."""
-    rows = _sql(box, _TOTALS, utc_text(start), utc_text(end))
+    """Intakes from start to end: how many, per status, and the fees: every
+    intake's fee on the day it was taken, less the reversals approved in the
+    window (a cancellation's money leaves on the day it is approved)."""
+    window = utc_text(start), utc_text(end)
+    rows = _sql(box, _TOTALS, *window)
     per_status = {status: count for status, count, _ in rows}
-    fees = sum(total for status, _, total in rows if status != "cancelled")
+    fees = sum(total for _, _, total in rows) - _sql(box, _REVERSED, *window)[0][0]
     return {"count": sum(per_status.values()), "per_status": per_status, "fees": fees}
 
 
@@ -156,6 +165,8 @@ def reports():
         .group_by(Service.id).order_by(fn.COUNT(Intake.id).desc()))
     return render_template(
         "reports.html", per_service=per_service, summary=totals(box, start, end), errors=errors,
+        replies=[(reply, gettext(REPLY_OUTCOMES[reply.outcome]))
+                 for reply in box.ratings.replies(limit=REPLIES_SHOWN)],
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
                 "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
                                                                     g.lang)})

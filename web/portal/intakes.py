@@ -7,12 +7,14 @@ import math
 import re
 import secrets
 import unicodedata
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from edge import intake as intake_rules
 from edge import jalali, nationalcode, phone, tracking
+from edge.cancellation.rules import REASONS
 from edge.catalogue import services_with_fees
 from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
@@ -22,7 +24,8 @@ from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
 from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
-from web.portal.i18n import N_, digits, gettext
+from web.api import sms_reason
+from web.portal.i18n import N_, digits, gettext, translator
 
 blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
 
@@ -30,8 +33,14 @@ PER_PAGE = 20
 MAX_INPUT = 300
 NOTICES = {"saved": N_("The intake is saved. Give the citizen the receipt."),
            "status": N_("The status is changed."),
-           "cancelled": N_("The intake is cancelled."),
-           "reprinted": N_("The receipt is sent to the printer again.")}
+           "cancelled": N_("The intake is cancelled and its fee reversed."),
+           "cancel_requested": N_("The cancellation is asked for; a supervisor decides."),
+           "reprinted": N_("The receipt is sent to the receipt printer."),
+           "resent": N_("The SMS is queued to be sent again.")}
+SMS_KINDS = {"tracking_code": N_("Tracking code"), "done": N_("Request done, rating asked"),
+             "cancelled": N_("Request cancelled")}
+SMS_STATES = {"queued": N_("waiting to be sent"), "sending": N_("being sent"),
+              "sent": N_("sent"), "delivered": N_("delivered"), "failed": N_("failed")}
 _SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
@@ -187,17 +196,20 @@ def create():
 
 # --- one intake ---------------------------------------------------------------
 
-def _render_detail(item, errors: FieldErrors | None = None, reason: str = "", status: int = 200):
+def _render_detail(item, errors: FieldErrors | None = None, values: dict | None = None,
+                   status: int = 200):
     notice = NOTICES.get(request.args.get("done", ""))
     nexts = [target for target in TRANSITIONS.get(item.status, ()) if target != "cancelled"]
+    cancellations = box().cancellations
     person, masked = personal_fields(item)
     return render_template(
         "intake_detail.html", item=item, history=status_history(box().store, item),
         person=person, masked=masked,
-        next_statuses=nexts,
-        can_cancel="cancelled" in TRANSITIONS.get(item.status, ()), errors=errors or {},
-        reason=reason, notice=gettext(notice) if notice else None,
-        can_reprint=box().parts.printer is not None,
+        next_statuses=nexts, can_cancel="cancelled" in TRANSITIONS.get(item.status, ()),
+        cancellation=cancellations.latest_for(item), reversal=cancellations.reversal_of(item),
+        reasons=REASONS, errors=errors or {}, values=values or {},
+        notice=gettext(notice) if notice else None,
+        can_reprint=box().parts.printer is not None, texts=texts_about(item),
         field_specs={spec["name"]: spec for spec in item.service.fields},
         spec_label=spec_label), status
 
@@ -212,6 +224,19 @@ def personal_fields(item) -> tuple[dict, bool]:
             return fields.reveal(item, g.user), False
         return {name: getattr(item, name) for name in PERSONAL}, True
     return {name: getattr(item, name) for name in PERSONAL}, False
+
+
+def texts_about(item) -> list[dict] | None:
+    """The SMS sent about the intake, in words; None where the box has no modem."""
+    modem = box().parts.modem
+    if modem is None:
+        return None
+    reader = translator()
+    return [{"id": sms["id"], "kind": gettext(SMS_KINDS.get(sms["kind"], sms["kind"])),
+             "state": sms["state"], "state_words": gettext(SMS_STATES[sms["state"]]),
+             "at": datetime.fromisoformat(sms["at"]), "reason": sms_reason(sms, reader),
+             "can_resend": sms["state"] not in ("queued", "sending")}
+            for sms in modem.messages_about(item.tracking_code)]
 
 
 def _get(code: str):
@@ -247,14 +272,18 @@ def change_status(code: str):
 @blueprint.post("/<code>/cancel")
 @roles_required(*CITIZEN_DATA_ROLES)
 def cancel(code: str):
+    """A supervisor cancels; an operator asks a supervisor to."""
     item = _get(code)
-    reason = form_value("reason")
+    values = {"reason": form_value("reason"), "note": form_value("note")}
     try:
-        box().intakes.cancel(item.tracking_code, g.user, reason)
+        outcome = box().cancellations.cancel(item.tracking_code, g.user, values["reason"],
+                                             values["note"])
     except EdgeError as error:
-        errors = FieldErrors(reason=message_for(error, gettext("Reason")))
-        return _render_detail(item, errors, reason, error.status)
-    return _changed(item, "cancelled")
+        labels = {"reason": gettext("Reason for cancelling"), "note": gettext("In words")}
+        errors = FieldErrors({error.field or "reason": message_for(error, labels.get(error.field))})
+        return _render_detail(item, errors, values, error.status)
+    done = "cancelled" if isinstance(outcome, box().store.models.Reversal) else "cancel_requested"
+    return _changed(item, done)
 
 
 def _changed(item, done: str):
@@ -268,14 +297,17 @@ def _changed(item, done: str):
 @roles_required(*CITIZEN_DATA_ROLES)
 def receipt(code: str):
     item = _get(code)
-    return render_template("receipt.html", item=item, spec_label=spec_label,
+    printer = box().parts.printer
+    printed = printer.receipts_printed(item.tracking_code) if printer is not None else 0
+    return render_template("receipt.html", item=item, spec_label=spec_label, printed=printed,
                            field_specs={spec["name"]: spec for spec in item.service.fields})
 
 
 @blueprint.post("/<code>/reprint")
 @roles_required(*CITIZEN_DATA_ROLES)
 def reprint(code: str):
-    """Sends the receipt to the box's printer, when the hardware part offers it."""
+    """The intake page's one print button: the receipt on the box's printer
+    (a copy, marked as such, after the first), when the hardware part offers it."""
     item = _get(code)
     printer = box().parts.printer
     if printer is None:
@@ -284,6 +316,20 @@ def reprint(code: str):
             status=409)
     printer.reprint_receipt(item.tracking_code, g.user)
     return redirect(url_for("intakes.detail", code=item.tracking_code, done="reprinted"), 303)
+
+
+@blueprint.post("/<code>/sms/<int:message_id>/resend")
+@roles_required(*CITIZEN_DATA_ROLES)
+def resend_sms(code: str, message_id: int):
+    item = _get(code)
+    modem = box().parts.modem
+    if modem is None:
+        abort(404)
+    try:
+        modem.resend(message_id, item.tracking_code)
+    except EdgeError as error:
+        return _render_detail(item, FieldErrors(sms=message_for(error)), status=error.status)
+    return redirect(url_for("intakes.detail", code=item.tracking_code, done="resent"), 303)
 
 
 # --- search -------------------------------------------------------------------
