@@ -31,7 +31,7 @@ def start_edge(home: Path, port: int, *extra: str, env: dict | None = None) -> s
     reads would fill up and stop the server at its next log line)."""
     env = {**os.environ, **SERVICE_ENV, "EDGE_HOME": str(home), **(env or {})}
     with open(home / "edge.log", "ab") as log:
-        return subprocess.Popen([box_python(), "-m", "edge", "run", "--port", str(port), *extra],
+        return subprocess.Popen([box_python(), "-m", "appliance", "run", "--port", str(port), *extra],
                                 env=env, stdout=log, stderr=log)
 
 

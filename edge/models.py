@@ -14,7 +14,6 @@ from edge.fields import JsonField, UtcDateTimeField
 # the service-level clock stops meanwhile (setting sla.pause_statuses).
 INTAKE_STATUSES = ("received", "in_progress", "waiting_citizen", "waiting_agency", "done",
                    "cancelled")
-LICENCE_STATUSES = ("active", "suspended", "revoked", "expired")
 PAYMENT_METHODS = ("cash", "card")
 
 
@@ -28,7 +27,7 @@ class Office(BaseModel):
     code = CharField(unique=True)
     name = TextField()
     licence_number = TextField()
-    licence_status = CharField(default="active")
+    licence_status = CharField(default="active")   # one of wire.bundle.LICENCE_STATES
     licence_expires = UtcDateTimeField(null=True)
     kind = CharField(default="fixed")  # fixed at an address, or mobile within an area
 
@@ -115,7 +114,9 @@ class OutboxRecord(BaseModel):
     created_at = UtcDateTimeField()
     sealing = CharField()
     body = BlobField()
-    acked_at = UtcDateTimeField(null=True)
+    # The table keeps an `acked_at` column from its first migration, never
+    # written: what the gateway has is the sync cursor (seq <= acked_seq). A model
+    # may leave a column out, so no migration drops it.
 
 
 class DeviceState(BaseModel):

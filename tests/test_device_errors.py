@@ -16,6 +16,8 @@ from hardware.card.service import CardService
 from hardware.errors import DeviceError
 from hardware.modem.at import ModemError, ModemTimeout
 from hardware.modem.driver import Modem, PortError
+from hardware.modem.outbox import RecipientError, normalize_recipient
+from hardware.printer.cups import CupsError, print_pdf
 from hardware.printer.transport import PrinterError, PrinterUrlError, open_printer
 from hardware.pty import PtyPair
 
@@ -79,8 +81,10 @@ def no_card_presented():
     (lambda tmp: modem_silent(), (ModemTimeout, ModemError, TimeoutError)),
     (card_reader_missing, (CardReaderError,)),
     (lambda tmp: no_card_presented(), (NoCard, CardReaderError, TimeoutError)),
+    (lambda tmp: print_pdf(tmp / "form.pdf", queue=""), (CupsError, PrinterError)),
+    (lambda tmp: normalize_recipient("12"), (RecipientError, ModemError, ValueError)),
 ], ids=["printer-url", "printer-unreachable", "modem-port", "modem-timeout", "card-reader",
-        "no-card"])
+        "no-card", "cups-no-queue", "sms-recipient"])
 def test_every_device_failure_is_a_device_error_and_its_builtin(tmp_path, fail, kinds):
     with pytest.raises(DeviceError) as caught:
         fail(tmp_path)

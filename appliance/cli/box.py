@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -18,10 +19,8 @@ from appliance.cli.context import CliContext, EdgeCommandError, global_options
 @click.pass_obj
 def init(obj: CliContext) -> None:
     """Create the data folder, settings file, database and device keys."""
-    from appliance.assembly import init_box
-    box, made = init_box(obj.home)
-    device = box.keys.device_id
-    box.close()
+    with obj.init_box() as (box, made):
+        device = box.keys.device_id
     for path in made:
         click.echo(f"made {path}")
     click.echo(f"box {device} ready in {obj.home}; add accounts with: edge user add NAME --role operator")
@@ -106,29 +105,26 @@ def demo(obj: CliContext, host: str, port: int) -> None:
     from appliance.server import run_until_signalled
     with DemoFolder(obj.home if obj.home_given else None) as home:
         box, credentials = prepare_demo_box(home)
-        logging.getLogger().setLevel(box.settings["log.level"])
-        box.settings = with_simulated_hardware(box.settings)
-        gateway = start_gateway(home / "gateway", box.settings["office.code"],
-                                box.settings["office.name"],
-                                port=box.settings["sync.demo_gateway_port"])
-        enroll_demo_box(box, gateway)
-        box.fit(build_parts(box))
-        try:
+        with closing(box):   # closed however the demo ends
+            logging.getLogger().setLevel(box.settings["log.level"])
+            box.settings = with_simulated_hardware(box.settings)
+            gateway = start_gateway(home / "gateway", box.settings["office.code"],
+                                    box.settings["office.name"],
+                                    port=box.settings["sync.demo_gateway_port"])
+            enroll_demo_box(box, gateway)
+            box.fit(build_parts(box))
             server = _listen(box, host, port, box.settings["http.threads"])
-        except EdgeCommandError:
-            box.close()
-            raise
 
-        def announce() -> None:
-            click.echo(f"Pishkhan Edge demo: data folder {home}")
-            click.echo(f"  portal  {server.url}/login")
-            click.echo(f"  gateway {gateway.url}/v1/feed  (Authorization: Bearer {gateway.api_key})")
-            click.echo(f"          {pause_on_signal(gateway)}")
-            for username, password in credentials.items():
-                click.echo(f"  login   {username} / {password}")
-            click.echo("  Ctrl-C stops the demo")
+            def announce() -> None:
+                click.echo(f"Pishkhan Edge demo: data folder {home}")
+                click.echo(f"  portal  {server.url}/login")
+                click.echo(f"  gateway {gateway.url}/v1/feed  (Authorization: Bearer {gateway.api_key})")
+                click.echo(f"          {pause_on_signal(gateway)}")
+                for username, password in credentials.items():
+                    click.echo(f"  login   {username} / {password}")
+                click.echo("  Ctrl-C stops the demo")
 
-        run_until_signalled([gateway, server], on_ready=announce)
+            run_until_signalled([gateway, server], on_ready=announce)
 
 
 COMMANDS = (init, run, check, backup, demo)

@@ -4,7 +4,7 @@ the one way to open a box for a command, and the one-line error."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +30,17 @@ class CliContext:
     def settings(self) -> Settings:
         return assembly.load_settings(self.home)
 
-    @contextmanager
-    def open_box(self, with_parts: bool = False) -> Iterator[Box]:
+    def open_box(self, with_parts: bool = False) -> AbstractContextManager[Box]:
         """The box of the data folder for one command, closed when it ends."""
-        box = assembly.open_box(self.home, with_parts=with_parts)
-        try:
-            yield box
-        finally:
-            box.close()
+        return closing(assembly.open_box(self.home, with_parts=with_parts))
+
+    @contextmanager
+    def init_box(self) -> Iterator[tuple[Box, list[str]]]:
+        """The data folder made (what exists is kept) and its box, closed when
+        the command ends; also yields the paths that were made."""
+        box, made = assembly.init_box(self.home)
+        with closing(box):
+            yield box, made
 
 
 class EdgeCommandError(click.ClickException):

@@ -6,9 +6,7 @@ import json
 
 import click
 
-from appliance.cli.card import card_group
 from appliance.cli.context import CliContext, EdgeCommandError, global_options
-from appliance.cli.modem import modem_group
 from edge.i18n import MessageCatalogue, Translator, is_phrase, phrase
 from hardware.status import DEVICE_NAMES, device_statuses
 
@@ -146,6 +144,3 @@ def print_form(obj: CliContext, tracking_code: str, queue: str | None) -> None:
             raise EdgeCommandError(f"form {intake.tracking_code} not printed: {error}") from None
     click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")
 
-
-hw.add_command(modem_group)
-hw.add_command(card_group)

@@ -32,10 +32,13 @@ STATUS_WORDS = {
 }
 
 
-class RecipientError(ValueError):
+class RecipientError(ModemError, ValueError):
+    """Not a mobile number: trying again cannot help (a ValueError too, as
+    it is bad input before it reaches the modem)."""
+
     def __init__(self, number: str):
-        super().__init__(f"not a mobile number: {number!r}")
-        self.message_fa = f"شمارهٔ همراه نامعتبر است: {number}"
+        super().__init__(f"not a mobile number: {number!r}", f"شمارهٔ همراه نامعتبر است: {number}",
+                         code="bad_recipient", permanent=True)
 
 
 def normalize_recipient(number: str) -> str:

@@ -20,6 +20,7 @@ from edge import jalali
 from edge.digits import to_persian_digits
 from hardware.printer.raster import Line, render_lines
 from hardware.printer.receipt import format_fee
+from hardware.printer.transport import PrinterError
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,11 @@ LABELS = {
 }
 
 
-class CupsError(RuntimeError):
+class CupsError(PrinterError):
     """The form could not be handed to CUPS; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="cups_refused")
 
 
 def form_lines(intake: Any, settings: Mapping[str, Any]) -> list[Line]:

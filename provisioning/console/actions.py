@@ -24,6 +24,7 @@ from edge.settings import Setting
 from edge.atomic import write_atomically
 from edge.i18n import N_
 from edge.models import User
+from edge.roles import TECHNICIAN
 from edge.users import authenticate
 from provisioning.console.selftest import run_selftest
 from provisioning.console.throttle import LoginDelay
@@ -134,7 +135,7 @@ class Console:
             raise Refused("auth.throttled", N_("Too many failed attempts; wait %(seconds)s seconds."),
                           seconds=wait)
         user = authenticate(self.box.store, username.strip(), password)
-        if user is None or user.role != "technician":
+        if user is None or user.role != TECHNICIAN:
             self.delay.failed()
             self._audit(username.strip()[:32] or "?", "login_failed", {})
             raise Refused("auth.bad_credentials", N_("Wrong username or password, or not a technician."))

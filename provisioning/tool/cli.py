@@ -26,39 +26,79 @@ from provisioning.tool.profile import Enrolment, Profile, ProfileError, load_pro
 
 @dataclass
 class Options:
-    url: str
-    baudrate: int
-    user: str | None
-    password_stdin: bool
-    lang: str
-    timeout: float
+    """`ctx.obj` of every command. The global options fill it wherever they are
+    typed: `edge-provision --port P status` and `edge-provision status --port P`
+    are one command; a value given after the subcommand wins."""
+    port: str | None = None
+    baudrate: int = 115200
+    user: str | None = None
+    password_stdin: bool = False
+    lang: str = "fa"
+    timeout: float = 3.0
+    as_json: bool = False
+
+    @property
+    def url(self) -> str:
+        """The serial console; `--port` is required, checked here once for every command."""
+        if self.port is None:
+            raise click.UsageError("give the box's serial console with --port URL")
+        return self.port
 
     @property
     def texts(self) -> Texts:
         return Texts(MessageCatalogue(), self.lang)
 
 
+def _remember(field: str) -> Callable:
+    """A callback that keeps an option's value in `Options` when it was typed
+    (options default to None, so a leaf's absent option never undoes the root's)."""
+    def callback(ctx: click.Context, _param, value) -> None:
+        if value is not None and value is not False:
+            setattr(ctx.ensure_object(Options), field, value)
+    return callback
+
+
+def _option(flag: str, field: str, **details) -> Callable:
+    return click.option(flag, field, expose_value=False, callback=_remember(field), **details)
+
+
+def global_options(command: Callable) -> Callable:
+    """The tool's options on the root and on each leaf command, so they work
+    before or after the subcommand."""
+    declared = [
+        _option("--port", "port", metavar="URL",
+                help="The box's serial console: /dev/ttyUSB0, /dev/pts/N, socket://HOST:PORT ... "
+                     "(required)"),
+        _option("--baudrate", "baudrate", type=int, help="Default 115200."),
+        _option("--user", "user", help="Technician account on the box."),
+        _option("--password-stdin", "password_stdin", is_flag=True,
+                help="Read the password as one line of stdin."),
+        _option("--lang", "lang", type=click.Choice(["fa", "en"]),
+                help="Language of the progress lines and the box's messages (en: plain ASCII). "
+                     "Default fa."),
+        _option("--timeout", "timeout", type=float,
+                help="Seconds to wait for an answer before asking again. Default 3."),
+        _option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+    ]
+    for option in reversed(declared):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--port", "url", required=True, metavar="URL",
-              help="The box's serial console: /dev/ttyUSB0, /dev/pts/N, socket://HOST:PORT ...")
-@click.option("--baudrate", type=int, default=115200, show_default=True)
-@click.option("--user", default=None, help="Technician account on the box.")
-@click.option("--password-stdin", is_flag=True, help="Read the password as one line of stdin.")
-@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True,
-              help="Language of the progress lines and the box's messages (en: plain ASCII).")
-@click.option("--timeout", type=float, default=3.0, show_default=True,
-              help="Seconds to wait for an answer before asking again.")
+@global_options
 @click.pass_context
-def cli(ctx, url, baudrate, user, password_stdin, lang, timeout) -> None:
+def cli(ctx: click.Context) -> None:
     """The technician's tool: provision a Pishkhan Edge box over its serial console."""
-    ctx.obj = Options(url, baudrate, user, password_stdin, lang, timeout)
+    ctx.ensure_object(Options)
 
 
 @contextmanager
 def logged_in(options: Options) -> Iterator[ConsoleLink]:
+    url = options.url
     user = options.user or _ask_user()
     password = _read_password(options.password_stdin)
-    link = ConsoleLink.open(options.url, options.baudrate, timeout=options.timeout)
+    link = ConsoleLink.open(url, options.baudrate, timeout=options.timeout)
     try:
         link.hello(options.lang)
         link.request("login", {"user": user, "password": password})
@@ -91,7 +131,7 @@ class Step:
     run: Callable[[ConsoleLink, Texts], tuple[dict[str, Any], str]]   # (result, words)
 
 
-def run_steps(options: Options, steps: list[Step], as_json: bool) -> None:
+def run_steps(options: Options, steps: list[Step]) -> None:
     """Each step in turn with a progress line; stops at the first failure."""
     done: list[dict[str, Any]] = []
     failure = None
@@ -107,7 +147,7 @@ def run_steps(options: Options, steps: list[Step], as_json: bool) -> None:
                 break
             done.append({"step": step.name, "result": result})
             click.echo(f"[{number}/{len(steps)}] {step.name}: {words}", err=True)
-    if as_json:
+    if options.as_json:
         click.echo(json.dumps({"ok": failure is None, "steps": done, "failed": failure},
                               ensure_ascii=False))
     if failure is not None:
@@ -151,13 +191,13 @@ def steps_of(profile: Profile) -> list[Step]:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options
 @click.pass_obj
-def status(options: Options, as_json: bool) -> None:
+def status(options: Options) -> None:
     """The box's identity, enrolment and devices."""
     with logged_in(options) as link:
         found = link.request("identify")
-    if as_json:
+    if options.as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
         return
     for key in ("device_id", "tag", "version", "enrolled", "gateway", "office", "clock",
@@ -169,33 +209,33 @@ def status(options: Options, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("profile_path", metavar="PROFILE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options
 @click.pass_obj
-def apply(options: Options, profile_path: Path, as_json: bool) -> None:
+def apply(options: Options, profile_path: Path) -> None:
     """Apply a profile (settings, enrolment, self-test); again changes nothing."""
     try:
         profile = load_profile(profile_path)
     except ProfileError as error:
         raise click.UsageError(str(error)) from None
-    run_steps(options, steps_of(profile), as_json)
+    run_steps(options, steps_of(profile))
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options
 @click.pass_obj
-def selftest(options: Options, as_json: bool) -> None:
+def selftest(options: Options) -> None:
     """Test receipt, modem, card reader and front panel."""
-    run_steps(options, [selftest_step()], as_json)
+    run_steps(options, [selftest_step()])
 
 
 @cli.command()
 @click.option("--gateway", required=True, help="Gateway URL, https://HOST")
 @click.option("--token", required=True, help="One-time enrolment token from the centre.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@global_options
 @click.pass_obj
-def enroll(options: Options, gateway: str, token: str, as_json: bool) -> None:
+def enroll(options: Options, gateway: str, token: str) -> None:
     """Enrol the box with the centre's gateway."""
-    run_steps(options, [enroll_step(Enrolment(gateway, token))], as_json)
+    run_steps(options, [enroll_step(Enrolment(gateway, token))])
 
 
 def main() -> None:

@@ -84,9 +84,12 @@ def console_process(box_home, cable, tmp_path):
 
 
 def provision(cable: Cable, *args: str, password: str = PASSWORD, timeout: float = 120,
-              lang: str = "en"):
-    """Run `edge-provision` on the laptop's end of the cable."""
-    command = [EDGE_PROVISION, "--port", cable.laptop_port, "--user", TECHNICIAN,
-               "--password-stdin", "--timeout", "2", "--lang", lang, *args]
+              lang: str = "en", global_options_after: bool = False):
+    """Run `edge-provision` on the laptop's end of the cable, its global
+    options before the subcommand (or after it)."""
+    global_options = ["--port", cable.laptop_port, "--user", TECHNICIAN,
+                      "--password-stdin", "--timeout", "2", "--lang", lang]
+    arranged = [*args, *global_options] if global_options_after else [*global_options, *args]
+    command = [EDGE_PROVISION, *arranged]
     return subprocess.run(command, input=password + "\n", capture_output=True, text=True,
                           timeout=timeout)

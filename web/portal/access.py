@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, url_for
 
+from edge.roles import OPERATOR, SUPERVISOR, TECHNICIAN
 from web.portal.i18n import N_
 
-ROLE_NAMES = {"operator": N_("Operator"), "supervisor": N_("Supervisor"),
-              "technician": N_("Technician")}
+ROLE_NAMES = {OPERATOR: N_("Operator"), SUPERVISOR: N_("Supervisor"),
+              TECHNICIAN: N_("Technician")}
 
 
 def roles_required(*roles: str):
