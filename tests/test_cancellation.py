@@ -25,8 +25,8 @@ def supervisor(box):
 def take(box, operator):
     return box.intakes.create(IntakeRequest(
         service_code="HEALTH-INS", national_code="0013542419", full_name="زهرا احمدی",
-        mobile="09121234567", payment_method="card", payment_reference="123456789012"),
-        operator)
+        mobile="09121234567", payment_method="card", payment_reference="123456789012",
+        card_last4="4321"), operator)
 
 
 def outbox_events(box) -> list[tuple[str, dict]]:

@@ -34,7 +34,7 @@ def card(rrn: str, **overrides) -> IntakeRequest:
 
 def cancel(box, code: str, supervisor) -> None:
     """An approved cancellation (its fee given back)."""
-    box.intakes.cancel(code, supervisor, "شهروند منصرف شد")
+    box.cancellations.cancel(code, supervisor, "citizen_withdrew")
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_day_close_and_day_report_through_the_api(server, box, operator, supervi
     assert kept.json() == closed.json()
     assert boss.get("/api/v1/reports/day").json()["date"] == "1405/09/11"   # today's is next
     assert_error(boss.get("/api/v1/reports/day", params={"date": "1405/13/01"}), 400,
-                 "field.type", "date")
+                 "field.jalali_date", "date")
     assert_error(clerk.get("/api/v1/reports/day"), 403, "auth.forbidden")
     paths = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()["paths"]
     assert {"/api/v1/day-close", "/api/v1/reports/day"} <= set(paths)

@@ -311,6 +311,7 @@ def test_the_browser_receipt_fits_a_phone_and_80mm_paper(browser, portal, paper)
             page.fill(selector, text)
         page.check("#pay-card")
         page.fill('[name="payment.reference"]', "123456789012")
+        page.fill('[name="payment.card_last4"]', "4321")
         tab.submit("#submit-intake")
         tab.submit("#receipt-link")
         if paper != "phone":

@@ -27,7 +27,6 @@ ACCESS = {
     "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN, "intakes.resend_sms": CITIZEN,
     "rating_screen.start_page": CITIZEN, "rating_screen.start": CITIZEN,
     "rating_screen.screen": SCREEN, "rating_screen.answer": SCREEN,
-    "intakes.receipt": CITIZEN, "intakes.reprint": CITIZEN,
     "cancellations.index": SUPERVISOR, "cancellations.approve": SUPERVISOR,
     "cancellations.refuse": SUPERVISOR,
     "users.index": SUPERVISOR, "users.add": SUPERVISOR, "users.detail": SUPERVISOR,

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from edge import users
 from tests.portal.conftest import logged_in, make_intake
 from tests.portal.test_browser import Tab
 
@@ -54,9 +55,13 @@ def test_the_queue_puts_what_is_due_first_and_acts_in_one_click(tab, portal, que
     post = f"#work-{queued['POST-PARCEL']}"
     assert not page.locator(f"{post} button[data-to=cancelled]").is_visible()   # not yet
     page.click(f"{post} summary")
-    page.fill(f"#reason-{queued['POST-PARCEL']}", "متقاضی منصرف شد")
-    tab.submit(f"{post} button[data-to=cancelled]")
-    assert queued["POST-PARCEL"] not in rows(page)
+    page.select_option(f"#reason-{queued['POST-PARCEL']}", "citizen_withdrew")
+    page.fill(f"#note-{queued['POST-PARCEL']}", "متقاضی منصرف شد")
+    tab.submit(f"{post} button[data-to=cancelled]")   # an operator's: a request to a supervisor
+    pending = portal.box.cancellations.latest_for(
+        portal.box.intakes.get(queued["POST-PARCEL"]))
+    assert (pending.state, pending.reason) == ("pending", "citizen_withdrew")
+    portal.box.cancellations.approve(pending.id, users.find(portal.box.store, "supervisor"))
 
     page.select_option("#q-state", "overdue")
     tab.submit("#queue-filters button")

@@ -246,6 +246,7 @@ def test_after_enrolment_with_another_office_the_box_goes_by_its_code_and_name(
                        "modem.intake_sms": "{office}: {tracking_code}"}
     modem = build(tb.box)                       # the SMS hook as `edge run` fits it
     intake = tb.intake()
-    modem.intake_sms(intake)
+    [on_intake] = modem.intake_hooks
+    on_intake(intake)
     [sms] = modem.outbox.due()
-    assert sms.text == f"دفتر پیشخوان خیرآباد: {intake.tracking_code}"
+    assert sms.text.startswith(f"دفتر پیشخوان خیرآباد: {intake.tracking_code}\n")

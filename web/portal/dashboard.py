@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from peewee import fn
 
 from edge import jalali, licence
+from edge.cancellation.rules import REASONS as CANCEL_REASONS
 from edge.fields import utc_text
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from edge.sla.work_queue import OPEN_STATES, Work, open_work
@@ -133,7 +134,7 @@ def home():
     today_text = jalali.numeric_date(start, "en")   # for the search links: ASCII in addresses
     return render_template(
         "dashboard.html", today=today, queue=queue, filters=filters, time_left=time_left,
-        state_names=QUEUE_STATE_NAMES, today_text=today_text,
+        state_names=QUEUE_STATE_NAMES, today_text=today_text, cancel_reasons=CANCEL_REASONS,
         services=box.store.models.Service.select().order_by(box.store.models.Service.id),
         today_label=jalali.format_date(box.clock.now(), g.lang),
         notice=_notice(request.args.get("done", "")),
