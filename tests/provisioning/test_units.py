@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import configparser
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from edge import paths
+from tests import system
 
 SYSTEMD = Path(__file__).resolve().parents[2] / "provisioning" / "systemd"
 UNITS = ("pishkhan-edge.service", "pishkhan-edge-console.service")
@@ -56,14 +54,14 @@ def test_the_journal_is_bounded_and_the_hardware_watchdog_fits_the_pis_timer():
     assert "dtparam=watchdog=on" in script
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_systemd_accepts_both_units(tmp_path):
+    analyze = system.require_binary("systemd-analyze", "systemd")
     for name in UNITS:   # pointed at this checkout's `edge`, as install.sh points them at /opt
         text = (SYSTEMD / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace(INSTALLED_BIN, str(Path(sys.executable).parent)),
                                      encoding="utf-8")
 
-    done = subprocess.run(["systemd-analyze", "verify", *(str(tmp_path / name) for name in UNITS)],
+    done = subprocess.run([analyze, "verify", *(str(tmp_path / name) for name in UNITS)],
                           capture_output=True, text=True, timeout=60)
 
     problems = [line for line in done.stderr.splitlines() if "pishkhan" in line]
