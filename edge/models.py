@@ -114,9 +114,9 @@ class OutboxRecord(BaseModel):
     created_at = UtcDateTimeField()
     sealing = CharField()
     body = BlobField()
-    # The table keeps an `acked_at` column from its first migration, never
-    # written: what the gateway has is the sync cursor (seq <= acked_seq). A model
-    # may leave a column out, so no migration drops it.
+    # When the gateway acknowledged it; the box keeps it `sync.keep_days` from
+    # then unless the central system pulls it sooner (edge.outbox).
+    acked_at = UtcDateTimeField(null=True)
 
 
 class DeviceState(BaseModel):

@@ -89,7 +89,7 @@ def create_app(gateway: Gateway) -> Flask:
 
     @app.post("/v1/batches")
     def batches():
-        ack = gateway.ingest(request.get_data(cache=False))
+        ack = gateway.ingest(request.get_data(cache=False), resume=resume_arg())
         response = Response(ack)
         # The box knows what the answer is; 40 bytes of Content-Type cost money on GSM.
         del response.headers["Content-Type"]
@@ -151,6 +151,14 @@ def whole_number_arg(name: str, default: int) -> int:
         raise GatewayError(f"{name} must be a whole number of at most {openapi.MAX_DIGITS} digits",
                            code="bad_parameter")
     return int(raw)
+
+
+def resume_arg() -> bool:
+    """`resume=1`: the box keeps no record before this batch (see gateway.ingest)."""
+    raw = request.args.get("resume")
+    if raw not in (None, "1"):
+        raise GatewayError("resume must be 1 or absent", code="bad_parameter")
+    return raw == "1"
 
 
 def page_limit() -> int:

@@ -61,6 +61,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " digest VARCHAR(64) NOT NULL, published_ms BIGINT NOT NULL)",
         "CREATE INDEX batch_device ON batch (device_id, id)",
     ),
+    (
+        # How far the central system has pulled each box's records (the box
+        # keeps acknowledged records until then), and up to which feed id the
+        # central system has confirmed, by asking for the page after it.
+        "ALTER TABLE device ADD COLUMN pulled_seq BIGINT NOT NULL DEFAULT 0",
+        "CREATE TABLE feed_pulled (id INTEGER PRIMARY KEY, up_to BIGINT NOT NULL)",
+        "INSERT INTO feed_pulled (id, up_to) VALUES (1, 0)",
+    ),
 )
 
 _SPELLING = {
@@ -131,6 +139,22 @@ def write(db: Database) -> Iterator[None]:
     else:
         with db.atomic("IMMEDIATE"):
             yield
+
+
+def keep_ids_ahead_of(db: Database, table: str, floor: int) -> None:
+    """The next id of `table` above `floor` (the gateway's clock in
+    microseconds). A database restored from an older copy would otherwise
+    hand out again ids the central system has already passed with its feed
+    cursor, and it would never see those rows. Call inside `write`."""
+    with __exception_wrapper__:
+        if is_postgres(db):
+            db.execute_sql(f"SELECT setval('{table}_id_seq', GREATEST(last_value, %s))"
+                           f" FROM {table}_id_seq", (floor,))
+            return
+        updated = db.execute_sql("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?",
+                                 (floor, table)).rowcount
+        if not updated:
+            db.execute_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, floor))
 
 
 RECORD_COLUMNS = ("device_id", "seq", "type", "hlc", "created_at", "payload", "digest",

@@ -1,5 +1,11 @@
 """Batch ingest: verify, open and store each (device, seq) at most once, and
-answer the highest contiguous sequence held.
+answer the highest contiguous sequence held and how far the central system
+has pulled.
+
+A batch that starts beyond the next record held is refused (the box sends
+again from there), unless the box says it keeps nothing before it (`resume`):
+after this database was restored from an older copy, the box sends again what
+it kept, and what it no longer keeps the central system had already pulled.
 
 Crypto work (signature, opening each record) is done before the write
 transaction, so the one serialising lock is held only for the few inserts.
@@ -13,7 +19,7 @@ import logging
 
 from peewee import IntegrityError
 
-from gateway.db import insert_records, write
+from gateway.db import insert_records, keep_ids_ahead_of, write
 from gateway.errors import GatewayError, NotEnrolled
 from gateway.job import GatewayJob
 from wire.ack import ack_key, encode_ack
@@ -27,8 +33,9 @@ log = logging.getLogger(__name__)
 class BatchIngest(GatewayJob):
     """The gateway's ingest job (a part of gateway.service.Gateway)."""
 
-    def ingest(self, data: bytes) -> bytes:
-        """Verify, open and store one batch; the binary ack."""
+    def ingest(self, data: bytes, resume: bool = False) -> bytes:
+        """Verify, open and store one batch; the binary ack. `resume`: the box
+        keeps nothing before this batch, so a gap before it is accepted."""
         m = self.models
         batch = decode_batch(data)
         device = m.Device.get_or_none(m.Device.device_id == batch.device_id)
@@ -43,7 +50,7 @@ class BatchIngest(GatewayJob):
             opened.append((event, hashlib.sha256(plaintext).hexdigest()))
         for attempt in range(3):
             try:
-                held = self._store(device.id, batch, data, opened)
+                held, pulled = self._store(device.id, batch, data, opened, resume)
                 break
             except IntegrityError:     # a concurrent upload won a race we did not lock out
                 log.info("ingest race on device %s, retrying", batch.device_id)
@@ -51,31 +58,36 @@ class BatchIngest(GatewayJob):
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
         key = ack_key(self.keys.exchange, bytes(device.exchange_key))
         # latest_bundle_version is gateway.bundles' (the Gateway has every job)
-        return encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version())
+        return encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version(), pulled)
 
     def _store(self, device_pk: int, batch: Batch, data: bytes,
-               opened: list[tuple[Event, str]]) -> int:
+               opened: list[tuple[Event, str]], resume: bool) -> tuple[int, int]:
+        """(held, pulled) of the device after storing what is new in the batch."""
         m = self.models
         now = self.clock_ms()
         with write(self.db):
             device = m.Device.get_by_id(device_pk)
             held = device.held_seq
-            fresh, clashes = [], []
+            if batch.first_seq > held + 1 and not resume:
+                opened = []         # a gap: the box sends again from held + 1
+            elif batch.first_seq > held + 1:
+                log.warning("device %s resumes at record %d: records %d to %d are no longer kept "
+                            "by the box", batch.device_id, batch.first_seq, held + 1,
+                            batch.first_seq - 1)
+            fresh = [(event, digest) for event, digest in opened if event.seq > held]
+            clashes = []
             for event, digest in opened:
                 if event.seq <= held:
                     held_digest = self._new_clash(device_pk, event.seq, digest)
                     if held_digest is not None:
                         clashes.append((event, digest, held_digest))
-                elif event.seq == held + 1 + len(fresh):
-                    fresh.append((event, digest))
-                else:
-                    break   # a gap: the box resends from held + 1
-            new_held = held + len(fresh)
+            new_held = fresh[-1][0].seq if fresh else held
             device.last_seen_ms = now
             device.skew_ms = now - batch.sent_ms if batch.sent_ms else None
             if not fresh and not clashes:
                 device.save()
-                return held        # a retry or a replay: nothing new
+                return held, device.pulled_seq       # a retry or a replay: nothing new
+            keep_ids_ahead_of(self.db, "record", now * 1000)
             row = m.BatchRow.create(device=device_pk, received_ms=now, sent_ms=batch.sent_ms,
                                     first_seq=batch.first_seq, last_seq=batch.last_seq,
                                     new_records=len(fresh), conflicts=len(clashes),
@@ -95,7 +107,7 @@ class BatchIngest(GatewayJob):
                           "in conflict table", batch.device_id, event.seq)
             device.held_seq = new_held
             device.save()
-            return new_held
+            return new_held, device.pulled_seq
 
     def _new_clash(self, device_pk: int, seq: int, digest: str) -> str | None:
         """The held record's digest when a resent record differs from it and that

@@ -24,6 +24,7 @@ class GatewayModels:
     Record: type[Model]
     RecordConflict: type[Model]     # a record sent again with other content (a table, not an error)
     Bundle: type[Model]
+    FeedPulled: type[Model]         # one row: the feed id the central system has confirmed
 
 
 def build_models(db: Database) -> GatewayModels:
@@ -60,6 +61,7 @@ def build_models(db: Database) -> GatewayModels:
         exchange_key = BlobField()
         enrolled_ms = BigIntegerField()
         held_seq = BigIntegerField(default=0)
+        pulled_seq = BigIntegerField(default=0)     # the central system has pulled up to it
         last_seen_ms = BigIntegerField(null=True)
         skew_ms = BigIntegerField(null=True)
 
@@ -128,5 +130,11 @@ def build_models(db: Database) -> GatewayModels:
         class Meta:
             table_name = "bundle"
 
+    class FeedPulled(BaseModel):
+        up_to = BigIntegerField()
+
+        class Meta:
+            table_name = "feed_pulled"
+
     return GatewayModels(Office, EnrollToken, Device, ApiKey, BatchRow, Record, RecordConflict,
-                         Bundle)
+                         Bundle, FeedPulled)

@@ -79,6 +79,7 @@ class OfficeAdmin(GatewayJob):
             conflicts = m.RecordConflict.select().where(m.RecordConflict.device == device).count()
             rows.append({"device": device.device_id, "tag": device.tag,
                          "office": device.office.code, "held_seq": device.held_seq,
+                         "pulled_seq": device.pulled_seq,
                          "enrolled_at": iso_ms(device.enrolled_ms),
                          "last_seen_at": iso_ms(device.last_seen_ms), "skew_ms": device.skew_ms,
                          "conflicts": conflicts})

@@ -100,6 +100,9 @@ PATHS = {
             400, 403, 409, 413)}},
     "/v1/batches": {"post": {
         "summary": "Upload a device-signed batch of consecutive sealed records (wire.batch)",
+        "parameters": [_query("resume", {"type": "string", "enum": ["1"]},
+                              "the box keeps no record before this batch: a gap before it is "
+                              "accepted (after the gateway's database was restored)")],
         "requestBody": {"required": True, "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary", "maxLength": MAX_BODY}}}},
         "responses": _answers({"content": {"application/octet-stream": {"schema": {
@@ -137,6 +140,7 @@ PATHS = {
             "devices": {"type": "array", "items": {"type": "object", "properties": {
                 "device": _DEVICE, "tag": _TAG, "office": {"type": "string"},
                 "held_seq": {"type": "integer", "minimum": 0},
+                "pulled_seq": {"type": "integer", "minimum": 0},
                 "conflicts": {"type": "integer", "minimum": 0}}}}}}), 401)}},
 }
 

@@ -9,10 +9,15 @@ A state machine a person can read on `/sync`:
 Batches are consecutive records from the first unacknowledged one. Their
 size adapts to the link: it starts small, doubles after each success and
 halves after a timeout. After a failure the agent waits an exponential
-backoff with full jitter. A record stays in the outbox until the gateway's
-acknowledgement covers it, then it is deleted (compaction); the highest
-acknowledged sequence is kept in `sync_state`. Nothing else is kept in
-memory, so a restart (or a kill mid-send) resumes where the store says.
+backoff with full jitter. A record is pending until the gateway's
+acknowledgement covers it; then it is kept until the acknowledgement says the
+central system has pulled it, or `sync.keep_days` have passed, or the kept
+records pass `sync.keep_megabytes` (edge.outbox). An acknowledgement below the
+box's mark means the gateway lost records (its database restored from an
+older copy): the kept ones are sent again, and when the box no longer keeps
+the first record the gateway lacks, it says so (`resume`): the central system
+had pulled it. Nothing else is kept in memory, so a restart (or a kill
+mid-send) resumes where the store says.
 
 The agent only talks when it has something to say: when records wait, and
 once per `sync.bundle_check_seconds` for bundles (a batch's ack also tells
@@ -176,6 +181,7 @@ class SyncAgent(Worker):
             return result
 
     def _send_pending(self, client: GatewayClient, enrolment, result: SyncResult) -> None:
+        gateway_held = None            # what the gateway said it holds, once it has answered
         while not self.stopping:
             size = (self._read(lambda: state.get(self.box.store, state.BATCH_SIZE))
                     or self.settings["sync.batch_min"])
@@ -183,13 +189,16 @@ class SyncAgent(Worker):
             records = self._read(lambda: consecutive(self._pending(size)))
             if not records:
                 return
+            # The box keeps nothing between what the gateway holds and this batch.
+            resume = gateway_held is not None and records[0].seq > gateway_held + 1
             self.state = AgentState.SENDING
             wire = signed_batch(self.box, enrolment, records)
             before = self.box.clock.now()
             result.talked = True
             try:
                 ack = client.send_batch(wire, self._ack_key(enrolment),
-                                        timeout=self.settings["sync.timeout_seconds"])
+                                        timeout=self.settings["sync.timeout_seconds"],
+                                        resume=resume)
             except GatewayUnreachable as error:
                 if error.timed_out:     # the link is slower than this batch: halve it
                     halved = max(1, size // 2)
@@ -197,9 +206,11 @@ class SyncAgent(Worker):
                 raise
             after = self.box.clock.now()
             self._on_ack(ack, records, before, after, size, result)
-            if ack.held_seq < records[0].seq:     # no progress: the gateway refuses to go on
+            refused_gap = not resume and records[0].seq > ack.held_seq + 1
+            if ack.held_seq < records[0].seq and not refused_gap:
                 raise SyncError(f"gateway holds only up to record {ack.held_seq} and took none "
                                 f"from {records[0].seq} on")
+            gateway_held = ack.held_seq
 
     def _offer_gateway_time(self, skew_ms: int) -> None:
         """The gateway's time outranks the box's own guess and the GSM network's."""
@@ -213,9 +224,11 @@ class SyncAgent(Worker):
         store = self.box.store
 
         def record() -> None:
-            acked = max(state.get(store, state.ACKED_SEQ, 0), ack.held_seq)
-            self.box.outbox.acknowledge(acked)
-            state.put(store, state.ACKED_SEQ, acked)
+            again = self.box.outbox.acknowledge(ack.held_seq, after)
+            if again:
+                log.warning("the gateway holds records only up to %d (its database restored from "
+                            "an older copy?): sending %d kept records again", ack.held_seq, again)
+            self._keep_within_limits(ack.pulled_seq, after)
             state.put(store, state.SKEW_MS, ack.gateway_ms - midpoint_ms)
             state.put(store, state.GATEWAY_BUNDLE, ack.bundle_version)
             state.put(store, state.BATCH_SIZE, grown)
@@ -227,6 +240,20 @@ class SyncAgent(Worker):
         result.batches += 1
         result.sent += max(0, min(ack.held_seq, records[-1].seq) - records[0].seq + 1)
         result.acked_seq = ack.held_seq
+
+    def _keep_within_limits(self, pulled_seq: int | None, now: datetime) -> None:
+        """Drop the kept records the central system has pulled, and those past
+        the days and bytes the box may keep (counted: the gateway could not
+        get those back after a restore). Inside a write transaction."""
+        store, outbox = self.box.store, self.box.outbox
+        if pulled_seq is not None:
+            outbox.release(pulled_seq)
+            state.put(store, state.PULLED_SEQ, pulled_seq)
+        dropped = outbox.trim(now - timedelta(days=self.settings["sync.keep_days"]),
+                              self.settings["sync.keep_megabytes"] << 20)
+        if dropped:
+            state.put(store, state.DROPPED_UNPULLED,
+                      state.get(store, state.DROPPED_UNPULLED, 0) + dropped)
 
     def _maybe_fetch_bundle(self, client: GatewayClient, enrolment, result: SyncResult,
                             force: bool) -> None:

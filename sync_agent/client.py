@@ -80,10 +80,13 @@ class GatewayClient:
                               headers={"Content-Type": "application/json"})
         return _json(response)
 
-    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None) -> Ack:
-        """The gateway's verified answer; a garbled or forged one counts as no answer."""
+    def send_batch(self, wire: bytes, ack_key: bytes, timeout: float | None = None,
+                   resume: bool = False) -> Ack:
+        """The gateway's verified answer; a garbled or forged one counts as no answer.
+        `resume`: the box keeps no record before this batch (gateway.ingest)."""
         limits = (self.timeout[0], timeout) if timeout else None
-        response = self._call("POST", "/v1/batches", timeout=limits, data=wire)
+        response = self._call("POST", "/v1/batches", timeout=limits, data=wire,
+                              params={"resume": "1"} if resume else None)
         try:
             ack = decode_ack(response.content)
             verify_ack(ack, ack_key, wire)

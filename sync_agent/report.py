@@ -14,7 +14,8 @@ def status(box, agent=None) -> dict:
     words; `agent` is the running sync agent, if there is one."""
     now = box.clock.now()
     enrolment = state.enrolment(box.store)
-    acked = state.get(box.store, state.ACKED_SEQ, 0)
+    acked = box.outbox.acked_seq()
+    kept = box.outbox.kept().count()
     depth = box.outbox.depth()
     oldest = box.outbox.oldest_pending()
     oldest_age = box.outbox.oldest_age_seconds(now)
@@ -35,6 +36,10 @@ def status(box, agent=None) -> dict:
         "oldest_unsent_at": _text(oldest.created_at) if oldest else None,
         "oldest_unsent_age_seconds": oldest_age,
         "acked_seq": acked,
+        # Acknowledged, kept until the central system pulls them (sync.keep_days).
+        "kept_records": kept,
+        "pulled_seq": state.get(box.store, state.PULLED_SEQ),
+        "dropped_unpulled_total": state.get(box.store, state.DROPPED_UNPULLED, 0),
         "records_sent_total": state.get(box.store, state.SENT_RECORDS, 0),
         "last_success_at": _text(last_success),
         "last_success_age_seconds": _age(now, last_success) if last_success else None,
@@ -50,7 +55,8 @@ def status(box, agent=None) -> dict:
         "bundle_expires_at": bundle["expires_at"] if bundle else None,
         "bundle_error": state.get(box.store, state.BUNDLE_ERROR, "") or "",
         "licence_status": bundle["office"]["licence_status"] if bundle else None,
-        "summary": summary(enrolment is not None, depth, oldest_age, last_error, agent_state),
+        "summary": summary(enrolment is not None, depth, oldest_age, last_error, agent_state,
+                           kept),
     }
 
 
@@ -70,12 +76,15 @@ def _error_words(code: str, error: str) -> dict:
 
 
 def summary(enrolled: bool, depth: int, oldest_age: int | None, last_error: str,
-            agent_state: str) -> str:
+            agent_state: str, kept: int = 0) -> str:
     """One sentence (English) for people; the portal translates from the numbers."""
     if agent_state == "disabled":
         return "sync is switched off (sync.enabled = false)"
     if not enrolled:
         return "not enrolled with a gateway: run edge enroll --gateway URL --token TOKEN"
+    if depth == 0 and kept:
+        return (f"everything has reached the gateway; {kept} record(s) kept until the "
+                "central system pulls them")
     if depth == 0:
         return "everything has reached the gateway"
     waiting = f"{depth} record(s) waiting, the oldest for {_duration(oldest_age or 0)}"

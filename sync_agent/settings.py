@@ -30,6 +30,13 @@ SETTINGS = (
             parse_float(0.01, 3600)),
     Setting("sync.backoff_max_seconds", 900.0, "Longest wait between failed syncs.",
             parse_float(0.01, 24 * 3600)),
+    Setting("sync.keep_days", 30,
+            "Days an acknowledged record is kept while the central system has not pulled it, so "
+            "the gateway can be given it again if its database is restored from a backup.",
+            parse_int(0, 3650)),
+    Setting("sync.keep_megabytes", 64,
+            "Most megabytes of acknowledged records kept for that; the oldest go first.",
+            parse_int(0, 100_000)),
     Setting("sync.demo_gateway_port", 8800, "Port of the local gateway that `edge demo` starts "
             "(0: any free port).", parse_int(0, 65535)),
 )

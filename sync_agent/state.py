@@ -8,7 +8,8 @@ from typing import Any
 
 from sync_agent.schema import SyncEnrolment
 
-ACKED_SEQ = "acked_seq"
+PULLED_SEQ = "pulled_seq"              # the central system has pulled up to it (the gateway's word)
+DROPPED_UNPULLED = "dropped_unpulled"  # acknowledged records dropped before the centre pulled them
 LAST_SUCCESS = "last_success"          # ISO time of the last sync that reached the gateway
 LAST_ATTEMPT = "last_attempt"
 LAST_ERROR = "last_error"              # words, or empty

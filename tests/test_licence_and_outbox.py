@@ -56,10 +56,10 @@ def test_pending_records_wait_oldest_first_until_acknowledged(bare_box, clock):
     assert seqs == sorted(seqs) and outbox.oldest_pending().seq == seqs[0]
     assert outbox.oldest_age_seconds(clock.now()) >= 180
     with bare_box.store.write():
-        outbox.acknowledge(seqs[-2])
+        outbox.acknowledge(seqs[-2], clock.now())
     assert [r.seq for r in outbox.pending()] == [seqs[-1]]
     with bare_box.store.write():
-        outbox.acknowledge(seqs[-1])
+        outbox.acknowledge(seqs[-1], clock.now())
     assert outbox.depth() == 0 and outbox.oldest_pending() is None
     assert outbox.oldest_age_seconds(clock.now()) is None
 

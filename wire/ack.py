@@ -4,7 +4,12 @@ so it must not be forgeable: a 16-byte HMAC tag (instead of a 64-byte
 signature) keyed by the X25519 secret box and gateway share.
 
     ack = VERSION(1) | held_seq varint | gateway_ms varint | bundle_version varint
-          | tag(16): HMAC-SHA256 over the batch's SHA-256 and the rest
+          | [pulled_seq varint] | tag(16): HMAC-SHA256 over the batch's SHA-256 and the rest
+
+`pulled_seq` (optional, appended last so older boxes and gateways still
+agree): the central system has pulled this box's records up to it, so the box
+may drop the acknowledged records it keeps until then. New optional fields go
+after it, never before.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Ack:
     held_seq: int
     gateway_ms: int
     bundle_version: int
+    pulled_seq: int | None = None     # None: a gateway that does not say
     signed: bytes = b""
     signature: bytes = b""
 
@@ -48,10 +54,12 @@ def ack_key(own: X25519PrivateKey, peer_public: bytes) -> bytes:
 
 
 def encode_ack(key: bytes, batch: bytes, held_seq: int, gateway_ms: int,
-               bundle_version: int) -> bytes:
+               bundle_version: int, pulled_seq: int | None = None) -> bytes:
     """The gateway's authenticated answer: the box compacts on it, so it must not be forgeable."""
     unsigned = (bytes([VERSION]) + encode_uvarint(held_seq) + encode_uvarint(gateway_ms)
                 + encode_uvarint(bundle_version))
+    if pulled_seq is not None:
+        unsigned += encode_uvarint(pulled_seq)
     return unsigned + _ack_tag(key, batch, unsigned)
 
 
@@ -67,9 +75,12 @@ def decode_ack(data: bytes) -> Ack:
     held, offset = decode_uvarint(unsigned, 1)
     gateway_ms, offset = decode_uvarint(unsigned, offset)
     bundle_version, offset = decode_uvarint(unsigned, offset)
+    pulled = None
+    if offset < len(unsigned):
+        pulled, offset = decode_uvarint(unsigned, offset)
     if offset != len(unsigned):
         raise ProtocolError("acknowledgement has trailing bytes")
-    return Ack(held, gateway_ms, bundle_version, unsigned, tag)
+    return Ack(held, gateway_ms, bundle_version, pulled, unsigned, tag)
 
 
 def verify_ack(ack: Ack, key: bytes, batch: bytes) -> None:

@@ -65,7 +65,7 @@ def sync_status(obj: CliContext) -> None:
         return
     click.echo(report["summary"])
     for key in ("state", "gateway", "office", "queue_depth", "oldest_unsent_at", "acked_seq",
-                "last_success_at", "last_error", "clock_skew_ms", "bundle_version", "bundle_error"):
+                "kept_records", "pulled_seq", "dropped_unpulled_total", "last_success_at", "last_error", "clock_skew_ms", "bundle_version", "bundle_error"):
         click.echo(f"  {key}: {report[key] if report[key] not in (None, '') else '-'}")
 
 

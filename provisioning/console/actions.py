@@ -267,8 +267,7 @@ class Console:
     def unsent_records(self) -> int:
         """Records the centre has not acknowledged, leaving out the console's
         own (a login must not stand in the way of the reset it precedes)."""
-        from sync_agent import state
-        acked = state.get(self.box.store, state.ACKED_SEQ, 0)
+        acked = self.box.outbox.acked_seq()
         records = self.box.store.models.OutboxRecord
         return records.select().where((records.seq > acked) & (records.event_type != EVENT_TYPE)).count()
 

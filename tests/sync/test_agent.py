@@ -85,8 +85,9 @@ def test_sync_forwards_in_order_acks_and_compacts(gateway, gateway_url, make_box
     assert sizes == [4, 6]          # small at first, doubled after success
     intakes = [r for r in feed(gateway) if r["type"] == "intake.created"]
     assert [r["payload"]["tracking_code"] for r in intakes] == codes
-    assert OutboxRecord.select().count() == 0
-    assert state.get(tb.box.store, state.ACKED_SEQ) == max(bodies_before)
+    assert tb.box.outbox.depth() == 0     # acknowledged, kept until the centre pulls them
+    assert [r.seq for r in tb.box.outbox.kept()] == sorted(bodies_before)
+    assert tb.box.outbox.acked_seq() == max(bodies_before)
     assert agent.state is AgentState.IDLE
 
 
@@ -122,7 +123,7 @@ def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, ma
     try:
         code = tb.intake().tracking_code
         wait_until(lambda: any(r["payload"].get("tracking_code") == code for r in feed(gateway)))
-        wait_until(lambda: OutboxRecord.select().where(OutboxRecord.seq <= 2).count() == 0)
+        wait_until(lambda: tb.box.outbox.depth() == 0)
     finally:
         agent.stop()
 

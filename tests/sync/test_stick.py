@@ -54,7 +54,7 @@ def test_a_stick_carries_the_outbox_and_the_link_later_stores_nothing_twice(
     # the box drops those records and its second batch is the new intake's
     assert result.ok, result.error
     assert result.batches == 2 and tb.box.outbox.depth() == 0
-    assert state.get(tb.box.store, state.ACKED_SEQ) == gateway.devices()[0]["held_seq"]
+    assert tb.box.outbox.acked_seq() == gateway.devices()[0]["held_seq"]
     records = gateway.feed(0, 1000)["records"]
     assert len(records) == len({record["seq"] for record in records}) > waiting
 

@@ -34,6 +34,8 @@ KNOWN_KEYS = {
     "live": N_("Checked just now"),
     # the sync agent's report (sync_agent.report.status)
     "office": N_("Office"), "records_sent_total": N_("Events sent in all"),
+    "kept_records": N_("Events sent, kept until the central system collects them"),
+    "dropped_unpulled_total": N_("Events dropped before the central system collected them"),
     "last_success_age_seconds": N_("Last successful send"),
     "last_error_at": N_("Time of the last error"),
     "consecutive_failures": N_("Failed tries in a row"),
@@ -69,7 +71,7 @@ AGENT_STATES = {
 # Internal details a person at the counter does not need.
 HIDDEN_KEYS = ("state_code", "device", "summary", "oldest_unsent_seq", "oldest_unsent_at",
                "acked_seq", "last_success_at", "last_attempt_at", "last_error_code",
-               "clock_skew_ms", "last_status")
+               "clock_skew_ms", "last_status", "pulled_seq")
 
 
 def age_words(seconds: int) -> str:
