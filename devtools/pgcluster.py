@@ -53,6 +53,26 @@ class PostgresCluster:
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def dump(self, url: str) -> Path:
+        """A backup of the database at `url` (pg_dump's custom format), in the cluster's folder."""
+        path = self.folder / f"dump-{next(self.counter)}"
+        self._run(f"{self.bindir}/pg_dump", "-Fc", "-f", str(path), "-d", url)
+        return path
+
+    def restore(self, url: str, dump: Path) -> None:
+        """The database at `url` as it was in `dump`: dropped (its connections
+        ended), made again, and refilled with pg_restore."""
+        import psycopg2
+        name = url.rsplit("/", 1)[-1]
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user="edge",
+                                      dbname="postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {name}")
+        connection.close()
+        self._run(f"{self.bindir}/pg_restore", "-d", url, str(dump))
+
     def new_database(self) -> str:
         import psycopg2
         name = f"gw_{os.getpid()}_{next(self.counter)}"

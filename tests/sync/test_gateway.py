@@ -86,6 +86,28 @@ def test_ingest_stores_each_seq_once_and_acks_contiguous(gateway):
     assert records[0]["office"] == OFFICE
 
 
+def test_a_gap_is_taken_only_when_the_box_says_it_keeps_nothing_before(gateway):
+    device = enrolled(gateway)
+    gateway.ingest(device.batch_of(1, 3))
+    assert decode_ack(gateway.ingest(device.batch_of(6, 7))).held_seq == 3
+    assert decode_ack(gateway.ingest(device.batch_of(6, 7), resume=True)).held_seq == 7
+    assert [r["seq"] for r in feed_all(gateway)] == [1, 2, 3, 6, 7]
+
+
+def test_the_feed_records_how_far_the_centre_pulled_each_device(gateway):
+    first, second = enrolled(gateway), enrolled(gateway)
+    gateway.ingest(first.batch_of(1, 4))
+    gateway.ingest(second.batch_of(1, 2))
+    page = gateway.feed(0, 3)
+    assert all(row["pulled_seq"] == 0 for row in gateway.devices())     # sent, not confirmed
+    assert decode_ack(gateway.ingest(first.batch_of(5, 5))).pulled_seq == 0
+    gateway.feed(int(page["next"]), 3)                                   # confirms the first page
+    assert [row["pulled_seq"] for row in gateway.devices()] == [3, 0]
+    assert decode_ack(gateway.ingest(first.batch_of(6, 6))).pulled_seq == 3
+    gateway.feed(10 ** 17, 3)                    # a cursor beyond every record confirms them all
+    assert [row["pulled_seq"] for row in gateway.devices()] == [6, 2]
+
+
 def test_same_seq_with_other_content_is_a_conflict_kept_aside(gateway, caplog):
     device = enrolled(gateway)
     gateway.ingest(device.batch_of(1, 2))

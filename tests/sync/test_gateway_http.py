@@ -112,8 +112,10 @@ def test_openapi_bounds_are_the_servers_bounds(served):
                 requests.get(url + "/v1/feed", timeout=5),
                 requests.get(url + "/v1/none", timeout=5),
                 requests.get(url + "/v1/bundle?device=unknown&tag=x", timeout=5),
-                requests.post(url + "/v1/batches", data=b"junk", timeout=5)]
+                requests.post(url + "/v1/batches", data=b"junk", timeout=5),
+                requests.post(url + "/v1/batches?resume=yes", data=b"junk", timeout=5)]
     assert {r.json()["error"]["code"] for r in refusals} <= codes
+    assert (refusals[-1].status_code, refusals[-1].json()["error"]["code"]) == (400, "bad_parameter")
 
 
 def test_two_gateways_live_in_one_process_each_on_its_own_file(tmp_path):

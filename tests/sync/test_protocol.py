@@ -119,6 +119,15 @@ def test_ack_is_signed_and_bound_to_its_batch():
             verify_ack(decode_ack(bytes(garbled)), box_side, b"batch")
 
 
+def test_ack_tells_how_far_the_centre_pulled_only_when_the_gateway_says():
+    key = ack_key(GATEWAY, public_bytes(X25519PrivateKey.generate().public_key()))
+    older = decode_ack(encode_ack(key, b"batch", 12, 1_760_000_000_000, 3))
+    newer = decode_ack(encode_ack(key, b"batch", 12, 1_760_000_000_000, 3, pulled_seq=9))
+    assert older.pulled_seq is None and newer.pulled_seq == 9
+    assert newer.signed.startswith(older.signed)        # appended after the older fields
+    verify_ack(newer, key, b"batch")
+
+
 @given(st.integers(min_value=0, max_value=(1 << 64) - 1))
 def test_uvarint_round_trip(number):
     assert decode_uvarint(encode_uvarint(number), 0) == (number, len(encode_uvarint(number)))
