@@ -100,7 +100,8 @@ def reporting(sync: dict | None = None, devices: dict | None = None) -> Parts:
 def test_sync_and_hardware_show_what_the_box_reports(portal):
     portal.box.fit(reporting(sync={"state": "وصل از راه مودم", "queue_depth": 3,
                                    "oldest_unsent_age_seconds": 7200, "enrolled": True,
-                                   "last_success": None}, devices={
+                                   "last_success": None, "kept_records": 5,
+                                   "pulled_seq": 12}, devices={
         "printer": {"device": "printer", "state": "ready", "state_code": "ready",
                     "state_words": phrase(STATE_NAMES["ready"]), "paper": "کم",
                     "queue": {"waiting": 2, "last": {"job": "SMYG-PX00-3W"}}},
@@ -110,8 +111,10 @@ def test_sync_and_hardware_show_what_the_box_reports(portal):
     technician = logged_in(portal, "technician")
     sync = technician.get("/sync").text
     assert "sync-not-configured" not in sync
-    for words in ("وصل از راه مودم", "۳", "۲ ساعت", "بله", "هرگز"):
+    for words in ("وصل از راه مودم", "۳", "۲ ساعت", "بله", "هرگز",
+                  "که تا برداشتِ سامانهٔ مرکزی نگه داشته می‌شوند</dt>", "<dd>۵</dd>"):
         assert words in sync
+    assert "pulled_seq" not in sync and "۱۲" not in sync
     hardware = technician.get("/hardware").text
     for words in ("چاپگر رسید", "آماده", "کاغذ", "کم", "مودم GSM", "۳ از ۵", "<dd>۲</dd>",
                   "SMYG-PX00-3W", "+989121234567، +989351112233", "وضعیت کارت‌خوان نامعلوم است",
