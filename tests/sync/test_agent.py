@@ -116,7 +116,6 @@ def test_unreachable_gateway_keeps_records_and_says_why(gateway, gateway_url, ma
 
 def test_agent_worker_forwards_an_intake_within_seconds(gateway, gateway_url, make_box):
     tb = make_box()
-    OutboxRecord = tb.box.store.models.OutboxRecord
     tb.enroll(gateway, gateway_url)
     agent = tb.agent()
     agent.start()

@@ -9,7 +9,6 @@ import subprocess
 import pytest
 
 from sync_agent import bundle as bundles
-from sync_agent import state
 from tests.helpers import EDGE
 from tests.sync.conftest import gateway_command
 from tests.sync.test_gateway import BUNDLE
