@@ -116,8 +116,7 @@ def print_receipt(obj: CliContext, tracking_code: str, url: str | None) -> None:
         intake = _intake(box, tracking_code)
         worker = make_worker(box, url)
         with box.store.write():   # one transaction: the box's own worker cannot take it first
-            job = worker.queue.enqueue_intake_receipt(intake, box.settings,
-                                                      box.keys.signing_key.sign)
+            job = worker.queue.enqueue_intake_receipt(intake, box)
             job = worker.queue.claim(job.id)
         if not worker.print_job(job):
             reason = worker.queue.get(job.id).last_error
@@ -139,7 +138,7 @@ def print_form(obj: CliContext, tracking_code: str, queue: str | None) -> None:
         intake = _intake(box, tracking_code)
         settings = box.settings.replace(printer_cups_queue=queue) if queue else box.settings
         try:
-            request = print_intake_form(intake, settings, box.home / "forms")
+            request = print_intake_form(intake, settings, box.office().name, box.home / "forms")
         except CupsError as error:
             raise EdgeCommandError(f"form {intake.tracking_code} not printed: {error}") from None
     click.echo(f"form {intake.tracking_code} sent to CUPS as {request}")

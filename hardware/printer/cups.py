@@ -47,8 +47,8 @@ class CupsError(PrinterError):
         super().__init__(message, code="cups_refused")
 
 
-def form_lines(intake: Any, settings: Mapping[str, Any]) -> list[Line]:
-    """The lines of an intake's A4 form."""
+def form_lines(intake: Any, settings: Mapping[str, Any], office_name: str) -> list[Line]:
+    """The lines of an intake's A4 form, headed by `office_name` (`Box.office()`)."""
     lang = settings.get("language", "fa")
     labels, direction = LABELS[lang], "rtl" if lang == "fa" else "ltr"
     service = intake.service
@@ -58,7 +58,7 @@ def form_lines(intake: Any, settings: Mapping[str, Any]) -> list[Line]:
         return Line(f"{label}: {value}", size=34, direction=direction, space_after=14)
 
     lines = [
-        Line(settings.get("office.name", ""), size=46, bold=True, align="center",
+        Line(office_name, size=46, bold=True, align="center",
              direction=direction, space_after=10),
         Line(labels["title"], size=40, bold=True, align="center", direction=direction,
              space_after=40),
@@ -132,7 +132,7 @@ def print_pdf(path: Path, queue: str, title: str = "", lp: str | None = None,
     return request
 
 
-def print_intake_form(intake: Any, settings: Mapping[str, Any], folder: Path,
+def print_intake_form(intake: Any, settings: Mapping[str, Any], office_name: str, folder: Path,
                       lp: str | None = None, env: Mapping[str, str] | None = None) -> str:
     """Draw the intake's A4 form into `folder` and print it on the
     configured CUPS queue; returns the CUPS request id."""
@@ -140,5 +140,5 @@ def print_intake_form(intake: Any, settings: Mapping[str, Any], folder: Path,
     if not queue:
         raise CupsError("no CUPS queue is set (setting printer.cups_queue)")
     folder.mkdir(parents=True, exist_ok=True)
-    pdf = render_pdf(form_lines(intake, settings), folder / f"form-{intake.tracking_code}.pdf")
+    pdf = render_pdf(form_lines(intake, settings, office_name), folder / f"form-{intake.tracking_code}.pdf")
     return print_pdf(pdf, queue, title=f"form-{intake.tracking_code}", lp=lp, env=env)

@@ -34,8 +34,7 @@ class PrinterPart:
         # Inside the intake's write transaction: the job commits with the
         # intake or not at all. The worker's claim waits for the writer lock,
         # so waking it now is safe.
-        self.worker.queue.enqueue_intake_receipt(intake, self.box.settings,
-                                                 self.box.keys.signing_key.sign)
+        self.worker.queue.enqueue_intake_receipt(intake, self.box)
         self.worker.wake()
 
     def reprint_receipt(self, tracking_code: str, user) -> dict:

@@ -86,14 +86,15 @@ class PrintQueue:
         log.info("print job %d queued (%s %s)", job.id, kind, receipt.tracking_code)
         return job
 
-    def enqueue_intake_receipt(self, intake, settings, sign: Callable[[bytes], bytes]) -> PrintJob:
-        """The intake's receipt, its QR signed with `sign`: the first is the
-        original, each later one a copy numbered by how many receipts of the
-        intake were queued before."""
+    def enqueue_intake_receipt(self, intake, box) -> PrintJob:
+        """The intake's receipt, headed by the office the box serves and its QR
+        signed with the box's key: the first is the original, each later one a
+        copy numbered by how many receipts of the intake were queued before."""
         jobs = self._jobs
         before = jobs.select().where((jobs.tracking_code == intake.tracking_code) &
                                      (jobs.kind == "receipt")).count()
-        return self.enqueue(receipt_for_intake(intake, settings, copy=before, sign=sign))
+        return self.enqueue(receipt_for_intake(intake, box.settings, box.office().name,
+                                               copy=before, sign=box.keys.signing_key.sign))
 
     def receipts_issued(self, tracking_code: str) -> int:
         """How many receipts of the intake were printed."""

@@ -178,16 +178,18 @@ def sample_receipt(width_dots: int = 576, lang: str = "fa", now: datetime | None
         lang=lang, width_dots=width_dots)
 
 
-def receipt_for_intake(intake: Any, settings: Mapping[str, Any], copy: int = 0,
-                       sign: Callable[[bytes], bytes] | None = None) -> Receipt:
-    """The receipt of an `edge.models.Intake`, void once it is cancelled; with
-    `sign` (the device key's), its QR code proves who issued it for what fee."""
+def receipt_for_intake(intake: Any, settings: Mapping[str, Any], office_name: str,
+                       copy: int = 0, sign: Callable[[bytes], bytes] | None = None) -> Receipt:
+    """The receipt of an `edge.models.Intake`, void once it is cancelled, headed
+    by `office_name` (`Box.office()`: the enrolled office's, not the settings'
+    default); with `sign` (the device key's), its QR code proves who issued it
+    for what fee."""
     lang = settings.get("language", "fa")
     service = intake.service
     name = service.name(lang) if callable(getattr(service, "name", None)) else (
         service.name_fa if lang == "fa" else service.name_en)
     return Receipt(
-        office_name=settings.get("office.name", ""),
+        office_name=office_name,
         service_name=name,
         fee_rials=int(intake.fee_rials),
         created_at=intake.created_at,

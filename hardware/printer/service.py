@@ -115,8 +115,7 @@ def reprint_intake(box, tracking_code: str) -> dict:
     """Queue the receipt of an intake again (the intake page's button)."""
     from hardware.printer.queue import PrintQueue, job_dict
     intake = box.intakes.get(tracking_code)            # NotFound for an unknown code
-    job = PrintQueue.for_box(box).enqueue_intake_receipt(intake, box.settings,
-                                                         box.keys.signing_key.sign)
+    job = PrintQueue.for_box(box).enqueue_intake_receipt(intake, box)
     _wake(box)
     return job_dict(job)
 

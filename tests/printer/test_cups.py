@@ -38,11 +38,11 @@ def _pdf_from_cups_pdf(title: str, timeout: float = 30) -> Path:
 def test_intake_form_is_an_a4_pdf(make_box, tmp_path):
     box = make_box()
     intake = new_intake(box, "POST-PARCEL", {"postcode": "1234567890", "weight_grams": "750"})
-    texts = [line.text for line in form_lines(intake, box.settings)]
+    texts = [line.text for line in form_lines(intake, box.settings, box.office().name)]
     assert f"کد رهگیری: {intake.tracking_code}" in texts
     assert "کد ملی: ۰۰۱۳۵۴۲۴۱۹" in texts and "تلفن همراه: ۰۹۱۲۱۲۳۴۵۶۷" in texts
     assert "مبلغ: ۷۸۰٬۰۰۰ ریال" in texts and "وزن (گرم): ۷۵۰" in texts
-    pdf = render_pdf(form_lines(intake, box.settings), tmp_path / "form.pdf")
+    pdf = render_pdf(form_lines(intake, box.settings, box.office().name), tmp_path / "form.pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert b"/MediaBox [ 0 0 595.2 841.92 ]" in data   # A4 in points
@@ -59,7 +59,8 @@ def test_form_printed_through_cups_pdf(cups, make_box, tmp_path):
     queue, env = cups
     box = make_box(printer_cups_queue=queue)
     intake = new_intake(box)
-    request = print_intake_form(intake, box.settings, tmp_path / "forms", env=env)
+    request = print_intake_form(intake, box.settings, box.office().name, tmp_path / "forms",
+                                env=env)
     assert request.startswith(f"{queue}-")
     printed = _pdf_from_cups_pdf(f"form-{intake.tracking_code}")
     try:
@@ -79,7 +80,7 @@ def test_no_queue_configured(make_box, tmp_path):
     box = make_box()
     intake = box.store.models.Intake.get_or_none() or new_intake(box)
     with pytest.raises(CupsError, match="printer.cups_queue"):
-        print_intake_form(intake, box.settings, tmp_path)
+        print_intake_form(intake, box.settings, box.office().name, tmp_path)
 
 
 def test_edge_hw_print_form(cups, make_box):

@@ -45,6 +45,15 @@ def test_new_intake_queues_its_receipt(box):
     assert receipt.created_at == intake.created_at and receipt.width_dots == 576
 
 
+def test_receipts_name_the_office_the_box_was_enrolled_with_not_the_settings_default(box):
+    with box.store.write():         # what enrolment writes into the office row
+        box.store.models.Office.update(code="KHR-0042", name="دفتر پیشخوان خیرآباد").execute()
+    intake = new_intake(box)
+    PrintQueue.for_box(box).enqueue_intake_receipt(intake, box)        # a reprint
+    names = {Receipt.from_json(job.receipt).office_name for job in box.store.models.PrintJob.select()}
+    assert names == {"دفتر پیشخوان خیرآباد"} != {box.settings["office.name"]}
+
+
 def test_an_intake_that_fails_leaves_no_print_job(box):
     def later_hook_fails(intake):
         raise RuntimeError("SMS queue is broken")

@@ -43,7 +43,8 @@ def printed_qr_text(box, tmp_path) -> tuple[str, str]:
         service_code="DRIVING-RENEW", national_code="0013542419", full_name="زهرا احمدی",
         mobile="09121234567", fields={"licence_number": "123456"}),
         make_user(box, "ali", "operator"))
-    receipt = receipt_for_intake(intake, box.settings, sign=box.keys.signing_key.sign)
+    receipt = receipt_for_intake(intake, box.settings, box.office().name,
+                                 sign=box.keys.signing_key.sign)
     simulator = PrinterSimulator(tmp_path / "printer")
     simulator.feed(encode(receipt))
     [printed] = simulator.printed
