@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.campaigns import blackbox, clock, crash, diskfull, matrix, parsers, schema_fuzz
+from tests.campaigns import blackbox, clock, crash, diskfull, matrix, parsers, powercut, schema_fuzz
 from tests.campaigns.report import Campaign
 
 
@@ -21,6 +21,7 @@ class Plan:
 
 PLANS = (
     Plan("crash", crash.run, full={"kills": 200}, short={"kills": 2}),
+    Plan("power cut", powercut.run, full={"cuts": 200}, short={"cuts": 10}),
     Plan("clock", clock.run, full={}, short={"shifts": ("clock +10 y",)}),
     Plan("disk full", diskfull.run, full={}, short={}),
     Plan("schemathesis", schema_fuzz.run, full={"examples": 150}, short={"examples": 3}),

@@ -39,6 +39,13 @@ def test_crash_campaign_counts_acknowledged_intakes_across_kills(template, tmp_p
     assert measured["intakes acknowledged (201)"] > 0
 
 
+def test_power_cut_campaign_loses_nothing_with_full_sync_and_its_layer_does_drop(template, tmp_path):
+    measured = short_run("power cut", template, tmp_path)     # FULL losing any fails here
+    assert measured["FULL: records acknowledged"] > 0
+    # The layer is not a no-op: with NORMAL, commits since the last checkpoint go.
+    assert measured["NORMAL: acknowledged records lost"] > 0
+
+
 def test_clock_campaign_runs_the_box_ten_years_ahead_then_right(template, tmp_path):
     require(bool(list(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))), "libfaketime (Debian package faketime)")
     measured = short_run("clock", template, tmp_path)
