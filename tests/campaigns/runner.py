@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tests.campaigns import blackbox, clock, crash, diskfull, matrix, parsers, powercut, schema_fuzz
-from tests.campaigns.report import Campaign
+from tests.campaigns import (blackbox, clock, crash, diskfull, matrix, parsers, powercut,
+                             schema_fuzz, soak)
+from tests.campaigns.report import RESULTS, Campaign
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ PLANS = (
     Plan("disk full", diskfull.run, full={}, short={}),
     Plan("schemathesis", schema_fuzz.run, full={"examples": 150}, short={"examples": 3}),
     Plan("role × route × CSRF", matrix.run, full={}, short={}),
+    Plan("soak", soak.run, full={"seconds": 1800, "plot": RESULTS.with_name("soak-rss.svg")},
+         short={"seconds": 30}),
     Plan("parsers", parsers.run, full={"examples": 20_000}, short={"examples": 200}),
 )
 

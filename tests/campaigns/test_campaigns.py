@@ -74,6 +74,14 @@ def test_matrix_campaign_finds_the_portal_routes_and_asks_each_as_everyone(templ
     assert measured["answers"] > 4 * measured["routes found (method, path)"]  # POSTs twice
 
 
+def test_soak_campaign_keeps_every_intake_through_flaps_and_gateway_restarts(template, tmp_path):
+    measured = short_run("soak", template, tmp_path)     # a loss, a repeat or a 5xx fails here
+    assert measured["intakes acknowledged (201)"] > 0
+    flaps, restarts = measured["link flaps / gateway restarts"].split(" / ")
+    assert int(flaps) >= 3 and int(restarts) >= 1
+    assert Path(measured["RSS plot"]).read_text().startswith("<svg")
+
+
 def test_parsers_campaign_feeds_every_parser_in_the_tree(template, tmp_path):
     measured = short_run("parsers", template, tmp_path)
     for name in ("batches", "bundles", "AT responses", "SMS PDUs", "ESC/POS status", "card reader lines"):
