@@ -124,7 +124,8 @@ PATHS = {
         "A business day's totals: as closed, or running (X) while open (supervisor)",
         (200, {"$ref": "#/components/schemas/DayTotals"}, "the day's totals"),
         errors=(400, 401, 403),
-        parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default")])},
+        parameters=[_query("date", "Jalali day, e.g. 1405/09/11; today's by default",
+                           JALALI_DAY)])},
     "/api/v1/intakes/{code}/cancel": {"post": _also_answers(_operation(
         "Cancel an intake with a reason from the list: a supervisor's cancellation is done "
         "at once (200, with its reversal); an operator's waits for a supervisor (202, with "
