@@ -84,15 +84,15 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     from hardware.modem import part as modem
     from hardware.printer import part as printer
     from sync_agent import part as sync
-    from edge.performance.daily import DailyPerformance
-    from edge.retention.purge import RetentionWorker
+    from edge.performance import daily as performance
+    from edge.retention import purge as retention
     sync_part = sync.build(box, sync_client_factory)
     printer_part = printer.build(box)
     modem_part = modem.build(box)
     card_reader = card.build(box)
     front_panel = gpio.build(box)
-    workers = [*sync_part.workers, *printer_part.workers, DailyPerformance(box),
-               RetentionWorker(box)]
+    workers = [*sync_part.workers, *printer_part.workers, performance.worker(box),
+               retention.worker(box)]
     hooks, status_hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks], []
     if modem_part is not None:
         workers += modem_part.workers

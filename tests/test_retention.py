@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from edge.check import check_box
 from edge.intake import IntakeRequest
-from edge.retention.purge import RetentionWorker, centre_holds_below, due, purge
+from edge.retention.purge import centre_holds_below, due, purge, worker
 from edge.worker import Round
 
 DAYS = 90
@@ -87,7 +87,7 @@ def test_the_worker_round_purges_what_is_due(box, operator, clock):
     take(box, operator)
     acknowledge_all(box)
     clock.advance(days=DAYS + 1)
-    assert RetentionWorker(box).step() is Round.IDLE
+    assert worker(box).step() is Round.IDLE
     assert due(box.store, DAYS, clock.now()) == []
     assert box.store.models.Purged.select().count() == 1
 

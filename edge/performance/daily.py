@@ -11,7 +11,7 @@ from edge import daybook
 from edge.jalali import IRAN
 from edge.performance.figures import Figures, figures
 from edge.sla.calendar import parse_clock
-from edge.worker import Round, Worker
+from edge.worker import Chore
 
 EVENT_TYPE = "performance.daily"
 CATCH_UP_DAYS = 31
@@ -69,13 +69,6 @@ def send_due(box) -> int:
     return sum(queue_day(box, day) for day in days_due(box.store, box.settings, box.clock.now()))
 
 
-class DailyPerformance(Worker):
-    """Runs `send_due` every few minutes with `edge run`."""
-
-    def __init__(self, box, idle_seconds: float = IDLE_SECONDS):
-        super().__init__("performance-daily", idle_seconds)
-        self.box = box
-
-    def step(self) -> Round:
-        send_due(self.box)
-        return Round.IDLE
+def worker(box) -> Chore:
+    """`send_due` every few minutes, with `edge run`."""
+    return Chore("performance-daily", lambda: send_due(box), IDLE_SECONDS)

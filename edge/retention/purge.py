@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from edge.worker import Round, Worker
+from edge.worker import Chore
 
 BATCH = 500
 FINISHED = ("done", "cancelled")
@@ -95,13 +95,6 @@ def purge(box, now: datetime | None = None, dry_run: bool = False) -> PurgeRepor
     return PurgeReport(len(found), len(found), days)
 
 
-class RetentionWorker(Worker):
-    """Runs `purge` once an hour with `edge run`."""
-
-    def __init__(self, box, idle_seconds: float = IDLE_SECONDS):
-        super().__init__("retention", idle_seconds)
-        self.box = box
-
-    def step(self) -> Round:
-        purge(self.box)
-        return Round.IDLE
+def worker(box) -> Chore:
+    """`purge` once an hour, with `edge run`."""
+    return Chore("retention", lambda: purge(box), IDLE_SECONDS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from edge.performance.daily import EVENT_TYPE, DailyPerformance, days_due, send_due
+from edge.performance.daily import EVENT_TYPE, days_due, send_due, worker
 from edge.worker import Round
 from tests.performance.conftest import TUESDAY, WEDNESDAY
 
@@ -36,8 +36,7 @@ def test_before_the_hour_nothing_is_due_after_it_the_day_goes_once(known, clock)
 
 def test_days_the_box_was_off_are_caught_up_by_the_worker_round(known, clock):
     clock.advance(days=3)                                     # Saturday 15:30
-    worker = DailyPerformance(known)
-    assert worker.step() is Round.IDLE
+    assert worker(known).step() is Round.IDLE
     assert [event["date"] for event in queued_events(known)] == [
         "1405/09/10", "1405/09/11", "1405/09/12", "1405/09/13"]   # Friday's zeros too
     assert queued_events(known)[-1]["intakes"] == 0

@@ -161,12 +161,12 @@ def reports():
         first = last = day_start(box.clock.now()).date()
     found = figures(box.store, box.settings, first, last, box.clock.now())
     start, end = day_window(first, last)
-    shown = {"from": jalali.numeric_date(start, "en"), "to": jalali.numeric_date(end - timedelta(hours=1), "en")}
+    last_hour = end - timedelta(hours=1)
+    shown = {"from": jalali.numeric_date(start, "en"), "to": jalali.numeric_date(last_hour, "en")}
     return render_template(
         "reports.html", figures=found, summary=totals(box, start, end), errors=errors,
         charts=performance.CHARTS, range_query=urlencode(shown),
         replies=[(reply, gettext(REPLY_OUTCOMES[reply.outcome]))
                  for reply in box.ratings.replies(limit=REPLIES_SHOWN)],
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
-                "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
-                                                                    g.lang)})
+                "to": request.args.get("to") or jalali.numeric_date(last_hour, g.lang)})

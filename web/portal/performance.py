@@ -182,6 +182,7 @@ def export():
     out = io.StringIO()
     out.write(BOM)
     csv.writer(out, lineterminator="\r\n").writerows(csv_rows(found))
-    name = f"report-{jalali_day(found.first).replace('/', '-')}-{jalali_day(found.last).replace('/', '-')}.csv"
+    first, last = (jalali_day(day).replace("/", "-") for day in (found.first, found.last))
+    name = f"report-{first}-{last}.csv"
     return Response(out.getvalue().encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
