@@ -44,6 +44,8 @@ def test_the_day_chart_holds_a_bar_a_day_with_its_value_right_to_left(reports):
     assert response.headers["Content-Type"].startswith("image/svg+xml")
     assert "script-src" not in response.headers["Content-Security-Policy"]
     assert bars(response.content) == [("۰۹/۱۱", "۲"), ("۰۹/۱۰", "۲")]   # first day on the right
+    texts = [element.text for element in ElementTree.fromstring(response.content).iter(f"{SVG}text")]
+    assert {"۰۹/۱۰", "۰۹/۱۱"} <= set(texts) and "۰٫۵" not in texts and "0.5" not in texts
     assert b"<script src" not in response.content and b"http://" not in response.content.split(
         b"-->")[-1]
 
@@ -122,3 +124,11 @@ def test_the_page_shows_the_charts_and_tables_on_a_phone(browser, portal):
     assert all(url.startswith(portal.url) for url in tab.asked)
     tab.shot("fa-phone-reports")
     tab.context.close()
+
+
+def test_a_month_names_every_few_days_under_its_bars(reports):
+    svg = reports.get("/reports/charts/days.svg?from=1405/09/01&to=1405/09/30").content
+    assert len(bars(svg)) == 30
+    shown = [element.text for element in ElementTree.fromstring(svg).iter(f"{SVG}text")
+             if element.text and "/" in element.text]
+    assert 4 <= len(shown) <= 8 and "۰۹/۳۰" in shown     # the first day on the right, in Persian

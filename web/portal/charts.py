@@ -22,6 +22,7 @@ sys.meta_path[:] = [finder for finder in sys.meta_path
 # about as large as the page's own small print.
 WIDTH, HEIGHT = 400, 300
 MAJOR_LABELS = 7            # at most this many day labels under a long range
+TICKS = 5                   # about this many steps up the value axis
 FONTS = "Vazirmatn, Tahoma, 'DejaVu Sans', sans-serif"
 STYLE = Style(font_family=FONTS, background="#ffffff", plot_background="#ffffff",
               colors=("#1b6ec2", "#2e7d32", "#c62828", "#f9a825"),
@@ -37,16 +38,28 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series],
               formatter: Callable[[float], str], horizontal: bool = False) -> bytes:
     """One bar chart, as an SVG document; a bar per label in each series."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
+    every = _label_every(len(labels))
     chart = kind(js=[], style=STYLE, width=WIDTH, height=HEIGHT, title=title,
                  print_values=True, value_formatter=formatter, legend_at_bottom=True,
                  legend_at_bottom_columns=1, truncate_legend=-1,
                  show_legend=len(series) > 1, truncate_label=18,
-                 x_labels_major_every=_label_every(len(labels)), show_minor_x_labels=False,
-                 no_data_text="—")
+                 x_labels_major_every=every, show_minor_x_labels=every is None,
+                 no_data_text="—", y_labels=_whole_ticks(series))
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))
     return chart.render()
+
+
+def _whole_ticks(series: Sequence[Series]) -> list[int] | None:
+    """Whole steps up the axis of counts and rials (pygal would put 0.2, 0.4 ...
+    beside a count of two); None for fractions (ratings), which pygal steps itself."""
+    values = [value for _, values in series for value in values if value is not None]
+    if not all(isinstance(value, int) for value in values):
+        return None
+    top = max(values, default=0)
+    step = max(1, math.ceil(top / TICKS))
+    return list(range(0, top + step, step))
 
 
 def _label_every(count: int) -> int | None:

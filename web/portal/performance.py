@@ -15,12 +15,13 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from edge import jalali
 from edge.daybook import jalali_day
+from edge.digits import group_thousands
 from edge.errors import InvalidInput
 from edge.performance.figures import MAX_DAYS, Figures, Named, Tally, figures
 from edge.roles import SUPERVISOR_ROLES
 from web.portal.access import roles_required
 from web.portal.charts import SVG_CSP, Series, bar_chart
-from web.portal.i18n import N_, digits, gettext, rials
+from web.portal.i18n import N_, digits, gettext
 
 blueprint = Blueprint("performance", __name__)
 
@@ -102,8 +103,9 @@ def _satisfaction(pick: Callable[[Figures], list[Named]]) -> Callable[[Figures],
     return draw
 
 
-def _rials_in_words(value: float) -> str:
-    return rials(int(value))
+def _grouped(value: float) -> str:
+    """'۵۰۰٬۰۰۰': the chart's title says they are rials."""
+    return group_thousands(int(value), g.lang)
 
 
 def _count(value: float) -> str:
@@ -116,8 +118,8 @@ def _score(value: float) -> str:
 
 CHARTS = {
     "days": Chart(N_("Intakes per day"), _per_day(lambda tally: tally.intakes), _count),
-    "fees": Chart(N_("Fees per day"), _per_day(lambda tally: tally.fees_rials),
-                  _rials_in_words),
+    "fees": Chart(N_("Fees per day (rials)"), _per_day(lambda tally: tally.fees_rials),
+                  _grouped),
     "services": Chart(N_("Per service: intakes and service levels"),
                       _service_levels(lambda found: found.services), _count, horizontal=True),
     "operators": Chart(N_("Per operator: intakes and service levels"),
