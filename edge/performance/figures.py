@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from edge.jalali import IRAN
-from edge.sla.records import levels_of
+from edge.sla.records import calendar_for, levels_of
 from edge.sla.rules import MET, MISSED, OVERDUE
 
 # At most this many days in one report: a year and a bit, so a page of charts
 # (one bar a day) stays readable and the box's answer stays quick.
 MAX_DAYS = 400
+SLICE = 5000
 
 
 @dataclass
@@ -102,6 +103,16 @@ def _ratings(store, first: date, last: date) -> dict[int, int]:
             .where((intake.created_at >= start) & (intake.created_at < end))}
 
 
+def _levels(store, settings, intakes: list, now: datetime) -> dict:
+    """{intake id: its service level}, read a slice at a time (a year of a busy
+    office is more intakes than SQLite takes parameters in one query)."""
+    calendar = calendar_for(store, settings)
+    levels = {}
+    for start in range(0, len(intakes), SLICE):
+        levels.update(levels_of(store, settings, intakes[start:start + SLICE], now, calendar))
+    return levels
+
+
 def figures(store, settings, first: date, last: date, now: datetime) -> Figures:
     """The figures from day `first` to day `last`, both included, as they stand at `now`."""
     if last < first:
@@ -109,7 +120,7 @@ def figures(store, settings, first: date, last: date, now: datetime) -> Figures:
     if (last - first).days >= MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
     intakes = counted_intakes(store, first, last)
-    levels = levels_of(store, settings, intakes, now)
+    levels = _levels(store, settings, intakes, now)
     ratings = _ratings(store, first, last)
     days = {first + timedelta(days=n): Tally() for n in range((last - first).days + 1)}
     services: dict[str, Named] = {}

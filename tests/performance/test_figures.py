@@ -42,3 +42,10 @@ def test_a_reversed_or_too_long_range_is_refused(known, clock):
     with pytest.raises(ValueError):
         figures(known.store, known.settings, TUESDAY.replace(year=2024), TUESDAY, clock.now())
     assert MAX_DAYS < (TUESDAY - TUESDAY.replace(year=2024)).days
+
+
+def test_the_service_levels_read_a_slice_at_a_time_come_out_the_same(known, clock, monkeypatch):
+    whole = figures(known.store, known.settings, TUESDAY, WEDNESDAY, clock.now())
+    monkeypatch.setattr("edge.performance.figures.SLICE", 1)
+    sliced = figures(known.store, known.settings, TUESDAY, WEDNESDAY, clock.now())
+    assert sliced.total == whole.total and sliced.days == whole.days
