@@ -28,7 +28,7 @@ def acknowledge_all(box) -> None:
     """As the sync agent does on the gateway's acknowledgement."""
     with box.store.write():
         box.outbox.acknowledge(box.outbox.pending().order_by(
-            box.store.models.OutboxRecord.seq.desc()).first().seq)
+            box.store.models.OutboxRecord.seq.desc()).first().seq, box.clock.now())
 
 
 def codes(rows) -> list[str]:
@@ -42,7 +42,7 @@ def test_only_finished_old_acknowledged_intakes_are_due(box, operator, clock):
     clock.advance(days=1)
     unacknowledged = take(box, operator)
     with box.store.write():
-        box.outbox.acknowledge(acknowledged_seq)             # the gateway holds the first two
+        box.outbox.acknowledge(acknowledged_seq, clock.now())             # the gateway holds the first two
     later = clock.now() + timedelta(days=DAYS)
     assert codes(due(box.store, DAYS, later)) == [old_done.tracking_code]
     assert due(box.store, DAYS, clock.now() + timedelta(days=DAYS - 2)) == []   # too young

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
+from edge.outbox import Outbox
 from edge.worker import Chore
 
 BATCH = 500
@@ -33,15 +34,15 @@ class PurgeReport:
 
 
 def centre_holds_below(store) -> int | None:
-    """The hybrid-clock time below which the centre holds every event of this
-    box: that of the oldest record still in the outbox (an acknowledged record
-    is kept until the central system has pulled it, edge.outbox), or None when
-    the outbox is empty. Events are numbered and stamped in one order under the
-    store's one writer, so an intake whose events are all older than that
-    record is held by the central system. The one place that says what
-    "confirmed" means."""
-    record = store.models.OutboxRecord
-    oldest = record.select(record.hlc).order_by(record.seq).first()
+    """The hybrid-clock time below which the centre has acknowledged every
+    event of this box: that of the oldest record still waiting in the outbox,
+    or None when nothing waits. Events are numbered and stamped in one order
+    under the store's one writer, so an intake whose events are all older than
+    that record is held by the centre. (The sealed copies the outbox keeps
+    after the acknowledgement, for a gateway restored from a backup, are
+    readable only by the gateway.) The one place that says what "confirmed"
+    means."""
+    oldest = Outbox(store).oldest_pending()
     return oldest.hlc if oldest is not None else None
 
 
