@@ -30,12 +30,7 @@ class BatchIngest(GatewayJob):
     def ingest(self, data: bytes) -> bytes:
         """Verify, open and store one batch; the binary ack."""
         batch = decode_batch(data)
-        device = self._sender(batch)
-        key = ack_key(self.keys.exchange, bytes(device.exchange_key))
-        if batch.tagged:
-            verify_batch_tag(batch, key)
-        else:
-            verify_batch(batch, load_ed25519_public(bytes(device.signing_key)))
+        device = self.authenticate(batch)
         opened = []
         for offset, body in enumerate(batch.bodies):
             seq = batch.first_seq + offset
@@ -51,7 +46,21 @@ class BatchIngest(GatewayJob):
         else:
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
         # latest_bundle_version is gateway.bundles' (the Gateway has every job)
-        return encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version())
+        return encode_ack(self._shared_key(device), data, held, self.clock_ms(),
+                          self.latest_bundle_version())
+
+    def authenticate(self, batch: Batch):
+        """The enrolled device that sent `batch`, or SignatureError: its tag is
+        checked with the key the gateway shares with it, its signature with its key."""
+        device = self._sender(batch)
+        if batch.tagged:
+            verify_batch_tag(batch, self._shared_key(device))
+        else:
+            verify_batch(batch, load_ed25519_public(bytes(device.signing_key)))
+        return device
+
+    def _shared_key(self, device) -> bytes:
+        return ack_key(self.keys.exchange, bytes(device.exchange_key))
 
     def _sender(self, batch: Batch):
         """The enrolled device a batch names: by its id (signed) or its tag (tagged)."""
