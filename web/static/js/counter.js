@@ -19,8 +19,18 @@
     return Array.prototype.filter.call(
       form.querySelectorAll("input, select, textarea, button"),
       function (element) {
-        return element.type !== "hidden" && !element.disabled && element.offsetParent !== null;
+        if (element.type === "hidden" || element.disabled || element.offsetParent === null) {
+          return false;
+        }
+        return element.type !== "radio" || element === groupStop(form, element.name);
       });
+  }
+
+  function groupStop(form, name) {
+    // a group of radio buttons is one stop, as with Tab: the chosen one, else the first
+    var radios = form.querySelectorAll("input[type='radio'][name='" + name + "']");
+    var chosen = Array.prototype.filter.call(radios, function (radio) { return radio.checked; });
+    return chosen[0] || radios[0];
   }
 
   function wireEnterMoves(form) {
