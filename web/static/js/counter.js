@@ -33,17 +33,19 @@
     return chosen[0] || radios[0];
   }
 
-  function wireEnterMoves(form) {
-    form.addEventListener("keydown", function (event) {
-      var target = event.target;
-      if (event.key !== "Enter" || target.tagName === "TEXTAREA" || target.tagName === "BUTTON") {
-        return;
-      }
-      event.preventDefault();   // no implicit submission: only the button records
-      var order = focusable(form);
-      var next = order[order.indexOf(target) + 1];
-      if (next) { next.focus(); }
-    });
+  // On a form with data-enter-moves, or a field with it (a card reader types
+  // the number and Enter), Enter goes on to the next field.
+  function enterMovesOn(event) {
+    var target = event.target;
+    var scope = target.closest ? target.closest("[data-enter-moves]") : null;
+    if (!scope || event.key !== "Enter" || target.tagName === "TEXTAREA" ||
+        target.tagName === "BUTTON" || !target.form) {
+      return;
+    }
+    event.preventDefault();   // no implicit submission: only the button records
+    var order = focusable(target.form);
+    var next = order[order.indexOf(target) + 1];
+    if (next) { next.focus(); }
   }
 
   // --- the busy record button ----------------------------------------------
@@ -168,7 +170,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("form[data-enter-moves]"), wireEnterMoves);
+    document.addEventListener("keydown", enterMovesOn);
     var logout = document.getElementById("logout");
     if (logout) { logout.form.addEventListener("submit", forgetDrafts); }
     var aids = document.getElementById("counter-aids");
