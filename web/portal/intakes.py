@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_t
                    url_for)
 
 from edge import intake as intake_rules
-from edge import citizens, jalali, nationalcode, phone, tracking
+from edge import citizens, jalali, nationalcode, phone, receipts, tracking
 from edge.cancellation.rules import REASONS
 from edge.catalogue import services_with_fees
 from edge.confidential.fields import PERSONAL
@@ -27,6 +27,7 @@ from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
 from web.api import sms_reason
 from web.portal.i18n import N_, digits, gettext, translator
+from web.portal.qr import qr_svg
 
 blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
 
@@ -306,7 +307,9 @@ def receipt(code: str):
     printer = box().parts.printer
     printed = printer.receipts_printed(item.tracking_code) if printer is not None else 0
     return render_template("receipt.html", item=item, spec_label=spec_label, printed=printed,
-                           field_specs={spec["name"]: spec for spec in item.service.fields})
+                           field_specs={spec["name"]: spec for spec in item.service.fields},
+                           proof_qr=qr_svg(receipts.proof_text(item, box().keys.signing_key.sign),
+                                           gettext("The receipt's signed code")))
 
 
 @blueprint.post("/<code>/reprint")
