@@ -12,7 +12,6 @@ from edge.parts import Parts
 from hardware.card.part import make_service
 from tests.helpers import wait_until
 from tests.portal.conftest import Browserish
-from tests.portal.test_browser import Tab
 
 CARD = "04A1B2C3D4E5F6"
 
@@ -89,13 +88,6 @@ def box_reader(portal):
     assert service.wait_until_listening()
     yield service
     service.stop()
-
-
-@pytest.fixture
-def tab(browser, portal):
-    opened = Tab(browser, portal)
-    yield opened
-    opened.close()
 
 
 def test_a_card_at_the_box_reader_logs_in_from_the_waiting_login_page(tab, carded, box_reader):

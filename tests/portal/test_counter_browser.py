@@ -8,20 +8,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-import pytest
 
 from tests.portal.conftest import logged_in, make_intake
-from tests.portal.test_browser import Tab
 
 CITIZEN = "0499370899"
 SAVED = re.compile(r".*/intakes/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}\?done=saved")
-
-
-@pytest.fixture
-def tab(browser, portal):
-    opened = Tab(browser, portal)
-    yield opened
-    opened.close()
 
 
 def test_a_known_national_code_fills_name_and_mobile(tab, portal):

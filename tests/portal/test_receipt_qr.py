@@ -11,8 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from hardware.printer.receipt import receipt_for_intake
-from tests.portal.conftest import logged_in, make_intake
-from tests.portal.test_browser import PHONE, Tab
+from tests.portal.conftest import PHONE, Tab, logged_in, make_intake
 from wire import receipt_proof
 
 
