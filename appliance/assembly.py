@@ -16,6 +16,8 @@ import edge.cancellation.schema
 import edge.confidential.schema
 import edge.daybook.schema
 import edge.idempotency.schema
+import edge.performance.schema
+import edge.retention.schema
 import edge.schema
 import edge.sla.schema
 import edge.voice.schema
@@ -29,6 +31,8 @@ from edge.box import DATABASE_FILE, KEYS_FOLDER, Box, BoxNotReady
 from edge.db import Store
 from edge.keys import DeviceKeys
 from edge.parts import Parts
+from edge.performance import settings as performance_settings
+from edge.retention import settings as retention_settings
 from edge.settings import Settings
 from edge.sla import settings as sla_settings
 from edge.voice import settings as voice_settings
@@ -41,10 +45,12 @@ from sync_agent.sealing import EnrolmentSealer
 
 SCHEMAS = (edge.schema, edge.idempotency.schema, edge.daybook.schema, edge.sla.schema,
            edge.confidential.schema, edge.voice.schema, edge.cancellation.schema,
+           edge.performance.schema, edge.retention.schema,
            sync_agent.schema, hardware.printer.schema, hardware.modem.schema,
            web.session_schema)
 MODELS = tuple(model for schema in SCHEMAS for model in schema.MODELS)
 SETTINGS = (*core_settings.SETTINGS, *sla_settings.SETTINGS, *voice_settings.SETTINGS,
+            *performance_settings.SETTINGS, *retention_settings.SETTINGS,
             *sync_settings.SETTINGS, *printer_settings.SETTINGS, *modem_settings.SETTINGS,
             *card_settings.SETTINGS, *gpio_settings.SETTINGS)
 
@@ -78,12 +84,15 @@ def build_parts(box: Box, sync_client_factory=None) -> Parts:
     from hardware.modem import part as modem
     from hardware.printer import part as printer
     from sync_agent import part as sync
+    from edge.performance import daily as performance
+    from edge.retention import purge as retention
     sync_part = sync.build(box, sync_client_factory)
     printer_part = printer.build(box)
     modem_part = modem.build(box)
     card_reader = card.build(box)
     front_panel = gpio.build(box)
-    workers = [*sync_part.workers, *printer_part.workers]
+    workers = [*sync_part.workers, *printer_part.workers, performance.worker(box),
+               retention.worker(box)]
     hooks, status_hooks = [*sync_part.intake_hooks, *printer_part.intake_hooks], []
     if modem_part is not None:
         workers += modem_part.workers

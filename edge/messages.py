@@ -86,6 +86,8 @@ MESSAGES: dict[str, str] = {
                        "%(reserve_mb)s MB kept in reserve, so new intakes are refused and "
                        "nothing was saved. Ask the technician to free space."),
     "date.jalali": N_("Write a Jalali date like 1405/09/10."),
+    "report.range_reversed": N_("The last day comes before the first."),
+    "report.range_too_long": N_("A report covers at most %(days)s days."),
     "confidential.not_allowed": N_("Your role may not see this confidential service's details."),
     "closure.exists": N_("The office is already marked closed on that day."),
     "internal": N_("An internal error happened; nothing was saved. Please try again."),

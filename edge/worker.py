@@ -171,3 +171,16 @@ class Worker:
             return self.backoff.failed()
         self.backoff.succeeded()
         return 0.0 if outcome is Round.BUSY else self.idle_seconds
+
+
+class Chore(Worker):
+    """A worker whose every round is one call, the same each time, then a rest
+    (the daily performance event, the retention purge)."""
+
+    def __init__(self, thread_name: str, call: Callable[[], object], idle_seconds: float):
+        super().__init__(thread_name, idle_seconds)
+        self.call = call
+
+    def step(self) -> Round:
+        self.call()
+        return Round.IDLE

@@ -59,6 +59,7 @@ CASES = {
     ("export-outbox",): Case(("stick",), exit_status=1),                # not enrolled
     ("import-bundle",): Case((__file__,), exit_status=1),               # not enrolled
     ("confidential", "rotate-key"): Case(reads=False),
+    ("retention", "run"): Case(("--dry-run",)),
     ("console",): Case(("--port", "loop://"), folder="missing", exit_status=1),   # says which folder
 }
 

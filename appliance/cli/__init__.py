@@ -12,7 +12,8 @@ import sys
 
 import click
 
-from appliance.cli import box, card, confidential, console, hardware, modem, sync, users
+from appliance.cli import (box, card, confidential, console, hardware, modem, retention, sync,
+                           users)
 from appliance.cli.context import CliContext, global_options
 from edge.errors import EdgeError
 from edge.settings import SettingsError
@@ -27,7 +28,8 @@ def cli(ctx: click.Context) -> None:
 
 
 for command in (*box.COMMANDS, users.user, hardware.hw, sync.enroll, sync.sync,
-                sync.export_outbox, sync.import_bundle, console.console, confidential.confidential):
+                sync.export_outbox, sync.import_bundle, console.console, confidential.confidential,
+                retention.retention):
     cli.add_command(command)
 for command in (modem.modem_group, card.card_group):
     hardware.hw.add_command(command)

@@ -21,6 +21,7 @@ ACCESS = {
     "auth.login": PUBLIC, "auth.login_post": PUBLIC, "auth.logout": PUBLIC,
     "auth.language": PUBLIC, "auth.login_card": PUBLIC, "auth.card_at_box": PUBLIC,
     "dashboard.home": EVERYONE, "dashboard.reports": SUPERVISOR,
+    "performance.chart": SUPERVISOR, "performance.export": SUPERVISOR,
     "day.show": SUPERVISOR, "day.close": SUPERVISOR,
     "intakes.new": CITIZEN, "intakes.create": CITIZEN, "intakes.search": CITIZEN,
     "intakes.detail": CITIZEN, "intakes.change_status": CITIZEN, "intakes.cancel": CITIZEN,
@@ -49,7 +50,7 @@ ACCESS = {
 def routes(app, code: str):
     """(endpoint, method, path) of every route, with real values for its arguments."""
     values = {"code": code, "username": "walkee", "filename": "css/portal.css", "message_id": "1",
-              "id": "1"}
+              "id": "1", "name": "days"}
     found = []
     for rule in app.url_map.iter_rules():
         path = rule.rule

@@ -100,8 +100,8 @@ def template_helpers() -> dict:
 
 
 def init_app(app: Flask, box) -> None:
-    from web.portal import (auth, cancellations, dashboard, day, intakes, office, rating_screen,
-                            status, users)
+    from web.portal import (auth, cancellations, dashboard, day, intakes, office, performance,
+                            rating_screen, status, users)
 
     i18n.init_app(app)
     security.init_app(app, box)
@@ -110,5 +110,5 @@ def init_app(app: Flask, box) -> None:
     app.jinja_env.globals.update(template_helpers())
     for blueprint in (auth.blueprint, dashboard.blueprint, day.blueprint, intakes.blueprint,
                       cancellations.blueprint, users.blueprint, status.blueprint,
-                      office.blueprint, rating_screen.blueprint):
+                      office.blueprint, rating_screen.blueprint, performance.blueprint):
         app.register_blueprint(blueprint)

@@ -1,21 +1,23 @@
 """`/`: today at the counter — the work queue (every open intake, the one due
 first at the top, its next status a click away), the day's totals, the link,
-the devices and anything that needs the operator's attention. `/reports` sums a
-date range per service for supervisors."""
+the devices and anything that needs the operator's attention. `/reports` shows a
+date range's performance to supervisors, in figures and charts."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, render_template, request
-from peewee import fn
 
 from edge import jalali, licence
 from edge.cancellation.rules import REASONS as CANCEL_REASONS
+from edge.errors import InvalidInput
 from edge.fields import utc_text
+from edge.performance.figures import day_window, figures
 from edge.roles import ALL_ROLES, CITIZEN_DATA_ROLES, SUPERVISOR_ROLES
 from edge.sla.work_queue import OPEN_STATES, Work, open_work
-from web.portal import intakes, status
+from web.portal import intakes, performance, status
 from web.portal.forms import say
 from web.portal.access import roles_required
 from web.portal.i18n import N_, digits, gettext
@@ -152,34 +154,19 @@ def _notice(done: str) -> str | None:
 def reports():
     box = current_app.config["BOX"]
     errors = {}
-    now = box.clock.now()
-    first = _date_arg("from", errors) or day_start(now).date()
-    last = _date_arg("to", errors) or day_start(now).date()
-    start = datetime.combine(first, time(0, 0), jalali.IRAN)
-    end = datetime.combine(last, time(0, 0), jalali.IRAN) + timedelta(days=1)
-    Intake, Service = box.store.models.Intake, box.store.models.Service   # this box's own classes
-    window = (Intake.created_at >= start) & (Intake.created_at < end)
-    per_service = list(
-        Service.select(Service, fn.COUNT(Intake.id).alias("taken"),
-                       fn.SUM(Intake.fee_rials).alias("fees"))
-        .join(Intake).where(window & (Intake.status != "cancelled"))
-        .group_by(Service.id).order_by(fn.COUNT(Intake.id).desc()))
+    try:
+        first, last = performance.report_range()
+    except InvalidInput as error:
+        errors[error.field] = say(error.code, **error.params)
+        first = last = day_start(box.clock.now()).date()
+    found = figures(box.store, box.settings, first, last, box.clock.now())
+    start, end = day_window(first, last)
+    last_hour = end - timedelta(hours=1)
+    shown = {"from": jalali.numeric_date(start, "en"), "to": jalali.numeric_date(last_hour, "en")}
     return render_template(
-        "reports.html", per_service=per_service, summary=totals(box, start, end), errors=errors,
+        "reports.html", figures=found, summary=totals(box, start, end), errors=errors,
+        charts=performance.CHARTS, range_query=urlencode(shown),
         replies=[(reply, gettext(REPLY_OUTCOMES[reply.outcome]))
                  for reply in box.ratings.replies(limit=REPLIES_SHOWN)],
         values={"from": request.args.get("from") or jalali.numeric_date(start, g.lang),
-                "to": request.args.get("to") or jalali.numeric_date(end - timedelta(hours=1),
-                                                                    g.lang)})
-
-
-def _date_arg(name: str, errors: dict):
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return jalali.parse_date(raw)
-    except ValueError:
-        errors[name] = gettext("Write a Jalali date like %(example)s.", example=digits("1405/09/10"))
-        return None
-
+                "to": request.args.get("to") or jalali.numeric_date(last_hour, g.lang)})
