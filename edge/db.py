@@ -29,6 +29,8 @@ import copy
 
 from peewee import ForeignKeyField, OperationalError, SqliteDatabase
 
+from edge import folding
+
 log = logging.getLogger(__name__)
 
 PRAGMAS = {
@@ -110,6 +112,8 @@ class Store:
     def __init__(self, path: Path, models: Sequence[type] = ()):
         self.path = Path(path)
         self.db = open_database(self.path)
+        # every connection (one per thread) gets it as it opens: searches fold in SQL
+        self.db.register_function(folding.search_key, num_params=1, deterministic=True)
         self.models = BoundModels(bind_copies(self.db, models))
         self._write_lock = threading.RLock()
         self._group = GroupCommit(self)

@@ -72,6 +72,14 @@ MESSAGES: dict[str, str] = {
     "card.not_supervisor": N_("Only a supervisor can give a card to a user."),
     "card.unknown_user": N_("No such user."),
     "card.taken": N_("This card already belongs to another user."),
+    "card.bad_pin_format": N_("A PIN is %(min)s to %(max)s digits."),
+    "card.nobody": N_("This card logs nobody in: it is not given to an active user. Ask a "
+                      "supervisor."),
+    "card.wrong_pin": N_("Wrong PIN for this card."),
+    "card.no_pin": N_("This card's user has no PIN yet; a supervisor sets one on the Users "
+                      "page."),
+    "card.not_at_box": N_("No card was read at the box's reader in the last %(seconds)s "
+                          "seconds; hold it to the reader again."),
     "disk.full": N_("The box's disk is full, so nothing was saved. Ask the technician to "
                     "free space; logging in and reading still work."),
     "disk.reserve": N_("The box's disk has only %(free_mb)s MB free, less than the "

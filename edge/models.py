@@ -41,6 +41,7 @@ class User(BaseModel):
     created_at = UtcDateTimeField()
     card_uid = CharField(null=True, unique=True)
     login_epoch = IntegerField(default=0)   # moves on when every login of the user ends
+    pin_hash = TextField(null=True)          # the card login's PIN, hashed like a password
 
     class Meta:
         table_name = "users"

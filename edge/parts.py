@@ -50,6 +50,12 @@ class Device(Protocol):
     def status(self) -> dict: ...
 
 
+class CardReader(Device, Protocol):
+    def last_card(self) -> Any:
+        """The last card presented at the box's reader, or None: `.uid`, `.at`
+        (when, by the box's clock) and `.number` (rises with every card)."""
+
+
 class SmsModem(Device, Protocol):
     def wake(self) -> None:
         """Send what is waiting now (the front panel's button)."""
@@ -73,7 +79,7 @@ class Parts:
     devices: DeviceReport | None = None
     printer: ReceiptPrinter | None = None
     modem: SmsModem | None = None
-    card_reader: Device | None = None
+    card_reader: CardReader | None = None
     gpio: Device | None = None
     workers: tuple[Worker, ...] = field(default=())
     intake_hooks: tuple[IntakeHook, ...] = field(default=())

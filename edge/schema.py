@@ -137,4 +137,8 @@ _V4_LOGIN_EPOCH = run_sql(
     "CREATE INDEX api_token_user ON api_token (user_id)",
 )
 
-MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS, _v3_waiting_statuses, _V4_LOGIN_EPOCH]
+# Version 5: a short PIN, hashed like a password, for logging in with a card.
+_V5_CARD_PIN = run_sql("ALTER TABLE users ADD COLUMN pin_hash TEXT")
+
+MIGRATIONS = [_V1_INITIAL, _V2_LOCATION_CARDS_TOKENS, _v3_waiting_statuses, _V4_LOGIN_EPOCH,
+              _V5_CARD_PIN]

@@ -104,13 +104,13 @@ def init(obj: GatewayOptions) -> None:
 @click.pass_obj
 def serve(obj: GatewayOptions, host: str, port: int, threads: int) -> None:
     """Serve the gateway's HTTP API."""
-    import waitress
     from gateway.app import create_app
+    from gateway.server import create_server
     gateway = obj.open()
     gateway.migrate()
     gateway.close()
     app = create_app(gateway)
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="")
+    server = create_server(app, host, port, threads)
     url = f"http://{host}:{server.effective_port}"
     click.echo(f"gateway listening on {url}", err=True)
     if obj.as_json:

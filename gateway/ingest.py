@@ -23,7 +23,7 @@ from gateway.db import insert_records, keep_ids_ahead_of, write
 from gateway.errors import GatewayError, NotEnrolled
 from gateway.job import GatewayJob
 from wire.ack import ack_key, encode_ack
-from wire.batch import Batch, batch_digest, decode_batch, verify_batch
+from wire.batch import Batch, batch_digest, decode_batch, verify_batch, verify_batch_tag
 from wire.encoding import load_ed25519_public
 from wire.records import Event, decode_event, open_sealed
 
@@ -36,16 +36,12 @@ class BatchIngest(GatewayJob):
     def ingest(self, data: bytes, resume: bool = False) -> bytes:
         """Verify, open and store one batch; the binary ack. `resume`: the box
         keeps nothing before this batch, so a gap before it is accepted."""
-        m = self.models
         batch = decode_batch(data)
-        device = m.Device.get_or_none(m.Device.device_id == batch.device_id)
-        if device is None:
-            raise NotEnrolled(f"device {batch.device_id} is not enrolled: enrol it with a token")
-        verify_batch(batch, load_ed25519_public(bytes(device.signing_key)))
+        device = self.authenticate(batch)
         opened = []
         for offset, body in enumerate(batch.bodies):
             seq = batch.first_seq + offset
-            plaintext = open_sealed(body, self.keys.exchange, batch.device_id, seq)
+            plaintext = open_sealed(body, self.keys.exchange, device.device_id, seq)
             event = decode_event(seq, plaintext)
             opened.append((event, hashlib.sha256(plaintext).hexdigest()))
         for attempt in range(3):
@@ -53,12 +49,37 @@ class BatchIngest(GatewayJob):
                 held, pulled = self._store(device.id, batch, data, opened, resume)
                 break
             except IntegrityError:     # a concurrent upload won a race we did not lock out
-                log.info("ingest race on device %s, retrying", batch.device_id)
+                log.info("ingest race on device %s, retrying", device.device_id)
         else:
             raise GatewayError("could not store the batch, try again", status=503, code="busy")
-        key = ack_key(self.keys.exchange, bytes(device.exchange_key))
         # latest_bundle_version is gateway.bundles' (the Gateway has every job)
-        return encode_ack(key, data, held, self.clock_ms(), self.latest_bundle_version(), pulled)
+        return encode_ack(self._shared_key(device), data, held, self.clock_ms(),
+                          self.latest_bundle_version(), pulled)
+
+    def authenticate(self, batch: Batch):
+        """The enrolled device that sent `batch`, or SignatureError: its tag is
+        checked with the key the gateway shares with it, its signature with its key."""
+        device = self._sender(batch)
+        if batch.tagged:
+            verify_batch_tag(batch, self._shared_key(device))
+        else:
+            verify_batch(batch, load_ed25519_public(bytes(device.signing_key)))
+        return device
+
+    def _shared_key(self, device) -> bytes:
+        return ack_key(self.keys.exchange, bytes(device.exchange_key))
+
+    def _sender(self, batch: Batch):
+        """The enrolled device a batch names: by its id (signed) or its tag (tagged)."""
+        m = self.models
+        if batch.tagged:
+            device = m.Device.get_or_none(m.Device.tag == batch.device_tag)
+        else:
+            device = m.Device.get_or_none(m.Device.device_id == batch.device_id)
+        if device is None:
+            name = batch.device_tag or batch.device_id
+            raise NotEnrolled(f"device {name} is not enrolled: enrol it with a token")
+        return device
 
     def _store(self, device_pk: int, batch: Batch, data: bytes,
                opened: list[tuple[Event, str]], resume: bool) -> tuple[int, int]:
@@ -72,7 +93,7 @@ class BatchIngest(GatewayJob):
                 opened = []         # a gap: the box sends again from held + 1
             elif batch.first_seq > held + 1:
                 log.warning("device %s resumes at record %d: records %d to %d are no longer kept "
-                            "by the box", batch.device_id, batch.first_seq, held + 1,
+                            "by the box", device.device_id, batch.first_seq, held + 1,
                             batch.first_seq - 1)
             fresh = [(event, digest) for event, digest in opened if event.seq > held]
             clashes = []
@@ -104,7 +125,7 @@ class BatchIngest(GatewayJob):
                                         payload=json.dumps(event.payload, ensure_ascii=False),
                                         batch=row.id, received_ms=now)
                 log.error("CONFLICT: device %s sent seq %d again with other content; kept aside "
-                          "in conflict table", batch.device_id, event.seq)
+                          "in conflict table", device.device_id, event.seq)
             device.held_seq = new_held
             device.save()
             return new_held, device.pulled_seq

@@ -75,6 +75,21 @@ _BATCH = {"type": "object", "properties": {
     "conflicts": {"type": "integer", "minimum": 0},
     "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
 
+# The same upload under two paths: /b is the one boxes use (9 bytes fewer on
+# every exchange), /v1/batches the one boxes before it used.
+_BATCH_UPLOAD = {
+    "summary": "Upload a batch of consecutive sealed records, HMAC-tagged or "
+               "device-signed (wire.batch)",
+    "parameters": [_query("resume", {"type": "string", "enum": ["1"]},
+                          "the box keeps no record before this batch: a gap before it is "
+                          "accepted (after the gateway's database was restored)")],
+    "requestBody": {"required": True, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "format": "binary", "maxLength": MAX_BODY}}}},
+    "responses": _answers({"content": {"application/octet-stream": {"schema": {
+        "type": "string", "format": "binary",
+        "description": "the authenticated acknowledgement (wire.ack)"}}}},
+        400, 403, 413, 503)}
+
 PATHS = {
     "/v1/health": {"get": {"summary": "The gateway is up; its time", "responses": _answers(_json({
         "type": "object", "required": ["status", "time_ms"], "properties": {
@@ -98,17 +113,8 @@ PATHS = {
                 "centre_key": _KEY, "exchange_key": _KEY,
                 "answer_signature": {"type": "string", "format": "byte"}}}),
             400, 403, 409, 413)}},
-    "/v1/batches": {"post": {
-        "summary": "Upload a device-signed batch of consecutive sealed records (wire.batch)",
-        "parameters": [_query("resume", {"type": "string", "enum": ["1"]},
-                              "the box keeps no record before this batch: a gap before it is "
-                              "accepted (after the gateway's database was restored)")],
-        "requestBody": {"required": True, "content": {"application/octet-stream": {
-            "schema": {"type": "string", "format": "binary", "maxLength": MAX_BODY}}}},
-        "responses": _answers({"content": {"application/octet-stream": {"schema": {
-            "type": "string", "format": "binary",
-            "description": "the authenticated acknowledgement (wire.ack)"}}}},
-            400, 403, 413, 503)}},
+    "/v1/batches": {"post": _BATCH_UPLOAD},
+    "/b": {"post": _BATCH_UPLOAD},
     "/v1/bundle": {"get": {
         "summary": "The signed bundle for the device's office, when newer than `have`",
         "parameters": [

@@ -48,7 +48,7 @@ from sync_agent import bundle as bundles
 from sync_agent import sealing, state
 from sync_agent.client import GatewayClient, GatewayRefused, GatewayUnreachable, SyncError
 from wire.ack import Ack, ack_key
-from wire.batch import encode_batch
+from wire.batch import encode_batch, encode_tagged_batch
 
 log = logging.getLogger(__name__)
 
@@ -192,11 +192,12 @@ class SyncAgent(Worker):
             # The box keeps nothing between what the gateway holds and this batch.
             resume = gateway_held is not None and records[0].seq > gateway_held + 1
             self.state = AgentState.SENDING
-            wire = signed_batch(self.box, enrolment, records)
+            key = self._ack_key(enrolment)
+            wire = tagged_batch(self.box, enrolment, records, key)
             before = self.box.clock.now()
             result.talked = True
             try:
-                ack = client.send_batch(wire, self._ack_key(enrolment),
+                ack = client.send_batch(wire, key,
                                         timeout=self.settings["sync.timeout_seconds"],
                                         resume=resume)
             except GatewayUnreachable as error:
@@ -344,9 +345,16 @@ def seal_stragglers(store, enrolment) -> None:
 
 def signed_batch(box, enrolment, records: list) -> bytes:
     """The wire batch of `records` (consecutive, sealed), signed with the
-    device key: what the link carries and what a USB stick carries."""
+    device key: what a USB stick carries, through other people's hands."""
     return encode_batch(box.keys.signing_key, enrolment.device_id, _ms(box.clock.now()),
                         records[0].seq, [bytes(r.body) for r in records])
+
+
+def tagged_batch(box, enrolment, records: list, key: bytes) -> bytes:
+    """The wire batch of `records` the link carries: tagged with the key the
+    box shares with its gateway (wire.batch says why not signed)."""
+    return encode_tagged_batch(key, enrolment.tag, _ms(box.clock.now()), records[0].seq,
+                               [bytes(r.body) for r in records])
 
 
 def consecutive(records: list) -> list:

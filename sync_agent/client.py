@@ -18,6 +18,9 @@ from wire.ack import Ack, decode_ack, verify_ack
 from wire.bundle import bundle_request_tag
 from wire.errors import ProtocolError
 
+# The gateway's short path for batches: its request line is paid on every exchange.
+BATCH_PATH = "/b"
+
 
 class SyncError(Exception):
     """Base of the sync agent's errors; the text is for people."""
@@ -85,7 +88,7 @@ class GatewayClient:
         """The gateway's verified answer; a garbled or forged one counts as no answer.
         `resume`: the box keeps no record before this batch (gateway.ingest)."""
         limits = (self.timeout[0], timeout) if timeout else None
-        response = self._call("POST", "/v1/batches", timeout=limits, data=wire,
+        response = self._call("POST", BATCH_PATH, timeout=limits, data=wire,
                               params={"resume": "1"} if resume else None)
         try:
             ack = decode_ack(response.content)

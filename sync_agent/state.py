@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from edge import plain_sql
 from sync_agent.schema import SyncEnrolment
 
 PULLED_SEQ = "pulled_seq"              # the central system has pulled up to it (the gateway's word)
@@ -34,5 +35,8 @@ def put(store, key: str, value: Any) -> None:
 
 
 def enrolment(store) -> SyncEnrolment | None:
-    enrolments = store.models.SyncEnrolment
-    return enrolments.get_or_none(enrolments.id == 1)
+    """The enrolment row, read in plain SQL: until the box is enrolled the
+    outbox's sealer asks on every record it seals, inside the intake's write
+    transaction, where peewee's building of the query cost a quarter of an intake."""
+    return plain_sql.first(store.db, store.models.SyncEnrolment,
+                           'SELECT * FROM "sync_enrolment" WHERE "id" = 1')

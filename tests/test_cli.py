@@ -70,6 +70,19 @@ def test_user_passwd_disable_enable_and_list(initialised):
     assert passwords.verify_password(password_hash, "another long one")
 
 
+def test_user_pin_sets_the_card_pin_hashed(initialised):
+    assert edge(initialised, "user", "add", "ali", "--role", "operator", "--password-stdin",
+                stdin="a long password\n").returncode == 0
+    short = edge(initialised, "user", "pin", "ali", "--pin-stdin", stdin="12\n")
+    assert short.returncode == 1 and short.stderr == "edge: A PIN is 4 to 6 digits.\n"
+    assert edge(initialised, "user", "pin", "ali", stdin="").stderr.endswith("--pin-stdin\n")
+    done = edge(initialised, "user", "pin", "ali", "--pin-stdin", stdin="۴۸۲۹\n")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(initialised / "edge.db") as db:
+        [(pin_hash,)] = db.execute("SELECT pin_hash FROM users WHERE username='ali'")
+    assert passwords.verify_password(pin_hash, "4829")
+
+
 def test_user_commands_on_an_unknown_user_say_so_in_one_line(initialised):
     for args in (("passwd", "nobody", "--password-stdin"), ("disable", "nobody")):
         result = edge(initialised, "user", *args, stdin="a long password\n")

@@ -42,6 +42,7 @@ CASES = {
                           stdin="a long password\n"),
     ("user", "passwd"): Case(("nobody", "--password-stdin"), stdin="a long password\n",
                              exit_status=1),
+    ("user", "pin"): Case(("nobody", "--pin-stdin"), stdin="1234\n", exit_status=1),
     ("user", "disable"): Case(("nobody",), exit_status=1),
     ("user", "enable"): Case(("nobody",), exit_status=1),
     ("user", "list"): Case(),

@@ -101,6 +101,28 @@ def test_a_deactivated_holder_is_not_logged_in_by_card(box, operator, supervisor
     assert users.user_for_card(box.store, "04A1B2C3") is None
 
 
+def test_a_card_logs_in_only_with_its_holders_pin(box, operator, supervisor):
+    users.bind_card(box.store, box.events, "ali", "04A1B2C3", supervisor)
+    with pytest.raises(InvalidInput) as caught:
+        users.authenticate_card(box.store, "04A1B2C3", "1234")
+    assert caught.value.code == "card.no_pin"            # no PIN yet: the card alone is not enough
+    for bad in ("123", "1234567", "12a4", ""):
+        with pytest.raises(InvalidInput) as caught:
+            users.set_pin(box.store, box.events, operator, bad)
+        assert caught.value.message(ENGLISH) == "A PIN is 4 to 6 digits."
+    users.set_pin(box.store, box.events, operator, "۰۴۸۲۹", actor="maryam")
+    kept = users.find(box.store, "ali").pin_hash
+    assert "04829" not in kept and users.authenticate_card(box.store, "04a1b2c3", "04829").username == "ali"
+    with pytest.raises(InvalidInput) as caught:
+        users.authenticate_card(box.store, "04A1B2C3", "4829")
+    assert caught.value.code == "card.wrong_pin"
+    with pytest.raises(InvalidInput) as caught:
+        users.authenticate_card(box.store, "FFFFFFFF", "04829")
+    assert caught.value.code == "card.nobody"
+    entries = box.store.models.AuditEntry
+    assert entries.select().order_by(entries.id.desc()).first().action == "user.pin_set"
+
+
 # --- tokens and roles ---------------------------------------------------------
 
 def test_only_the_hash_of_a_token_is_kept_and_it_finds_its_user(box, operator, clock):

@@ -24,3 +24,13 @@ def base32(number: int, width: int) -> str:
         number, digit = divmod(number, 32)
         chars.append(ALPHABET[digit])
     return "".join(reversed(chars))
+
+
+def tag_number(tag: str) -> int:
+    """The number a tag spells (its 30 bits), or ValueError for text that is not a tag."""
+    if len(tag) != TAG_LENGTH or not set(tag) <= set(ALPHABET):
+        raise ValueError(f"not a device tag: {tag!r}")
+    number = 0
+    for char in tag:
+        number = number * 32 + ALPHABET.index(char)
+    return number

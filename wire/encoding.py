@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from wire.errors import ProtocolError
 
-VERSION = 1     # the first byte of every binary message (batch, ack)
+VERSION = 1     # the first byte of every binary message (ack, signed batch; wire.batch)
 
 
 # ---------------------------------------------------------------- keys

@@ -13,9 +13,6 @@ import click
 
 from appliance import assembly
 from appliance.cli.context import CliContext, global_options
-from provisioning.console.actions import Boxes, Console, command_hooks
-from provisioning.console.line import run_console
-from provisioning.console.throttle import LoginDelay
 
 
 @click.command("console")
@@ -34,6 +31,11 @@ from provisioning.console.throttle import LoginDelay
 def console(obj: CliContext, url: str, baudrate: int, idle_logout: float, reboot_command: str,
             clock_command: str, journal_command: str) -> None:
     """The provisioning console on the box's serial line."""
+    # Imported here, not with the command group: `edge run` never uses the
+    # console, and its modules are ~4 MB of the running box's memory.
+    from provisioning.console.actions import Boxes, Console, command_hooks
+    from provisioning.console.line import run_console
+    from provisioning.console.throttle import LoginDelay
     home = obj.home
     boxes = Boxes(open=lambda: assembly.open_box(home), make_new=lambda: assembly.init_box(home)[0],
                   declared=assembly.SETTINGS)

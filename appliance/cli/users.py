@@ -1,4 +1,4 @@
-"""`edge user add|passwd|disable|enable|list`: accounts of operators,
+"""`edge user add|passwd|pin|disable|enable|list`: accounts of operators,
 supervisors and technicians. A new password or a disable ends every portal
 session and API token of the user at once, in the running box too."""
 
@@ -48,6 +48,19 @@ def user_passwd(obj: CliContext, username: str, password_stdin: bool) -> None:
     click.echo(f"new password for {username}; their logins have ended")
 
 
+@user.command("pin")
+@click.argument("username")
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN as one line of stdin.")
+@global_options()
+@click.pass_obj
+def user_pin(obj: CliContext, username: str, pin_stdin: bool) -> None:
+    """Set the 4-6 digit PIN that goes with the user's card at login."""
+    with obj.open_box() as box:
+        person = users.existing(box.store, username)
+        users.set_pin(box.store, box.events, person, _read_secret(pin_stdin, "PIN"))
+    click.echo(f"new card PIN for {username}")
+
+
 @user.command("disable")
 @click.argument("username")
 @global_options()
@@ -92,11 +105,15 @@ def user_list(obj: CliContext) -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
+    return _read_secret(from_stdin, "password")
+
+
+def _read_secret(from_stdin: bool, what: str) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise EdgeCommandError("no password on standard input")
+            raise EdgeCommandError(f"no {what} on standard input")
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise EdgeCommandError("no terminal to ask for the password; use --password-stdin")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        raise EdgeCommandError(f"no terminal to ask for the {what}; use --{what.lower()}-stdin")
+    return click.prompt(what[0].upper() + what[1:], hide_input=True, confirmation_prompt=True)

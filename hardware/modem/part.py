@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from hardware.modem import simulator
 from hardware.modem.citizen import CitizenSms, OptOuts
 from hardware.modem.driver import Modem
 from hardware.modem.outbox import SmsOutbox
@@ -69,6 +68,7 @@ def build(box) -> ModemPart | None:
                   send_timeout=settings["modem.send_timeout"], baudrate=settings["modem.baudrate"])
     openers, closers, sim = [], [], None
     if port.startswith("sim://"):
+        from hardware.modem import simulator    # only for a simulated modem: a real box never loads it
         sim = simulator.from_url(port, now=box.clock.now)
 
         def start_simulator() -> None:

@@ -11,11 +11,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-from edge import jalali
+from edge import jalali, receipts
 from edge.digits import group_thousands, to_persian_digits
 from hardware.printer import escpos
 from hardware.printer.raster import Line, render_lines, to_raster
-from wire import receipt_proof
 
 WIDTHS = (384, 576)   # 58 mm and 80 mm paper at 203 dpi
 
@@ -198,5 +197,4 @@ def receipt_for_intake(intake: Any, settings: Mapping[str, Any], office_name: st
         lang=lang,
         width_dots=int(settings.get("printer.width_dots", 576)),
         void=intake.status == "cancelled", copy=copy,
-        proof=receipt_proof.make(sign, intake.tracking_code, int(intake.fee_rials),
-                                 int(intake.created_at.timestamp())) if sign else "")
+        proof=receipts.proof_text(intake, sign) if sign else "")

@@ -1,10 +1,12 @@
-"""Fixtures of the portal's tests: a demo box served by a real waitress, and a
-browser-like client (requests.Session) that keeps cookies and CSRF tokens."""
+"""Fixtures of the portal's tests: a demo box served by a real waitress, a
+browser-like client (requests.Session) that keeps cookies and CSRF tokens, and
+a real browser's tab (Playwright's Chromium)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -139,3 +141,69 @@ def make_intake(client: Browserish, **overrides) -> str:
     response = client.post("/intakes/new", {**INTAKE, **overrides})
     assert response.status_code == 303, response.text[:2000]
     return response.headers["Location"].split("/intakes/")[1].split("?")[0]
+
+
+# --- a real browser's tab ---------------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+DESKTOP = {"width": 1024, "height": 768}
+PHONE = {"width": 360, "height": 740}
+
+
+class Tab:
+    """One browser page on the portal, recording every address it asks for."""
+
+    def __init__(self, browser, portal, viewport=DESKTOP, touch: bool = False,
+                 javascript: bool = True):
+        self.portal = portal
+        self.context = browser.new_context(viewport=viewport, locale="fa-IR", has_touch=touch,
+                                           java_script_enabled=javascript)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.asked: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("request", lambda request: self.asked.append(request.url))
+        self.broken: list[str] = []
+        # 4xx pages are part of the tests; a missing asset or a CSP refusal is not
+        self.page.on("console", lambda message: message.type == "error"
+                     and not message.text.startswith("Failed to load resource")
+                     and self.console_errors.append(message.text))
+        self.page.on("response", lambda response: response.status >= 400
+                     and response.request.resource_type != "document"
+                     and self.broken.append(f"{response.status} {response.url}"))
+
+    def go(self, path: str):
+        self.page.goto(self.portal.url + path)
+        return self.page
+
+    def login(self, role: str):
+        page = self.go("/login")
+        page.fill("#f-username", role)
+        page.fill("#f-password", self.portal.passwords[role])
+        page.press("#f-password", "Enter")
+        page.wait_for_url(self.portal.url + "/")
+        return page
+
+    def submit(self, selector: str):
+        """Click something that loads a new page, and wait for that page."""
+        with self.page.expect_navigation(wait_until="load"):
+            self.page.click(selector)
+        return self.page
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        outside = [url for url in self.asked if not url.startswith(self.portal.url)]
+        assert not outside, f"the page asked for something outside the box: {outside}"
+        assert not self.console_errors, self.console_errors   # e.g. a CSP violation
+        assert not self.broken, self.broken
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, portal):
+    opened = Tab(browser, portal)
+    yield opened
+    opened.close()

@@ -10,8 +10,7 @@ from datetime import timedelta
 import pytest
 
 from edge import users
-from tests.portal.conftest import logged_in, make_intake
-from tests.portal.test_browser import Tab
+from tests.portal.conftest import Tab, logged_in, make_intake
 
 
 @pytest.fixture

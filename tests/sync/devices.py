@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import zlib
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from wire.batch import encode_batch
-from wire.encoding import load_x25519_public
+from wire.compression import CODEC_DEFLATE_DICT1, ZDICT_V1
+from wire.encoding import load_x25519_public, public_bytes
 from wire.enrolment import Enrolment, enroll_request, read_answer
-from wire.records import encode_event, seal
+from wire.records import SUITE, encode_event, record_info, seal
 
 
 class SimDevice:
@@ -37,3 +39,15 @@ class SimDevice:
 
     def batch_of(self, first: int, last: int) -> bytes:
         return self.batch(first, [self.record(seq) for seq in range(first, last + 1)])
+
+
+def codec1(plaintext: bytes) -> bytes:
+    """A plaintext compressed as boxes did before codec 2 (the first dictionary)."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, ZDICT_V1)
+    return bytes([CODEC_DEFLATE_DICT1]) + deflate.compress(plaintext) + deflate.flush()
+
+
+def seal_before_upgrade(plaintext: bytes, recipient, device_id: str, seq: int) -> bytes:
+    """A record sealed as a box sealed it before codec 2: same HPKE, codec 1 inside."""
+    info = record_info(device_id, seq, public_bytes(recipient))
+    return SUITE.encrypt(codec1(plaintext), recipient, info=info)

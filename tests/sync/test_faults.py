@@ -15,8 +15,7 @@ import pytest
 import requests
 
 from wire.ack import ack_key, decode_ack, verify_ack
-from wire.batch import decode_batch, encode_batch, verify_batch
-from wire.encoding import load_ed25519_public
+from wire.batch import decode_batch, encode_batch, encode_tagged_batch
 from wire.errors import ProtocolError
 from wire.records import open_sealed
 from devtools.linksim import FAULTS, LinkSim, random_faults
@@ -69,9 +68,9 @@ def assert_feed_exactly_once(gateway, codes: list[str]) -> None:
     BatchRow, Device = gateway.models.BatchRow, gateway.models.Device
     for row in BatchRow.select(BatchRow, Device).join(Device):
         batch = decode_batch(bytes(row.body))
-        verify_batch(batch, load_ed25519_public(bytes(row.device.signing_key)))
+        assert gateway.authenticate(batch).device_id == row.device.device_id
         for offset, body in enumerate(batch.bodies):
-            open_sealed(body, gateway.keys.exchange, batch.device_id,
+            open_sealed(body, gateway.keys.exchange, row.device.device_id,
                         batch.first_seq + offset)
 
 
@@ -80,7 +79,7 @@ def one_shot(fault: str):
     hit = []
 
     def choose(index, head):
-        if head.startswith(b"POST /v1/batches") and not hit:
+        if head.startswith(b"POST /b ") and not hit:
             hit.append(index)
             return fault
         return "pass"
@@ -115,17 +114,20 @@ def test_old_batch_replayed_and_foreign_signature_store_nothing(gateway, link, b
     drain(box.agent())
     batches_before = gateway.models.BatchRow.select().count()
     old = link.captured[0]
-    answer = requests.post(process.url + "/v1/batches", data=old, timeout=5)
+    answer = requests.post(process.url + "/b", data=old, timeout=5)
     assert answer.status_code == 200
     assert gateway.models.BatchRow.select().count() == batches_before
     from tests.sync.devices import SimDevice
     other = SimDevice()
     other.pin(gateway.enroll(other.enroll_request(gateway.issue_token("KHR-0042"))))
     original = decode_batch(old)
-    forged = encode_batch(other.signing, original.device_id, 1, original.first_seq,
-                                   list(original.bodies))
-    refused = requests.post(process.url + "/v1/batches", data=forged, timeout=5)
-    assert refused.status_code == 403
+    bodies = list(original.bodies)
+    # Another enrolled device tags with its own key, or signs with its own, in the box's name.
+    others_key = ack_key(other.exchange, other.pinned.exchange_key)
+    for forged in (encode_tagged_batch(others_key, original.device_tag, 1, original.first_seq, bodies),
+                   encode_batch(other.signing, box.box.keys.device_id, 1, original.first_seq, bodies)):
+        refused = requests.post(process.url + "/b", data=forged, timeout=5)
+        assert refused.status_code == 403
     assert_feed_exactly_once(gateway, codes)
 
 

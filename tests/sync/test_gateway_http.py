@@ -79,9 +79,9 @@ def test_openapi_document_describes_every_route(served):
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     app = create_app(gateway)
     routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+              if rule.rule.startswith(("/v1/", "/b")) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
-    for path in ("/v1/enroll", "/v1/batches", "/v1/bundle", "/v1/feed", "/v1/feed/batches",
+    for path in ("/v1/enroll", "/b", "/v1/batches", "/v1/bundle", "/v1/feed", "/v1/feed/batches",
                  "/v1/health"):
         assert path in document["paths"]
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given, settings, strategies as st
 
 from wire.ack import ack_key, decode_ack, encode_ack, verify_ack
-from wire.batch import decode_batch, encode_batch, verify_batch
+from wire.batch import decode_batch, encode_batch, encode_tagged_batch, verify_batch, verify_batch_tag
 from wire.bundle import sign_bundle, verify_bundle
 from wire.encoding import decode_uvarint, encode_uvarint, public_bytes
 from wire.enrolment import enroll_message, verify_enroll
 from wire.errors import ProtocolError, SealError, SignatureError
-from wire.records import (CODEC_DEFLATE_DICT1, Event, compress, decode_event, decompress, encode_event,
-                          open_sealed, seal)
+from wire.compression import (CODEC_DEFLATE_DICT1, CODEC_PACKED_DICT2, ZDICT_V1, ZDICT_V2, compress,
+                               decompress, pack_digits, unpack_digits)
+from wire.records import Event, decode_event, encode_event, open_sealed, seal
+from tests.sync.devices import codec1
 
 PAYLOAD = {"tracking_code": "K7Q2-MX04-F7", "service_code": "PASSPORT",
            "national_code": "0012345679", "full_name": "علی رضایی",
@@ -36,9 +40,53 @@ def test_event_round_trip_and_dictionary_compresses_a_single_intake():
     assert event == Event(7, "intake.created", 99 << 16, PAYLOAD)
     assert event.created_at == PAYLOAD["created_at"]
     packed = compress(text)
-    assert packed[0] == CODEC_DEFLATE_DICT1
+    assert packed[0] == CODEC_PACKED_DICT2
     assert decompress(packed) == text
-    assert len(packed) < 0.6 * len(text)
+    assert len(packed) < 0.4 * len(text)
+
+
+def test_records_compressed_before_the_upgrade_still_decompress():
+    """What a box wrote with the first dictionary (codec 1, made here as the
+    box then made it) still reads."""
+    text = plaintext(seq=9)
+    old = codec1(text)
+    assert old[0] == CODEC_DEFLATE_DICT1
+    assert decompress(old) == text
+
+
+def test_dictionaries_are_frozen():
+    """Records sealed with a dictionary wait in outboxes across upgrades: a
+    changed dictionary would make them unreadable. Add a codec instead."""
+    assert hashlib.sha256(ZDICT_V1).hexdigest() == (
+        "917c6b431038111cffa52b21234c2100f9084ca7f505e394ccd60335cd2722d8")
+    assert hashlib.sha256(ZDICT_V2).hexdigest() == (
+        "550c71655b3d4f87584c374472ded7a0b0c8dae82a77e81268443981b2e170b0")
+
+
+def test_digit_runs_pack_two_to_a_byte():
+    assert pack_digits(b'"mobile":"+989121234567"') == (
+        b'"mobile":"+\xf5\x0c\x98\x91\x21\x23\x45\x67"')
+    assert pack_digits(b"a123b12345") == b"a123b\xf5\x05\x12\x34\x5a"
+    assert unpack_digits(pack_digits(b"7" * 600)) == b"7" * 600
+
+
+@given(st.binary(max_size=300).filter(lambda data: b"\xf5" not in data))
+def test_digit_packing_is_undone_exactly(data):
+    assert unpack_digits(pack_digits(data)) == data
+
+
+@given(st.binary(max_size=300))
+def test_any_text_survives_compression(data):
+    assert decompress(compress(data)) == data
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=60))
+def test_unpacking_any_bytes_is_a_clean_error(data):
+    try:
+        unpack_digits(data)
+    except ProtocolError:
+        pass
 
 
 def test_event_bound_to_another_seq_is_refused():
@@ -76,6 +124,29 @@ def test_batch_round_trip_and_signature():
     verify_batch(batch, DEVICE.public_key())
     with pytest.raises(SignatureError):
         verify_batch(batch, Ed25519PrivateKey.generate().public_key())
+
+
+def test_tagged_batch_round_trip_names_the_device_by_its_tag():
+    key = bytes(range(32))
+    bodies = [seal(plaintext(), GATEWAY.public_key(), "dev-1", seq) for seq in (3, 4)]
+    wire = encode_tagged_batch(key, "K7Q2MX", 1234, 3, bodies)
+    batch = decode_batch(wire)
+    assert (batch.device_tag, batch.device_id, batch.sent_ms, batch.last_seq) == ("K7Q2MX", "", 1234, 4)
+    assert list(batch.bodies) == bodies
+    verify_batch_tag(batch, key)
+    signed = encode_batch(DEVICE, "ab" * 16, 1234, 3, bodies)
+    assert len(signed) - len(wire) == 14 + 48       # the device's id and the signature's size
+    with pytest.raises(SignatureError):
+        verify_batch_tag(batch, bytes(32))
+    with pytest.raises(SignatureError, match="tagged, not signed"):
+        verify_batch(batch, DEVICE.public_key())
+    with pytest.raises(SignatureError, match="signed, not tagged"):
+        verify_batch_tag(decode_batch(signed), key)
+    for index in range(len(wire)):
+        tampered = bytearray(wire)
+        tampered[index] ^= 0x10
+        with pytest.raises(ProtocolError):
+            verify_batch_tag(decode_batch(bytes(tampered)), key)
 
 
 def test_hex_device_ids_travel_as_bytes():

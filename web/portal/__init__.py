@@ -36,6 +36,8 @@ def before_portal_request():
     g.lang = choose_language()
     security.load_session()
     if request.method not in security.SAFE_METHODS and not security.csrf_ok():
+        if g.session_expired:   # the form's token died with the login: log in, then back
+            return access.to_login()
         return render_error(400, "form.expired", i18n.gettext(
             "This form has expired or did not come from this box. Go back, reload the "
             "page and send it again."))

@@ -11,6 +11,7 @@ from flask import abort, g, redirect, request, url_for
 from edge.roles import OPERATOR, SUPERVISOR, TECHNICIAN
 from web.portal.i18n import N_
 
+RETURN_FIELD = "return_to"
 ROLE_NAMES = {OPERATOR: N_("Operator"), SUPERVISOR: N_("Supervisor"),
               TECHNICIAN: N_("Technician")}
 
@@ -21,15 +22,22 @@ def roles_required(*roles: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if g.user is None:
-                target = request.full_path if request.method == "GET" else ""
-                return redirect(url_for("auth.login", next=safe_next(target) or None,
-                                        expired=1 if g.session_expired else None), 303)
+                return to_login()
             if g.user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
         wrapper.allowed_roles = roles
         return wrapper
     return decorate
+
+
+def to_login():
+    """To the login page, and back afterwards: to the page asked for, or for a
+    form sent after the login ran out, to the page the form names in
+    `return_to` (its script brings back what was typed there)."""
+    target = request.full_path if request.method == "GET" else request.form.get(RETURN_FIELD)
+    return redirect(url_for("auth.login", next=safe_next(target) or None,
+                            expired=1 if g.session_expired else None), 303)
 
 
 def safe_next(target: str | None) -> str:

@@ -6,19 +6,20 @@ from __future__ import annotations
 import math
 import re
 import secrets
-import unicodedata
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, g, jsonify, redirect, render_template, request,
+                   url_for)
 
 from edge import intake as intake_rules
-from edge import jalali, nationalcode, phone, tracking
+from edge import citizens, jalali, nationalcode, phone, receipts, tracking
 from edge.cancellation.rules import REASONS
 from edge.catalogue import services_with_fees
 from edge.confidential.fields import PERSONAL
 from edge.digits import is_ascii_number, to_ascii_digits
 from edge.errors import EdgeError, Unprocessable
+from edge.folding import fold
 from edge.intake import TRANSITIONS, IntakeQuery, IntakeRequest, status_history, tariff_in_force
 from edge.models import INTAKE_STATUSES, PAYMENT_METHODS, Service
 from edge.roles import CITIZEN_DATA_ROLES
@@ -26,6 +27,7 @@ from web.portal.access import roles_required
 from web.portal.forms import FieldErrors, message_for
 from web.api import sms_reason
 from web.portal.i18n import N_, digits, gettext, translator
+from web.portal.qr import qr_svg
 
 blueprint = Blueprint("intakes", __name__, url_prefix="/intakes")
 
@@ -42,22 +44,10 @@ SMS_KINDS = {"tracking_code": N_("Tracking code"), "done": N_("Request done, rat
 SMS_STATES = {"queued": N_("waiting to be sent"), "sending": N_("being sent"),
               "sent": N_("sent"), "delivered": N_("delivered"), "failed": N_("failed")}
 _SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_MARKS = re.compile(r"[\u064B-\u0655\u0670\u0640]")   # Arabic diacritics, hamza above, tatweel
 
 
 def box():
     return current_app.config["BOX"]
-
-
-def fold(text: str) -> str:
-    """Text as the catalogue search compares it: Arabic and Persian letter forms
-    made one, no diacritics or half-spaces, ASCII digits, lower case."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = (text.replace("ي", "ی").replace("ى", "ی").replace("ك", "ک").replace("ة", "ه")
-            .replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ۀ", "ه")
-            .replace("\u200c", " ").replace("\u200f", ""))
-    text = _MARKS.sub("", to_ascii_digits(text))
-    return " ".join(text.lower().split())
 
 
 def matches(service: Service, query: str) -> bool:
@@ -194,6 +184,23 @@ def create():
     return redirect(url_for("intakes.detail", code=made.tracking_code, done="saved"), 303)
 
 
+@blueprint.post("/citizen")
+@roles_required(*CITIZEN_DATA_ROLES)
+def citizen():
+    """The name and mobile the box last took with a national code, for the
+    form's script to fill in (a POST: national codes stay out of addresses
+    and logs). {"found": false} for a citizen not seen, or seen only for a
+    confidential service."""
+    try:
+        details = citizens.last_details(box().store, form_value("national_code"))
+    except EdgeError as error:
+        return jsonify(error={"code": error.code, "message": message_for(error)}), error.status
+    if details is None:
+        return jsonify(found=False)
+    return jsonify(found=True, full_name=details["full_name"],
+                   mobile=phone.local_form(details["mobile"]))
+
+
 # --- one intake ---------------------------------------------------------------
 
 def _render_detail(item, errors: FieldErrors | None = None, values: dict | None = None,
@@ -300,7 +307,9 @@ def receipt(code: str):
     printer = box().parts.printer
     printed = printer.receipts_printed(item.tracking_code) if printer is not None else 0
     return render_template("receipt.html", item=item, spec_label=spec_label, printed=printed,
-                           field_specs={spec["name"]: spec for spec in item.service.fields})
+                           field_specs={spec["name"]: spec for spec in item.service.fields},
+                           proof_qr=qr_svg(receipts.proof_text(item, box().keys.signing_key.sign),
+                                           gettext("The receipt's signed code")))
 
 
 @blueprint.post("/<code>/reprint")
@@ -334,7 +343,8 @@ def resend_sms(code: str, message_id: int):
 
 # --- search -------------------------------------------------------------------
 
-SEARCH_FIELDS = ("tracking_code", "national_code", "mobile", "service", "status", "from", "to")
+SEARCH_FIELDS = ("tracking_code", "national_code", "mobile", "name", "service", "status", "from",
+                 "to")
 
 
 def read_query(args) -> tuple[IntakeQuery, FieldErrors, dict]:
@@ -350,6 +360,7 @@ def read_query(args) -> tuple[IntakeQuery, FieldErrors, dict]:
     if values["mobile"]:
         query.mobile = errors.check("mobile", gettext("Mobile number"),
                                     phone.normalize_mobile, values["mobile"]) or ""
+    query.full_name = values["name"]
     query.service_code = values["service"]
     query.status = values["status"] if values["status"] in INTAKE_STATUSES else ""
     for name, attribute in (("from", "date_from"), ("to", "date_to")):
@@ -371,6 +382,8 @@ def search():
     found, total, searched = [], 0, any(values.values())
     if not errors:
         found, total = intake_rules.search(box().store, query)
+    if query.tracking_code and total == 1:   # the whole code typed: straight to the intake
+        return redirect(url_for("intakes.detail", code=found[0].tracking_code), 303)
     pages = max(1, math.ceil(total / PER_PAGE))
     kept = {name: value for name, value in values.items() if value}
 

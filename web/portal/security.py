@@ -115,7 +115,7 @@ def keep_session_after_own_password(user: User) -> None:
 
 # Every page asks this, so it is plain SQL (peewee's query building cost more).
 _USER_COLUMNS = ("id", "username", "full_name", "role", "password_hash", "active",
-                 "created_at", "card_uid", "login_epoch")
+                 "created_at", "card_uid", "login_epoch", "pin_hash")
 _SESSION_QUERY = ("SELECT s.id, s.token_hash, s.user_id, s.created_at, s.last_seen, "
                   "s.login_epoch, "
                   + ", ".join(f"u.{column}" for column in _USER_COLUMNS)

@@ -1,5 +1,5 @@
 """User management for supervisors: add, deactivate and reactivate, reset a
-password, bind an operator card's UID."""
+password, bind an operator card's UID and set the PIN that goes with it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ blueprint = Blueprint("users", __name__, url_prefix="/users")
 
 NOTICES = {"added": N_("The user is added."), "password": N_("The password is changed."),
            "deactivated": N_("The user can no longer log in."),
-           "activated": N_("The user can log in again."), "card": N_("The card is saved.")}
+           "activated": N_("The user can log in again."), "card": N_("The card is saved."),
+           "pin": N_("The card's PIN is set.")}
 
 
 def box():
@@ -29,7 +30,7 @@ def box():
 def labels() -> dict:
     return {"username": gettext("Username"), "full_name": gettext("Full name"),
             "role": gettext("Role"), "password": gettext("Password"),
-            "card_uid": gettext("Card UID")}
+            "card_uid": gettext("Card UID"), "pin": gettext("PIN")}
 
 
 def _user(username: str) -> User:
@@ -120,3 +121,18 @@ def card(username: str):
             "A card UID is 8 to 20 hexadecimal characters and belongs to one user only."))
         return _render_user(_user(username), errors, error.status)
     return redirect(url_for("users.detail", username=username, done="card"), 303)
+
+
+@blueprint.post("/<username>/pin")
+@roles_required(*SUPERVISOR_ROLES)
+def pin(username: str):
+    """The PIN that goes with the user's card at login."""
+    user = _user(username)
+    try:
+        user_rules.set_pin(box().store, box().events, user, request.form.get("pin", "")[:20],
+                           actor=g.user.username)
+    except EdgeError as error:
+        errors = FieldErrors()
+        errors.add(error, labels())
+        return _render_user(user, errors, error.status)
+    return redirect(url_for("users.detail", username=username, done="pin"), 303)
