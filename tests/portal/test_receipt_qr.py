@@ -19,7 +19,7 @@ from wire import receipt_proof
 def test_the_browser_receipt_shows_the_printed_receipts_signed_code(browser, portal, viewport):
     code = make_intake(logged_in(portal, "operator"))
     intake = portal.box.intakes.get(code)
-    printed = receipt_for_intake(intake, portal.box.settings,
+    printed = receipt_for_intake(intake, portal.box.settings, portal.box.office().name,
                                  sign=portal.box.keys.signing_key.sign).proof
     tab = Tab(browser, portal, **({"viewport": viewport} if viewport else {}))
     tab.login("operator")
