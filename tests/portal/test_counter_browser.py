@@ -9,6 +9,8 @@ import re
 import threading
 import time
 
+from playwright.sync_api import expect
+
 from tests.portal.conftest import logged_in, make_intake
 
 CITIZEN = "0499370899"
@@ -23,7 +25,8 @@ def test_a_known_national_code_fills_name_and_mobile(tab, portal):
     tab.login("operator")
     page = tab.go("/intakes/new?service=HEALTH-INS")
     page.fill("#f-national_code", "۰۴۹۹۳۷۰۸۹۹")
-    page.wait_for_function("document.getElementById('f-full_name').value !== ''")
+    # A locator's wait, not wait_for_function: the portal's CSP forbids eval.
+    expect(page.locator("#f-full_name")).not_to_have_value("")
     assert page.input_value("#f-full_name") == "مریم کاظمی"
     assert page.input_value("#f-mobile") == "09351112233"
     assert page.locator("#citizen-filled").is_visible()
